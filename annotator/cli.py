@@ -1,0 +1,190 @@
+"""The `annotator` command: thin Click commands over the storage, import and model layers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from annotator.ingest import FORMATS, InputError, import_file
+from annotator.models import DEFAULT_MODEL, load_model
+from annotator.models.registry import parse_spec
+from annotator.prelabel import pending_count, prelabel
+from annotator.schemes import SCHEMES
+from annotator.store.database import (
+    DEFAULT_DB_PATH,
+    NotInitialisedError,
+    init_database,
+    open_database,
+    project_scheme,
+)
+from annotator.store.exports import write_export
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB_PATH,
+    envvar="ANNOTATOR_DB",
+    show_default=True,
+    show_envvar=True,
+    help="SQLite database file.",
+)
+
+
+def _model_spec(ctx, param, value: str) -> str:
+    try:
+        parse_spec(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+model_option = click.option(
+    "--model",
+    "model_spec",
+    default=DEFAULT_MODEL,
+    envvar="ANNOTATOR_MODEL",
+    show_default=True,
+    show_envvar=True,
+    callback=_model_spec,
+    help="Model spec: 'embedding' (offline default), 'embedding:PATH' or 'nli:NAME_OR_PATH'.",
+)
+
+
+def _open(db_path: Path):
+    try:
+        return open_database(db_path)
+    except NotInitialisedError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="annotator")
+def main():
+    """Label the stance of news sentences toward the actors they mention."""
+
+
+@main.command()
+@db_option
+@click.option("--scheme", type=click.Choice(sorted(SCHEMES)), default=None,
+              help="Label set: stance (favor/against/neutral, the default) or sentiment.")
+def init(db_path: Path, scheme: str | None):
+    """Create or migrate the database.
+
+    Example: annotator init --scheme sentiment
+    """
+    try:
+        db = init_database(db_path, scheme)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{db_path}: ready, scheme {project_scheme(db).name}")
+
+
+@main.command("import")
+@db_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+              help="Input format; auto decides by extension and content.")
+@click.option("--annotator", default=None, help="Who the labels in the files belong to.")
+def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: str | None):
+    """Import documents: .txt files, JSONL records, or NewsMTSC files.
+
+    Each file is stored in one transaction: a file with an error is skipped whole and
+    the error names its line. Re-importing a document adds its labels, never a copy.
+
+    Example: annotator import seeds/*.txt gold.jsonl --annotator ana
+    """
+    db = _open(db_path)
+    labels = project_scheme(db).label_names
+    failed = 0
+    for path in paths:
+        try:
+            summary = import_file(db, path, fmt, labels, annotator)
+        except InputError as error:
+            failed += 1
+            click.secho(f"error: {error}", fg="red", err=True)
+            continue
+        click.echo(f"{path}: {summary}")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(paths)} files were not imported")
+
+
+@main.command()
+@db_option
+@model_option
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 4096),
+              help="Pairs per forward pass.")
+def predict(db_path: Path, model_spec: str, batch_size: int):
+    """Pre-label every mention that has no prediction from the model yet.
+
+    Example: annotator predict --model nli:MoritzLaurer/deberta-v3-base-zeroshot-v2.0
+    """
+    db = _open(db_path)
+    model, scheme = load_model(model_spec), project_scheme(db)
+    total = pending_count(db, model, scheme)
+    if not total:
+        click.echo(f"nothing to do: every mention has a prediction from {model.spec}")
+        return
+    with click.progressbar(length=total, label=f"{model.spec}", file=sys.stderr) as bar:
+        done = prelabel(db, model, scheme, batch_size, bar.update)
+    click.echo(f"pre-labelled {done} mentions with {model.spec}")
+
+
+@main.command()
+@db_option
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="File to write; standard output by default.")
+def export(db_path: Path, output):
+    """Write every sentence with its gold labels as JSONL, one line per sentence.
+
+    Example: annotator export -o gold.jsonl
+    """
+    db = _open(db_path)
+    count = write_export(db, output)
+    if output.name != "<stdout>":
+        click.echo(f"wrote {count} sentences to {output.name}", err=True)
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(db_path: Path, host: str, port: int):
+    """Run the web app.
+
+    Example: annotator serve --port 8000
+    """
+    _open(db_path)
+    _serve(db_path, host, port)
+
+
+@main.command()
+@db_option
+@model_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def demo(ctx, db_path: Path, model_spec: str, host: str, port: int):
+    """Set up the demo: init, import seeds/, pre-label, and serve.
+
+    Safe to run again: nothing is imported or predicted twice.
+
+    Example: annotator demo --port 8000
+    """
+    ctx.invoke(init, db_path=db_path, scheme=None)
+    ctx.invoke(import_command, db_path=db_path, paths=tuple(sorted(SEEDS.glob("*.txt"))),
+               fmt="txt", annotator=None)
+    ctx.invoke(predict, db_path=db_path, model_spec=model_spec, batch_size=64)
+    _serve(db_path, host, port)
+
+
+def _serve(db_path: Path, host: str, port: int) -> None:
+    from annotator import create_app
+
+    app = create_app({"DB": str(db_path)})
+    click.echo(f"annotator: open http://{host}:{port}/ in a browser (Ctrl+C stops)")
+    app.run(host=host, port=port, threaded=True)

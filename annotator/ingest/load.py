@@ -1,0 +1,177 @@
+"""Store validated records: one transaction per file, no duplicates on re-import."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.store import corpus
+from annotator.store.predictions import save_predictions
+from annotator.store.review import DONE, MANUAL
+from annotator.store.database import now
+from annotator.text.actors import normalise_name
+from annotator.text.sentences import analyse_documents
+
+from .readers import InputError, Record, Target, read_records
+
+IMPORTED_TEMPLATE = "imported"
+DEFAULT_ANNOTATOR = "imported"
+
+
+@dataclass
+class ImportSummary:
+    """What one import added, for the command line and the web page."""
+
+    documents: int = 0
+    sentences: int = 0
+    mentions: int = 0
+    labels: int = 0
+    duplicates: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.documents} documents, {self.sentences} sentences, {self.mentions} mentions, "
+            f"{self.labels} labels added; {self.duplicates} already present"
+        )
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def import_file(
+    db: Database, path: str | Path, fmt: str, labels: list[str], annotator: str | None = None
+) -> ImportSummary:
+    """Read, validate and store one file; on any error nothing of it is stored."""
+    path = Path(path)
+    records = read_records(path, fmt, labels)
+    return import_records(db, records, str(path), annotator)
+
+
+def import_records(
+    db: Database, records: list[Record], source: str, annotator: str | None = None
+) -> ImportSummary:
+    """Store records in one transaction, raising InputError (with nothing stored) on a conflict."""
+    summary = ImportSummary()
+    documents = [r for r in records if r.targets is None]
+    # Parse before the transaction so the write lock is held only while storing.
+    analysed = list(analyse_documents(r.text for r in documents))
+    with db.atomic():
+        for record, sentences in zip(documents, analysed):
+            _store_document(db, record, sentences, source, summary)
+        for record in records:
+            if record.targets is not None:
+                _store_sentence(db, record, source, annotator, summary)
+    return summary
+
+
+def _store_document(db: Database, record: Record, sentences, source: str, summary: ImportSummary):
+    digest = text_hash(record.text)
+    document_id = record.id or f"doc-{digest[:12]}"
+    existing = corpus.get_document(db, document_id)
+    if existing is not None and existing["text_hash"] != digest:
+        raise InputError(
+            source, f"document id {document_id!r} already exists with different text", record.line
+        )
+    if existing is not None or corpus.find_document_by_hash(db, digest) is not None:
+        summary.duplicates += 1
+        return
+    corpus.insert_document(db, document_id, record.title or document_id, digest, record.meta)
+    summary.documents += 1
+    for position, sentence in enumerate(sentences):
+        sentence_id = f"{document_id}:{position}"
+        corpus.insert_sentence(db, sentence_id, document_id, sentence.text)
+        summary.sentences += 1
+        for found in sentence.mentions:
+            actor_id = corpus.ensure_actor(db, document_id, found.actor, found.kind)
+            corpus.insert_mention(db, sentence_id, actor_id, found.start, found.end, found.text)
+            summary.mentions += 1
+
+
+def _store_sentence(db: Database, record: Record, source: str, annotator: str | None, summary):
+    document_id = record.document_id or record.id or f"doc-{text_hash(record.text)[:12]}"
+    sentence_id = record.id or f"{document_id}:{text_hash(record.text)[:8]}"
+    if corpus.get_document(db, document_id) is None:
+        corpus.insert_document(db, document_id, record.title or document_id, None, record.meta)
+        summary.documents += 1
+    sentence = corpus.get_sentence(db, sentence_id) or corpus.find_sentence_by_text(
+        db, document_id, record.text
+    )
+    if sentence is None:
+        corpus.insert_sentence(db, sentence_id, document_id, record.text)
+        summary.sentences += 1
+    elif sentence["text"] != record.text:
+        raise InputError(
+            source, f"sentence id {sentence_id!r} already exists with different text", record.line
+        )
+    else:
+        sentence_id = sentence["id"]
+        summary.duplicates += 1
+    for target in record.targets:
+        who = target.annotator or record.annotator or annotator or DEFAULT_ANNOTATOR
+        mention_id = _ensure_mention(db, document_id, sentence_id, target, summary)
+        if target.prediction is not None:
+            _store_prediction(db, mention_id, target.prediction)
+        if target.label is not None:
+            _store_label(db, mention_id, who, target)
+            summary.labels += 1
+    _mark_reviewed(db, sentence_id)
+
+
+def _ensure_mention(db, document_id: str, sentence_id: str, target: Target, summary) -> int:
+    mention = corpus.find_mention(db, sentence_id, target.start, target.end)
+    if mention is not None:
+        return mention["id"]
+    name = normalise_name(target.actor) or target.actor
+    actor_id = corpus.ensure_actor(db, document_id, name, None)
+    summary.mentions += 1
+    return corpus.insert_mention(db, sentence_id, actor_id, target.start, target.end, target.mention)
+
+
+def _store_prediction(db: Database, mention_id: int, prediction: dict) -> None:
+    save_predictions(
+        db,
+        [
+            {
+                "mention_id": mention_id,
+                "model": prediction["model"],
+                "template_version": IMPORTED_TEMPLATE,
+                "label": prediction["label"],
+                "score": float(prediction["score"]),
+                "scores": {prediction["label"]: float(prediction["score"])},
+            }
+        ],
+    )
+
+
+def _store_label(db: Database, mention_id: int, annotator: str, target: Target) -> None:
+    stamp = now()
+    db.table("annotations").upsert(
+        {
+            "mention_id": mention_id,
+            "annotator": annotator,
+            "label": target.label,
+            "status": target.status or MANUAL,
+            "created": stamp,
+            "updated": stamp,
+        },
+        pk=("mention_id", "annotator"),
+    )
+
+
+def _mark_reviewed(db: Database, sentence_id: str) -> None:
+    """Imported labels that cover every mention of a sentence count as that annotator's review."""
+    db.execute(
+        """
+        insert or replace into reviews (sentence_id, annotator, status, updated)
+        select :sentence, a.annotator, :done, :stamp
+        from annotations a join mentions m on m.id = a.mention_id
+        where m.sentence_id = :sentence
+        group by a.annotator
+        having count(*) = (select count(*) from mentions where sentence_id = :sentence)
+        """,
+        {"sentence": sentence_id, "done": DONE, "stamp": now()},
+    )

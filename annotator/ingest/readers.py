@@ -1,0 +1,229 @@
+"""Readers for the import formats. They validate everything before anything is stored.
+
+Each reader turns a file into a list of Records or raises InputError naming the file
+and line. Records without targets are whole documents to split into sentences; records
+with targets are single sentences kept exactly as given.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMATS = ("auto", "txt", "jsonl", "newsmtsc")
+STATUSES = ("accepted", "corrected", "manual")
+NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+
+
+class InputError(ValueError):
+    """A problem with an input file, located by file name and (when known) line."""
+
+    def __init__(self, source: str, message: str, line: int | None = None):
+        self.source, self.line = source, line
+        where = f"{source}, line {line}" if line else source
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class Target:
+    """One labelled (or unlabelled) actor span of a sentence record."""
+
+    start: int
+    end: int
+    mention: str
+    actor: str
+    label: str | None = None
+    status: str | None = None
+    annotator: str | None = None
+    prediction: dict | None = None
+
+
+@dataclass
+class Record:
+    """A document to split, or (when `targets` is not None) one sentence kept as given."""
+
+    text: str
+    line: int
+    id: str | None = None
+    document_id: str | None = None
+    title: str | None = None
+    meta: dict | None = None
+    annotator: str | None = None
+    targets: list[Target] | None = field(default=None)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, strictly UTF-8; an empty file is an error."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(str(path), f"not UTF-8 text (byte {error.start})") from None
+    if not text.strip():
+        raise InputError(str(path), "the file is empty")
+    return text.removeprefix("\ufeff")
+
+
+def detect_format(path: Path, text: str) -> str:
+    """Guess the format from the extension and, for JSONL, the first record's fields."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        first = next(line for line in text.splitlines() if line.strip())
+        return "newsmtsc" if '"sentence_normalized"' in first else "jsonl"
+    if suffix in (".txt", ".text", ".md", ""):
+        return "txt"
+    raise InputError(str(path), f"cannot tell the format of a {suffix} file; pass --format")
+
+
+def read_txt(path: Path, text: str, labels: list[str]) -> list[Record]:
+    """A plain-text file is one document, named after the file."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "document"
+    return [Record(text=text, line=1, id=slug, title=path.stem)]
+
+
+def _json_lines(path: Path, text: str):
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(str(path), f"not valid JSON ({error.msg})", number) from None
+        if not isinstance(value, dict):
+            raise InputError(str(path), "each line must be a JSON object", number)
+        yield number, value
+
+
+def _optional_str(value, name: str, fail) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        fail(f"'{name}' must be a string")
+    return str(value)
+
+
+def _target(raw, text: str, labels: list[str], fail) -> Target:
+    if not isinstance(raw, dict):
+        fail("each target must be an object")
+    start, end = raw.get("start"), raw.get("end")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        fail("a target needs integer 'start' and 'end'")
+    if not 0 <= start < end <= len(text):
+        fail(f"target offsets {start}:{end} are outside the text (length {len(text)})")
+    mention = text[start:end]
+    if raw.get("mention") is not None and raw["mention"] != mention:
+        fail(f"target mention {raw['mention']!r} does not match the text at {start}:{end} ({mention!r})")
+    label = raw.get("label")
+    if label is not None and label not in labels:
+        fail(f"label {label!r} is not in the scheme ({', '.join(labels)})")
+    status = raw.get("status")
+    prediction = raw.get("prediction")
+    if prediction is not None and not (
+        isinstance(prediction, dict)
+        and prediction.get("label") in labels
+        and isinstance(prediction.get("score"), (int, float))
+        and isinstance(prediction.get("model"), str)
+    ):
+        fail("a target's 'prediction' needs 'label' in the scheme, a numeric 'score' and 'model'")
+    return Target(
+        start=start,
+        end=end,
+        mention=mention,
+        actor=_optional_str(raw.get("actor"), "actor", fail) or mention,
+        label=label,
+        status=status if label is not None and status in STATUSES else None,
+        annotator=_optional_str(raw.get("annotator"), "annotator", fail),
+        prediction=prediction,
+    )
+
+
+def read_jsonl(path: Path, text: str, labels: list[str]) -> list[Record]:
+    """One object per line: `text`, optional `id`, `meta`, `document_id`, `annotator`, `targets`."""
+    records = []
+    for number, obj in _json_lines(path, text):
+
+        def fail(message: str, number=number):
+            raise InputError(str(path), message, number)
+
+        body = obj.get("text")
+        if not isinstance(body, str) or not body.strip():
+            fail("'text' is required and must be a non-empty string")
+        if obj.get("meta") is not None and not isinstance(obj["meta"], dict):
+            fail("'meta' must be an object")
+        targets = obj.get("targets")
+        if targets is not None and not isinstance(targets, list):
+            fail("'targets' must be a list")
+        records.append(
+            Record(
+                text=body,
+                line=number,
+                id=_optional_str(obj.get("id"), "id", fail),
+                document_id=_optional_str(obj.get("document_id"), "document_id", fail),
+                title=_optional_str(obj.get("title"), "title", fail),
+                meta=obj.get("meta"),
+                annotator=_optional_str(obj.get("annotator"), "annotator", fail),
+                targets=None if targets is None else [_target(t, body, labels, fail) for t in targets],
+            )
+        )
+    return records
+
+
+def read_newsmtsc(path: Path, text: str, labels: list[str]) -> list[Record]:
+    """NewsMTSC lines: `sentence_normalized`, `primary_gid`, targets with `from`/`to`/`polarity`."""
+    if not set(NEWSMTSC_POLARITY.values()) <= set(labels):
+        raise InputError(
+            str(path), "NewsMTSC labels need the sentiment scheme: annotator init --scheme sentiment"
+        )
+    records = []
+    for number, obj in _json_lines(path, text):
+
+        def fail(message: str, number=number):
+            raise InputError(str(path), message, number)
+
+        sentence = obj.get("sentence_normalized")
+        if not isinstance(sentence, str) or not sentence.strip():
+            fail("'sentence_normalized' is required")
+        raw_targets = obj.get("targets")
+        if not isinstance(raw_targets, list) or not raw_targets:
+            fail("'targets' must be a non-empty list")
+        targets = []
+        for raw in raw_targets:
+            if not isinstance(raw, dict):
+                fail("each target must be an object")
+            polarity = raw.get("polarity")
+            if polarity not in NEWSMTSC_POLARITY:
+                fail(f"polarity {polarity!r} is not 2, 4 or 6")
+            converted = {
+                "start": raw.get("from"),
+                "end": raw.get("to"),
+                "label": NEWSMTSC_POLARITY[polarity],
+            }
+            targets.append(_target(converted, sentence, labels, fail))
+        records.append(
+            Record(
+                text=sentence,
+                line=number,
+                id=_optional_str(obj.get("primary_gid"), "primary_gid", fail),
+                targets=targets,
+            )
+        )
+    return records
+
+
+READERS = {"txt": read_txt, "jsonl": read_jsonl, "newsmtsc": read_newsmtsc}
+
+
+def read_records(path: Path, fmt: str, labels: list[str]) -> list[Record]:
+    """Read and validate a whole file; raise InputError on the first problem."""
+    if fmt not in FORMATS:
+        raise InputError(str(path), f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    text = read_text(path)
+    if fmt == "auto":
+        fmt = detect_format(path, text)
+    records = READERS[fmt](path, text, labels)
+    if not records:
+        raise InputError(str(path), "the file holds no records")
+    return records

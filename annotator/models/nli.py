@@ -1,0 +1,64 @@
+"""Zero-shot stance by natural-language inference (any transformers NLI model).
+
+The model, tokenizer and entailment label are resolved exactly as transformers'
+zero-shot-classification pipeline does; every (pair × label) hypothesis is then scored
+in batched forward passes, because each actor needs its own hypotheses and the pipeline
+would run them a few at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+import numpy as np
+
+from annotator.schemes import Scheme
+
+from .base import Pair, Prediction, StanceModel, predictions_from_scores, softmax
+
+
+class NliModel(StanceModel):
+    """Entailment scores of one hypothesis per label, softmaxed across the labels."""
+
+    method_version = "nli1"
+
+    def __init__(self, name_or_path: str):
+        if not name_or_path:
+            raise ValueError("the nli backend needs a model name or path: nli:NAME_OR_PATH")
+        self.name_or_path = name_or_path
+        self.spec = f"nli:{name_or_path}"
+
+    @cached_property
+    def pipeline(self):
+        from transformers import pipeline
+
+        return pipeline("zero-shot-classification", model=self.name_or_path, device="cpu")
+
+    def _entailment_logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        import torch
+
+        pipe = self.pipeline
+        inputs = pipe.tokenizer(
+            premises, hypotheses, padding=True, truncation="only_first", return_tensors="pt"
+        )
+        with torch.inference_mode():
+            logits = pipe.model(**inputs).logits
+        return logits[:, pipe.entailment_id].float().numpy()
+
+    def predict(self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64) -> list[Prediction]:
+        if not pairs:
+            return []
+        premises, hypotheses = [], []
+        for pair in pairs:
+            for label in scheme.labels:
+                premises.append(pair.sentence)
+                hypotheses.append(label.hypothesis.format(actor=pair.name))
+        logits = np.concatenate(
+            [
+                self._entailment_logits(premises[i : i + batch_size], hypotheses[i : i + batch_size])
+                for i in range(0, len(premises), batch_size)
+            ]
+        )
+        matrix = softmax(logits.reshape(len(pairs), len(scheme.labels)))
+        return predictions_from_scores(matrix, scheme.label_names)

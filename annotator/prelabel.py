@@ -1,0 +1,54 @@
+"""Pre-labelling: run a model over every mention it has not labelled yet and store the results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from annotator.models import Pair, StanceModel
+from annotator.schemes import Scheme
+from annotator.store.predictions import count_unpredicted, save_predictions, unpredicted_mentions
+
+# Mentions fetched per round: large enough to share hypothesis work across pairs, small
+# enough that an interrupted run keeps most of its results.
+CHUNK = 512
+
+
+def pending_count(db: Database, model: StanceModel, scheme: Scheme) -> int:
+    """How many mentions `prelabel` would predict."""
+    return count_unpredicted(db, model.spec, model.template_version(scheme))
+
+
+def prelabel(
+    db: Database,
+    model: StanceModel,
+    scheme: Scheme,
+    batch_size: int = 64,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Predict and store a label for each mention without one from `model`; return the count."""
+    version = model.template_version(scheme)
+    done = 0
+    while rows := unpredicted_mentions(db, model.spec, version, CHUNK):
+        pairs = [Pair(r["sentence"], r["start"], r["end"], r["actor"]) for r in rows]
+        predictions = model.predict(pairs, scheme, batch_size)
+        with db.atomic():
+            save_predictions(
+                db,
+                (
+                    {
+                        "mention_id": row["id"],
+                        "model": model.spec,
+                        "template_version": version,
+                        "label": p.label,
+                        "score": p.score,
+                        "scores": p.scores,
+                    }
+                    for row, p in zip(rows, predictions)
+                ),
+            )
+        done += len(rows)
+        if on_progress:
+            on_progress(len(rows))
+    return done

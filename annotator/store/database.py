@@ -1,0 +1,90 @@
+"""Opening the database file and the project settings kept inside it."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.schemes import DEFAULT_SCHEME, Scheme, get_scheme
+
+from .schema import MIGRATIONS
+
+DEFAULT_DB_PATH = Path("instance") / "annotator.db"
+
+
+class NotInitialisedError(RuntimeError):
+    """The database file has no schema yet: `annotator init` has not been run."""
+
+
+def now() -> str:
+    """The current time as an ISO-8601 UTC timestamp, the format of every `created` column."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: str | Path) -> Database:
+    """Open `path` for use by one thread: foreign keys on, waiting on locks instead of failing."""
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    db = Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def init_database(path: str | Path, scheme: str | None = None) -> Database:
+    """Create or migrate the database at `path` and set its label scheme.
+
+    The scheme can change only while no labels or predictions exist: they would
+    otherwise mix label sets.
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = connect(path)
+    db.enable_wal()
+    MIGRATIONS.apply(db)
+    current = get_setting(db, "scheme")
+    wanted = get_scheme(scheme or current or DEFAULT_SCHEME).name
+    if current != wanted:
+        if current is not None and has_labels(db):
+            raise ValueError(
+                f"{path}: the database already holds labels in the {current!r} scheme; "
+                f"cannot switch to {wanted!r}"
+            )
+        set_setting(db, "scheme", wanted)
+    return db
+
+
+def open_database(path: str | Path) -> Database:
+    """Open an initialised database, or raise NotInitialisedError naming the file."""
+    if not Path(path).exists():
+        raise NotInitialisedError(f"{path}: no database here; run `annotator init` first")
+    db = connect(path)
+    if MIGRATIONS.pending(db):
+        raise NotInitialisedError(
+            f"{path}: the database schema is not up to date; run `annotator init`"
+        )
+    return db
+
+
+def get_setting(db: Database, key: str) -> str | None:
+    """Read one project setting, or None when it is unset."""
+    if not db["settings"].exists():
+        return None
+    rows = list(db.query("select value from settings where key = ?", [key]))
+    return rows[0]["value"] if rows else None
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    """Write one project setting."""
+    db.table("settings").upsert({"key": key, "value": value}, pk="key")
+
+
+def project_scheme(db: Database) -> Scheme:
+    """The label scheme this database was initialised with."""
+    return get_scheme(get_setting(db, "scheme") or DEFAULT_SCHEME)
+
+
+def has_labels(db: Database) -> bool:
+    """True when any annotation or prediction is stored."""
+    return bool(db.table("annotations").count or db.table("predictions").count)

@@ -1,0 +1,243 @@
+"""An annotator's review queue and decisions: label, accept, skip, and undo.
+
+Every decision is one transaction that also logs how to reverse it, so `undo_last`
+can walk back through an annotator's decisions one at a time.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from .corpus import get_sentence, mentions_of_sentences
+from .database import now
+
+DONE, SKIPPED = "done", "skipped"
+ACCEPTED, CORRECTED, MANUAL = "accepted", "corrected", "manual"
+CONTEXT = 2  # neighbouring sentences shown on each side
+
+
+class ReviewError(ValueError):
+    """A decision that cannot be applied (unknown mention, no label to accept, …)."""
+
+
+def status_for(label: str, predicted: str | None) -> str:
+    """How a gold label relates to the pre-label the annotator saw."""
+    if predicted is None:
+        return MANUAL
+    return ACCEPTED if label == predicted else CORRECTED
+
+
+def next_sentence_id(db: Database, annotator: str) -> str | None:
+    """The next sentence to review: unreviewed ones in document order, then skipped ones."""
+    rows = list(
+        db.query(
+            """
+            select s.id from sentences s
+            join documents d on d.id = s.document_id
+            left join reviews r on r.sentence_id = s.id and r.annotator = :annotator
+            where exists (select 1 from mentions m where m.sentence_id = s.id)
+              and (r.status is null or r.status = :skipped)
+            order by r.status is not null, r.updated, d.rowid, s.position
+            limit 1
+            """,
+            {"annotator": annotator, "skipped": SKIPPED},
+        )
+    )
+    return rows[0]["id"] if rows else None
+
+
+def review_progress(db: Database, annotator: str) -> dict:
+    """How many sentences with actors the annotator has reviewed, of how many."""
+    [row] = db.query(
+        """
+        select
+          (select count(distinct sentence_id) from mentions) as total,
+          (select count(*) from reviews where annotator = ? and status = ?) as reviewed
+        """,
+        [annotator, DONE],
+    )
+    return row
+
+
+def sentence_for_review(db: Database, sentence_id: str, annotator: str) -> dict | None:
+    """A sentence with its document, neighbours, mentions and the annotator's labels."""
+    sentence = get_sentence(db, sentence_id)
+    if sentence is None:
+        return None
+    sentence["mentions"] = mentions_of_sentences(db, [sentence_id], annotator).get(sentence_id, [])
+    neighbours = list(
+        db.query(
+            """
+            select id, position, text from sentences
+            where document_id = ? and position between ? and ? and id != ?
+            order by position
+            """,
+            [
+                sentence["document_id"],
+                sentence["position"] - CONTEXT,
+                sentence["position"] + CONTEXT,
+                sentence_id,
+            ],
+        )
+    )
+    sentence["before"] = [n for n in neighbours if n["position"] < sentence["position"]]
+    sentence["after"] = [n for n in neighbours if n["position"] > sentence["position"]]
+    review = _review_row(db, sentence_id, annotator)
+    sentence["review_status"] = review["status"] if review else None
+    [doc] = db.query("select id, title from documents where id = ?", [sentence["document_id"]])
+    sentence["document"] = doc
+    return sentence
+
+
+def _review_row(db: Database, sentence_id: str, annotator: str) -> dict | None:
+    rows = list(
+        db.query(
+            "select * from reviews where sentence_id = ? and annotator = ?",
+            [sentence_id, annotator],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _annotation_row(db: Database, mention_id: int, annotator: str) -> dict | None:
+    rows = list(
+        db.query(
+            "select * from annotations where mention_id = ? and annotator = ?",
+            [mention_id, annotator],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _write_annotation(db: Database, mention_id: int, annotator: str, label: str, status: str) -> dict | None:
+    """Upsert the annotator's label on a mention; return the row it replaced."""
+    previous = _annotation_row(db, mention_id, annotator)
+    stamp = now()
+    db.table("annotations").upsert(
+        {
+            "mention_id": mention_id,
+            "annotator": annotator,
+            "label": label,
+            "status": status,
+            "created": previous["created"] if previous else stamp,
+            "updated": stamp,
+        },
+        pk=("mention_id", "annotator"),
+    )
+    return previous
+
+
+def _write_review(db: Database, sentence_id: str, annotator: str, status: str) -> dict | None:
+    """Set the annotator's review state of a sentence; return the row it replaced."""
+    previous = _review_row(db, sentence_id, annotator)
+    db.table("reviews").upsert(
+        {"sentence_id": sentence_id, "annotator": annotator, "status": status, "updated": now()},
+        pk=("sentence_id", "annotator"),
+    )
+    return previous
+
+
+def _log(db: Database, annotator: str, sentence_id: str, action: str, undo: dict) -> int:
+    table = db.table("decisions").insert(
+        {
+            "annotator": annotator,
+            "sentence_id": sentence_id,
+            "action": action,
+            "undo": json.dumps(undo),
+            "created": now(),
+        }
+    )
+    return table.last_pk
+
+
+def record_label(
+    db: Database, annotator: str, mention_id: int, label: str, labels: list[str]
+) -> str:
+    """Set the annotator's label on one mention; return the mention's sentence id."""
+    if label not in labels:
+        raise ReviewError(f"label {label!r} is not one of {', '.join(labels)}")
+    rows = list(
+        db.query(
+            """
+            select m.sentence_id,
+              (select label from predictions where mention_id = m.id order by id desc limit 1)
+                as predicted
+            from mentions m where m.id = ?
+            """,
+            [mention_id],
+        )
+    )
+    if not rows:
+        raise ReviewError(f"no mention with id {mention_id}")
+    sentence_id = rows[0]["sentence_id"]
+    with db.atomic():
+        previous = _write_annotation(
+            db, mention_id, annotator, label, status_for(label, rows[0]["predicted"])
+        )
+        _log(db, annotator, sentence_id, "label",
+             {"annotations": [{"mention_id": mention_id, "previous": previous}]})
+    return sentence_id
+
+
+def accept_sentence(db: Database, annotator: str, sentence_id: str) -> None:
+    """Keep the annotator's labels, take the pre-label for every other mention, mark it done."""
+    mentions = mentions_of_sentences(db, [sentence_id], annotator).get(sentence_id)
+    if get_sentence(db, sentence_id) is None or not mentions:
+        raise ReviewError(f"no sentence with actors has id {sentence_id!r}")
+    missing = [m["text"] for m in mentions if m["label"] is None and m["predicted"] is None]
+    if missing:
+        raise ReviewError(f"label these actors first (no pre-label yet): {', '.join(missing)}")
+    with db.atomic():
+        changes = [
+            {
+                "mention_id": m["id"],
+                "previous": _write_annotation(db, m["id"], annotator, m["predicted"], ACCEPTED),
+            }
+            for m in mentions
+            if m["label"] is None
+        ]
+        previous = _write_review(db, sentence_id, annotator, DONE)
+        _log(db, annotator, sentence_id, "accept", {"annotations": changes, "review": previous})
+
+
+def skip_sentence(db: Database, annotator: str, sentence_id: str) -> None:
+    """Move the sentence to the end of the annotator's queue."""
+    if get_sentence(db, sentence_id) is None:
+        raise ReviewError(f"no sentence with id {sentence_id!r}")
+    with db.atomic():
+        previous = _write_review(db, sentence_id, annotator, SKIPPED)
+        _log(db, annotator, sentence_id, "skip", {"annotations": [], "review": previous})
+
+
+def undo_last(db: Database, annotator: str) -> str | None:
+    """Reverse the annotator's latest decision; return its sentence id, or None if none is left."""
+    rows = list(
+        db.query(
+            "select * from decisions where annotator = ? order by id desc limit 1", [annotator]
+        )
+    )
+    if not rows:
+        return None
+    decision = rows[0]
+    undo = json.loads(decision["undo"])
+    with db.atomic():
+        for change in reversed(undo["annotations"]):
+            if change["previous"]:
+                db.table("annotations").upsert(change["previous"], pk=("mention_id", "annotator"))
+            else:
+                db.execute(
+                    "delete from annotations where mention_id = ? and annotator = ?",
+                    [change["mention_id"], annotator],
+                )
+        if "review" in undo:
+            if undo["review"]:
+                db.table("reviews").upsert(undo["review"], pk=("sentence_id", "annotator"))
+            else:
+                db.execute(
+                    "delete from reviews where sentence_id = ? and annotator = ?",
+                    [decision["sentence_id"], annotator],
+                )
+        db.execute("delete from decisions where id = ?", [decision["id"]])
+    return decision["sentence_id"]

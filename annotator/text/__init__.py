@@ -1,0 +1,1 @@
+"""Text processing: sentence splitting and actor detection. No storage or web code here."""
