@@ -1,0 +1,60 @@
+"""annotator: review zero-shot stance pre-labels for the actors of news sentences."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance: Path) -> str:
+    """A per-installation session key, created once and kept in instance/."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the web app: defaults → instance/config.py → ANNOTATOR_* env → `test_config`."""
+    from flask_wtf.csrf import CSRFProtect
+
+    from annotator.models import DEFAULT_MODEL
+    from annotator.store.database import DEFAULT_DB_PATH
+    from annotator.web import db, documents, highlight, identity, imports, review
+    from annotator.web.htmx import htmx
+
+    app = Flask(
+        __name__,
+        instance_path=str(Path.cwd() / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(
+        DB=str(DEFAULT_DB_PATH),
+        MODEL=DEFAULT_MODEL,
+        BATCH_SIZE=64,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ANNOTATOR")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+
+    htmx.init_app(app)
+    CSRFProtect(app)
+    db.init_app(app)
+    highlight.init_app(app)
+    for module in (documents, identity, imports, review):
+        app.register_blueprint(module.bp)
+    return app

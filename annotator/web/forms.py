@@ -1,0 +1,53 @@
+"""WTForms for every form the web app accepts."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+
+class NameForm(FlaskForm):
+    """The name an annotator's labels are stored under."""
+
+    name = StringField(
+        "Your name",
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[\w .@-]+$", message="Use letters, digits, spaces and . @ - _ only."),
+        ],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button-only form (accept, skip, undo): only the CSRF token is checked."""
+
+
+class LabelForm(FlaskForm):
+    """One label for one mention; `focus` says which actor to focus next."""
+
+    label = SelectField("Label", validators=[DataRequired()], validate_choice=True)
+    focus = IntegerField("Focus", validators=[Optional(), NumberRange(min=0, max=10_000)])
+
+    def __init__(self, labels: list[str], **kwargs):
+        super().__init__(**kwargs)
+        self.label.choices = [(name, name) for name in labels]
+
+
+class ImportForm(FlaskForm):
+    """Pasted text or an uploaded file, one of the two."""
+
+    title = StringField("Title", validators=[Optional(), Length(max=200)])
+    text = TextAreaField("Text", validators=[Optional(), Length(max=2_000_000)])
+    file = FileField(
+        "File",
+        validators=[FileAllowed(["txt", "jsonl", "json", "ndjson"], "Upload .txt or .jsonl files.")],
+    )
+
+    def validate_text(self, field):
+        has_text = bool(field.data and field.data.strip())
+        has_file = bool(self.file.data and getattr(self.file.data, "filename", ""))
+        if has_text == has_file:
+            raise ValidationError("Paste some text or choose a file (one of the two).")

@@ -1,0 +1,119 @@
+"""Reviewing one sentence at a time: label, accept, skip and undo, from keys or buttons."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_htmx import make_response as htmx_response
+
+from annotator.store import review as store
+
+from .db import get_db, get_scheme
+from .forms import ActionForm, LabelForm
+from .htmx import htmx
+from .identity import annotator_required, current_annotator
+
+bp = Blueprint("review", __name__)
+
+
+def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, status: int = 200):
+    """The review page, or its `#review` partial plus the out-of-band progress for htmx."""
+    db, annotator = get_db(), current_annotator()
+    sentence = store.sentence_for_review(db, sentence_id, annotator) if sentence_id else None
+    if sentence_id and sentence is None:
+        abort(404)
+    if sentence is not None:
+        focus = min(max(focus, 0), max(len(sentence["mentions"]) - 1, 0))
+    context = {
+        "sentence": sentence,
+        "focus": focus,
+        "error": error,
+        "progress": store.review_progress(db, annotator),
+        "action_form": ActionForm(),
+    }
+    if htmx:
+        body = render_template("_review.html", oob=True, **context)
+        if sentence_id:
+            push = url_for("review.sentence", sentence_id=sentence_id)
+        else:
+            push = url_for("review.next_item")
+        return htmx_response(body, status, push_url=push)
+    return render_template("review.html", **context), status
+
+
+def _after(sentence_id: str | None, focus: int = 0):
+    """Where an action lands: a redirect for plain forms, the partial for htmx."""
+    if htmx:
+        return _render(sentence_id, focus)
+    if sentence_id is None:
+        return redirect(url_for("review.next_item"), 303)
+    return redirect(url_for("review.sentence", sentence_id=sentence_id, focus=focus), 303)
+
+
+def _failed(sentence_id: str | None, message: str, focus: int = 0):
+    """A rejected action: the same view with the message (htmx does not swap 4xx replies)."""
+    if htmx:
+        return _render(sentence_id, focus, error=message)
+    flash(message, "error")
+    return _after(sentence_id, focus)
+
+
+@bp.get("/review")
+@annotator_required
+def next_item():
+    return _render(store.next_sentence_id(get_db(), current_annotator()))
+
+
+@bp.get("/review/<sentence_id>")
+@annotator_required
+def sentence(sentence_id: str):
+    return _render(sentence_id, request.args.get("focus", 0, type=int))
+
+
+@bp.post("/mentions/<int:mention_id>/label")
+@annotator_required
+def label(mention_id: int):
+    form = LabelForm(get_scheme().label_names)
+    if not form.validate_on_submit():
+        abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    try:
+        sentence_id = store.record_label(
+            get_db(), current_annotator(), mention_id, form.label.data, get_scheme().label_names
+        )
+    except store.ReviewError as error:
+        abort(404, str(error))
+    return _after(sentence_id, form.focus.data or 0)
+
+
+@bp.post("/sentences/<sentence_id>/accept")
+@annotator_required
+def accept(sentence_id: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        store.accept_sentence(get_db(), current_annotator(), sentence_id)
+    except store.ReviewError as error:
+        return _failed(sentence_id, str(error))
+    return _after(store.next_sentence_id(get_db(), current_annotator()))
+
+
+@bp.post("/sentences/<sentence_id>/skip")
+@annotator_required
+def skip(sentence_id: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        store.skip_sentence(get_db(), current_annotator(), sentence_id)
+    except store.ReviewError as error:
+        abort(404, str(error))
+    return _after(store.next_sentence_id(get_db(), current_annotator()))
+
+
+@bp.post("/review/undo")
+@annotator_required
+def undo():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    sentence_id = store.undo_last(get_db(), current_annotator())
+    if sentence_id is None:
+        return _failed(store.next_sentence_id(get_db(), current_annotator()), "Nothing to undo.")
+    return _after(sentence_id)
