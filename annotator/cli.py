@@ -145,7 +145,7 @@ def export(db_path: Path, output):
     """
     db = _open(db_path)
     count = write_export(db, output)
-    if output.name != "<stdout>":
+    if output.name not in ("-", "<stdout>"):
         click.echo(f"wrote {count} sentences to {output.name}", err=True)
 
 

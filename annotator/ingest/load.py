@@ -12,7 +12,6 @@ from annotator.store import corpus
 from annotator.store.predictions import save_predictions
 from annotator.store.review import DONE, MANUAL
 from annotator.store.database import now
-from annotator.text.actors import normalise_name
 from annotator.text.sentences import analyse_documents
 
 from .readers import InputError, Record, Target, read_records
@@ -125,8 +124,7 @@ def _ensure_mention(db, document_id: str, sentence_id: str, target: Target, summ
     mention = corpus.find_mention(db, sentence_id, target.start, target.end)
     if mention is not None:
         return mention["id"]
-    name = normalise_name(target.actor) or target.actor
-    actor_id = corpus.ensure_actor(db, document_id, name, None)
+    actor_id = corpus.ensure_actor(db, document_id, " ".join(target.actor.split()), None)
     summary.mentions += 1
     return corpus.insert_mention(db, sentence_id, actor_id, target.start, target.end, target.mention)
 

@@ -69,7 +69,7 @@ def detect_format(path: Path, text: str) -> str:
     """Guess the format from the extension and, for JSONL, the first record's fields."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json", ".ndjson"):
-        first = next(line for line in text.splitlines() if line.strip())
+        first = next(line for line in text.split("\n") if line.strip())
         return "newsmtsc" if '"sentence_normalized"' in first else "jsonl"
     if suffix in (".txt", ".text", ".md", ""):
         return "txt"
@@ -83,7 +83,9 @@ def read_txt(path: Path, text: str, labels: list[str]) -> list[Record]:
 
 
 def _json_lines(path: Path, text: str):
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines() would also break inside JSON strings at
+    # characters such as U+2028, which JSON allows unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

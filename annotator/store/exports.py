@@ -60,10 +60,16 @@ def iter_export_records(db: Database) -> Iterator[dict]:
         }
 
 
+def to_json_line(record: dict) -> str:
+    """One JSONL line; U+2028/U+2029 are escaped so line-splitting tools see one record."""
+    text = json.dumps(record, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
+
+
 def write_export(db: Database, stream) -> int:
     """Write the export as JSONL to a text stream; return the number of lines."""
     count = 0
     for record in iter_export_records(db):
-        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        stream.write(to_json_line(record))
         count += 1
     return count

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, current_app, render_template, stream_with_context
 
 from annotator.store import corpus
 from annotator.store.database import connect
-from annotator.store.exports import iter_export_records
+from annotator.store.exports import iter_export_records, to_json_line
 from annotator.store.jobs import recent_jobs
 from annotator.store.review import review_progress
 
@@ -49,7 +47,7 @@ def export():
         db = connect(path)
         try:
             for record in iter_export_records(db):
-                yield json.dumps(record, ensure_ascii=False) + "\n"
+                yield to_json_line(record)
         finally:
             db.close()
 

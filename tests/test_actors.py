@@ -1,0 +1,53 @@
+"""Grouping entity mentions into canonical actors."""
+
+from annotator.text.actors import group_actors, is_demonym_of, normalise_name
+
+
+def test_surname_joins_the_full_name_before_it():
+    result = group_actors([("Vladimir Putin", "PERSON"), ("Putin", "PERSON")])
+    assert result == [("Vladimir Putin", "PERSON")] * 2
+
+
+def test_full_name_after_a_surname_renames_the_actor():
+    result = group_actors([("Putin", "PERSON"), ("Vladimir Putin", "PERSON")])
+    assert result == [("Vladimir Putin", "PERSON")] * 2
+
+
+def test_korean_family_name_comes_first():
+    result = group_actors([("Kim Jong-un", "PERSON"), ("Kim", "PERSON")])
+    assert [name for name, _ in result] == ["Kim Jong-un", "Kim Jong-un"]
+
+
+def test_different_people_stay_apart():
+    result = group_actors([("John Kirby", "PERSON"), ("Jens Stoltenberg", "PERSON")])
+    assert [name for name, _ in result] == ["John Kirby", "Jens Stoltenberg"]
+
+
+def test_ambiguous_surname_goes_to_the_most_recent_person():
+    result = group_actors(
+        [("Hillary Clinton", "PERSON"), ("Bill Clinton", "PERSON"), ("Clinton", "PERSON")]
+    )
+    assert result[2][0] == "Bill Clinton"
+
+
+def test_nationality_joins_its_country_and_the_country_name_wins():
+    result = group_actors([("Russian", "NORP"), ("Russia", "GPE"), ("North Korean", "NORP"),
+                           ("North Korea", "GPE")])
+    assert [name for name, _ in result] == ["Russia", "Russia", "North Korea", "North Korea"]
+    assert result[0][1] == "GPE"
+
+
+def test_possessive_and_article_do_not_split_an_actor():
+    result = group_actors([("the US", "GPE"), ("US", "GPE"), ("Russia’s", "GPE"), ("Russia", "GPE")])
+    assert len({name for name, _ in result}) == 2
+
+
+def test_demonym_rule_keeps_unrelated_places_apart():
+    assert is_demonym_of("Vietnamese", "Vietnam")
+    assert is_demonym_of("Ukrainian", "Ukraine")
+    assert not is_demonym_of("Niger", "Nigeria")
+    assert not is_demonym_of("Austrian", "Australia")
+
+
+def test_normalise_name():
+    assert normalise_name("the  United Nations’s") == "United Nations"

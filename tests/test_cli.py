@@ -1,0 +1,79 @@
+"""The command line: each command, its errors, and the init → import → predict → export round trip."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+
+from .conftest import SEED, write
+
+
+@pytest.fixture
+def run(tmp_path):
+    runner = CliRunner()
+
+    def invoke(*args, db=None):
+        env = {"ANNOTATOR_DB": str(db or tmp_path / "cli.db")}
+        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.mark.parametrize("command", ["init", "import", "predict", "export", "serve", "demo"])
+def test_every_command_has_help_with_an_example(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: annotator" in result.output and "--db" in result.output
+
+
+def test_commands_refuse_an_uninitialised_database(run):
+    result = run("export")
+    assert result.exit_code == 1 and "run `annotator init` first" in result.output
+
+
+def test_round_trip(run, tmp_path):
+    assert run("init").exit_code == 0
+    result = run("import", str(SEED))
+    assert result.exit_code == 0 and "48 sentences" in result.output
+    result = run("predict", "--batch-size", "16")
+    assert result.exit_code == 0 and "pre-labelled" in result.output
+    assert "nothing to do" in run("predict").output
+    out = tmp_path / "gold.jsonl"
+    assert run("export", "-o", str(out)).exit_code == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 48
+    predicted = [t["prediction"] for line in lines for t in line["targets"]]
+    assert predicted and all(p["model"] == "embedding:all-MiniLM-L6-v2" for p in predicted)
+
+    other = tmp_path / "other.db"
+    assert run("init", db=other).exit_code == 0
+    assert run("import", str(out), db=other).exit_code == 0
+    again = tmp_path / "again.jsonl"
+    run("export", "-o", str(again), db=other)
+    assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+
+
+def test_import_reports_the_bad_file_and_keeps_the_good_one(run, tmp_path):
+    run("init")
+    bad = write(tmp_path / "bad.jsonl", '{"text": "Merkel spoke."}\n{oops\n')
+    result = run("import", str(SEED), str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}, line 2: not valid JSON" in result.output
+    assert "1 of 2 files were not imported" in result.output
+    export = run("export").output.splitlines()
+    assert len(export) == 48
+
+
+def test_db_option_overrides_the_environment(run, tmp_path):
+    chosen = tmp_path / "chosen.db"
+    assert run("init", "--db", str(chosen), "--scheme", "sentiment").exit_code == 0
+    assert chosen.exists() and not (tmp_path / "cli.db").exists()
+    assert "scheme sentiment" in run("init", "--db", str(chosen)).output
+
+
+def test_unknown_model_spec_is_a_usage_error(run):
+    run("init")
+    result = run("predict", "--model", "gpt:4")
+    assert result.exit_code == 2 and "unknown model spec" in result.output

@@ -1,0 +1,60 @@
+"""The JSONL export: schema, and export → import → export giving the same labels and offsets."""
+
+import io
+import json
+
+from annotator.ingest import import_file
+from annotator.prelabel import prelabel
+from annotator.schemes import get_scheme
+from annotator.store import review
+from annotator.store.database import init_database
+from annotator.store.exports import write_export
+
+from .conftest import SEED
+
+STANCE = get_scheme("stance")
+
+
+def export_lines(db):
+    buffer = io.StringIO()
+    write_export(db, buffer)
+    return [json.loads(line) for line in buffer.getvalue().splitlines()]
+
+
+def test_export_schema_and_statuses(db, stub_model):
+    import_file(db, SEED, "auto", STANCE.label_names)
+    prelabel(db, stub_model, STANCE)
+    first = review.next_sentence_id(db, "ana")
+    mention = next(db.query("select id from mentions where sentence_id = ? order by start", [first]))
+    review.record_label(db, "ana", mention["id"], "against", STANCE.label_names)
+    review.accept_sentence(db, "ana", first)
+    lines = export_lines(db)
+    assert len(lines) == 48
+    record = lines[0]
+    assert set(record) == {"id", "document_id", "text", "targets"}
+    target = record["targets"][0]
+    assert record["text"][target["start"] : target["end"]] == target["mention"]
+    assert target["actor"] == "Vladimir Putin"
+    assert (target["label"], target["status"], target["annotator"]) == ("against", "corrected", "ana")
+    assert target["prediction"] == {"label": "favor", "score": 0.9, "model": "stub:first"}
+    assert record["targets"][1]["status"] == "accepted"
+    assert lines[1]["targets"][0]["status"] == "unreviewed"
+    assert lines[1]["targets"][0]["label"] is None
+
+
+def test_export_import_export_is_the_identity(db, stub_model, tmp_path):
+    import_file(db, SEED, "auto", STANCE.label_names)
+    prelabel(db, stub_model, STANCE)
+    for _ in range(5):
+        sentence_id = review.next_sentence_id(db, "ana")
+        mention = next(db.query("select id from mentions where sentence_id = ?", [sentence_id]))
+        review.record_label(db, "ana", mention["id"], "neutral", STANCE.label_names)
+        review.accept_sentence(db, "ana", sentence_id)
+    first = export_lines(db)
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in first), encoding="utf-8")
+
+    other = init_database(tmp_path / "other.db")
+    import_file(other, path, "auto", STANCE.label_names)
+    second = export_lines(other)
+    assert second == first

@@ -1,0 +1,154 @@
+"""Importing files: every format, every bad input, and re-imports without duplicates."""
+
+import json
+
+import pytest
+
+from annotator.ingest import InputError, import_file
+from annotator.store.database import init_database
+
+from .conftest import SEED, write
+
+STANCE = ["favor", "against", "neutral"]
+SENTIMENT = ["positive", "negative", "neutral"]
+
+
+def counts(db):
+    return {t: db.table(t).count for t in ("documents", "sentences", "mentions", "annotations")}
+
+
+def test_txt_file_is_one_document_split_into_sentences(db):
+    summary = import_file(db, SEED, "auto", STANCE)
+    assert summary.documents == 1 and summary.sentences == 48
+    assert counts(db)["sentences"] == 48
+    assert db.table("mentions").count == summary.mentions > 50
+    [doc] = db.table("documents").rows
+    assert doc["id"] == "putin-visits-north-korea-and-vietnam"
+
+
+def test_reimporting_the_same_text_adds_nothing(db, tmp_path):
+    import_file(db, SEED, "auto", STANCE)
+    before = counts(db)
+    copy = write(tmp_path / "renamed.txt", SEED.read_text(encoding="utf-8"))
+    summary = import_file(db, copy, "auto", STANCE)
+    assert summary.duplicates == 1 and counts(db) == before
+
+
+def test_jsonl_documents_are_split_and_keep_meta(db, tmp_path):
+    path = write(tmp_path / "docs.jsonl", "\n".join([
+        json.dumps({"id": "a", "text": "Angela Merkel met Emmanuel Macron. Merkel smiled.",
+                    "meta": {"source": "wire"}}),
+        "",
+        json.dumps({"text": "Joe Biden spoke in Berlin."}),
+    ]))
+    summary = import_file(db, path, "auto", STANCE)
+    assert summary.documents == 2
+    doc = db.table("documents").get("a")
+    assert json.loads(doc["meta"]) == {"source": "wire"}
+    assert db.table("sentences").count_where("document_id = ?", ["a"]) == 2
+
+
+def test_jsonl_targets_are_kept_exactly_and_labels_stored(db, tmp_path):
+    text = "Critics attacked Smith while Jones stayed quiet."
+    record = {"id": "s1", "text": text, "annotator": "ana", "targets": [
+        {"start": 17, "end": 22, "actor": "John Smith", "label": "against"},
+        {"start": 29, "end": 34},
+    ]}
+    path = write(tmp_path / "gold.jsonl", json.dumps(record))
+    summary = import_file(db, path, "jsonl", STANCE)
+    assert summary.sentences == 1 and summary.mentions == 2 and summary.labels == 1
+    [sentence] = db.table("sentences").rows
+    assert sentence["text"] == text
+    spans = [(m["start"], m["end"]) for m in db.table("mentions").rows]
+    assert spans == [(17, 22), (29, 34)]
+    [label] = db.table("annotations").rows
+    assert (label["annotator"], label["label"], label["status"]) == ("ana", "against", "manual")
+
+
+def test_second_annotator_labels_land_on_existing_mentions(db, tmp_path):
+    text = "Critics attacked Smith."
+    first = {"id": "s1", "text": text, "targets": [{"start": 17, "end": 22, "label": "against"}]}
+    second = {"id": "s1", "text": text, "targets": [{"start": 17, "end": 22, "label": "neutral"}]}
+    import_file(db, write(tmp_path / "a.jsonl", json.dumps(first)), "jsonl", STANCE, "ana")
+    import_file(db, write(tmp_path / "b.jsonl", json.dumps(second)), "jsonl", STANCE, "ben")
+    assert db.table("sentences").count == 1 and db.table("mentions").count == 1
+    labels = {row["annotator"]: row["label"] for row in db.table("annotations").rows}
+    assert labels == {"ana": "against", "ben": "neutral"}
+
+
+def test_newsmtsc_needs_the_sentiment_scheme(db, tmp_path):
+    line = {"primary_gid": "g1", "sentence_normalized": "Trump praised Pence.",
+            "targets": [{"from": 14, "to": 19, "mention": "Pence", "polarity": 6.0}]}
+    path = write(tmp_path / "n.jsonl", json.dumps(line))
+    with pytest.raises(InputError, match="sentiment scheme"):
+        import_file(db, path, "newsmtsc", STANCE)
+    summary = import_file(db, path, "auto", SENTIMENT)
+    assert summary.labels == 1
+    [label] = db.table("annotations").rows
+    assert label["label"] == "positive"
+
+
+BAD_LINES = [
+    ("{not json", "line 2: not valid JSON"),
+    ("[1, 2]", "line 2: each line must be a JSON object"),
+    ('{"id": "x"}', "line 2: 'text' is required"),
+    ('{"text": "Smith won.", "targets": [{"start": 0, "end": 99}]}', "line 2: target offsets 0:99"),
+    ('{"text": "Smith won.", "targets": [{"start": 3, "end": 1}]}', "line 2: target offsets"),
+    ('{"text": "Smith won.", "targets": [{"start": 0, "end": 5, "label": "happy"}]}',
+     "line 2: label 'happy' is not in the scheme"),
+    ('{"text": "Smith won.", "targets": [{"start": 0, "end": 5, "mention": "Jones"}]}',
+     "line 2: target mention 'Jones' does not match"),
+    ('{"text": "Smith won.", "targets": "Smith"}', "line 2: 'targets' must be a list"),
+]
+
+
+@pytest.mark.parametrize("bad_line,message", BAD_LINES)
+def test_a_bad_line_names_file_and_line_and_stores_nothing(db, tmp_path, bad_line, message):
+    good = json.dumps({"id": "ok", "text": "Angela Merkel spoke."})
+    path = write(tmp_path / "mixed.jsonl", good + "\n" + bad_line + "\n")
+    with pytest.raises(InputError) as caught:
+        import_file(db, path, "jsonl", STANCE)
+    assert str(path) in str(caught.value) and message in str(caught.value)
+    assert counts(db) == {"documents": 0, "sentences": 0, "mentions": 0, "annotations": 0}
+
+
+def test_non_utf8_file_is_rejected(db, tmp_path):
+    path = write(tmp_path / "latin1.txt", "Caf\xe9 owners praised Merkel.".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        import_file(db, path, "auto", STANCE)
+    assert db.table("documents").count == 0
+
+
+@pytest.mark.parametrize("content", ["", "   \n\n"])
+def test_empty_file_is_rejected(db, tmp_path, content):
+    path = write(tmp_path / "empty.txt", content)
+    with pytest.raises(InputError, match="empty.txt: the file is empty"):
+        import_file(db, path, "auto", STANCE)
+
+
+def test_conflicting_document_id_rolls_back_the_whole_file(db, tmp_path):
+    import_file(db, write(tmp_path / "a.jsonl", json.dumps({"id": "d", "text": "Merkel spoke."})),
+                "jsonl", STANCE)
+    path = write(tmp_path / "b.jsonl", "\n".join([
+        json.dumps({"id": "new", "text": "Macron answered."}),
+        json.dumps({"id": "d", "text": "Different text for the same id."}),
+    ]))
+    with pytest.raises(InputError, match="line 2: document id 'd' already exists"):
+        import_file(db, path, "jsonl", STANCE)
+    assert [row["id"] for row in db.table("documents").rows] == ["d"]
+
+
+def test_missing_file_and_unknown_format(db, tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        import_file(db, tmp_path / "nope.txt", "auto", STANCE)
+    with pytest.raises(InputError, match="unknown format"):
+        import_file(db, SEED, "xml", STANCE)
+
+
+def test_scheme_cannot_change_once_labels_exist(db_path, tmp_path):
+    db = init_database(db_path)
+    path = write(tmp_path / "g.jsonl", json.dumps(
+        {"text": "Smith won.", "targets": [{"start": 0, "end": 5, "label": "favor"}]}))
+    import_file(db, path, "jsonl", STANCE)
+    with pytest.raises(ValueError, match="cannot switch"):
+        init_database(db_path, "sentiment")

@@ -1,0 +1,97 @@
+"""The review queue and decisions, straight against the store."""
+
+import pytest
+
+from annotator.ingest import import_file
+from annotator.prelabel import prelabel
+from annotator.schemes import get_scheme
+from annotator.store import review
+
+from .conftest import SEED
+
+STANCE = get_scheme("stance")
+
+
+@pytest.fixture
+def seeded(db, stub_model):
+    import_file(db, SEED, "auto", STANCE.label_names)
+    prelabel(db, stub_model, STANCE)
+    return db
+
+
+def labels_of(db, sentence_id, annotator="ana"):
+    rows = db.query(
+        """select m.start, a.label, a.status from mentions m
+           left join annotations a on a.mention_id = m.id and a.annotator = ?
+           where m.sentence_id = ? order by m.start""", [annotator, sentence_id])
+    return [(r["label"], r["status"]) for r in rows]
+
+
+def test_queue_starts_with_the_first_sentence_with_actors(seeded):
+    assert review.next_sentence_id(seeded, "ana") == "putin-visits-north-korea-and-vietnam:0"
+
+
+def test_label_then_accept_stores_gold_and_advances(seeded):
+    first = review.next_sentence_id(seeded, "ana")
+    mention = next(seeded.query("select id from mentions where sentence_id = ? order by start", [first]))
+    review.record_label(seeded, "ana", mention["id"], "against", STANCE.label_names)
+    review.accept_sentence(seeded, "ana", first)
+    stored = labels_of(seeded, first)
+    assert stored[0] == ("against", "corrected")
+    assert all(item == ("favor", "accepted") for item in stored[1:])
+    assert review.next_sentence_id(seeded, "ana") != first
+    assert review.review_progress(seeded, "ana")["reviewed"] == 1
+
+
+def test_undo_walks_back_one_decision_at_a_time(seeded):
+    first = review.next_sentence_id(seeded, "ana")
+    mention = next(seeded.query("select id from mentions where sentence_id = ? order by start", [first]))
+    review.record_label(seeded, "ana", mention["id"], "against", STANCE.label_names)
+    review.accept_sentence(seeded, "ana", first)
+    assert review.undo_last(seeded, "ana") == first
+    assert labels_of(seeded, first)[0] == ("against", "corrected")
+    assert all(label is None for label, _ in labels_of(seeded, first)[1:])
+    assert review.next_sentence_id(seeded, "ana") == first
+    assert review.undo_last(seeded, "ana") == first
+    assert all(label is None for label, _ in labels_of(seeded, first))
+    assert review.undo_last(seeded, "ana") is None
+
+
+def test_undo_of_a_relabel_restores_the_earlier_label(seeded):
+    mention = next(seeded.query("select id, sentence_id from mentions order by id"))
+    review.record_label(seeded, "ana", mention["id"], "against", STANCE.label_names)
+    review.record_label(seeded, "ana", mention["id"], "neutral", STANCE.label_names)
+    review.undo_last(seeded, "ana")
+    assert labels_of(seeded, mention["sentence_id"])[0] == ("against", "corrected")
+
+
+def test_skipped_sentences_come_back_at_the_end(seeded):
+    first = review.next_sentence_id(seeded, "ana")
+    review.skip_sentence(seeded, "ana", first)
+    assert review.next_sentence_id(seeded, "ana") != first
+    total = review.review_progress(seeded, "ana")["total"]
+    for _ in range(total - 1):
+        review.accept_sentence(seeded, "ana", review.next_sentence_id(seeded, "ana"))
+    assert review.next_sentence_id(seeded, "ana") == first
+
+
+def test_annotators_have_separate_queues(seeded):
+    first = review.next_sentence_id(seeded, "ana")
+    review.accept_sentence(seeded, "ana", first)
+    assert review.next_sentence_id(seeded, "ben") == first
+
+
+def test_accept_without_prelabels_is_refused(db):
+    import_file(db, SEED, "auto", STANCE.label_names)
+    first = review.next_sentence_id(db, "ana")
+    with pytest.raises(review.ReviewError, match="no pre-label"):
+        review.accept_sentence(db, "ana", first)
+    assert db.table("annotations").count == 0 and db.table("reviews").count == 0
+
+
+def test_unknown_label_and_mention_are_refused(seeded):
+    with pytest.raises(review.ReviewError, match="not one of"):
+        review.record_label(seeded, "ana", 1, "happy", STANCE.label_names)
+    with pytest.raises(review.ReviewError, match="no mention"):
+        review.record_label(seeded, "ana", 999999, "favor", STANCE.label_names)
+    assert seeded.table("decisions").count == 0
