@@ -21,7 +21,7 @@ class InputError(ValueError):
     """A problem with an input file, located by file name and (when known) line."""
 
     def __init__(self, source: str, message: str, line: int | None = None):
-        self.source, self.line = source, line
+        self.source, self.line, self.message = source, line, message
         where = f"{source}, line {line}" if line else source
         super().__init__(f"{where}: {message}")
 

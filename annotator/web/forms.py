@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 
 class NameForm(FlaskForm):
@@ -46,8 +46,12 @@ class ImportForm(FlaskForm):
         validators=[FileAllowed(["txt", "jsonl", "json", "ndjson"], "Upload .txt or .jsonl files.")],
     )
 
-    def validate_text(self, field):
-        has_text = bool(field.data and field.data.strip())
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        has_text = bool(self.text.data and self.text.data.strip())
         has_file = bool(self.file.data and getattr(self.file.data, "filename", ""))
         if has_text == has_file:
-            raise ValidationError("Paste some text or choose a file (one of the two).")
+            self.text.errors.append("Paste some text or choose a file (one of the two).")
+            return False
+        return True

@@ -39,7 +39,7 @@ def _import(form: ImportForm):
             return import_file(db, path, "auto", labels, current_annotator())
         except InputError as error:
             # Name the file as the user knows it, not the temporary copy.
-            raise InputError(upload.filename, str(error).split(": ", 1)[1]) from None
+            raise InputError(upload.filename, error.message, error.line) from None
 
 
 @bp.route("/imports/new", methods=["GET", "POST"])

@@ -1,0 +1,240 @@
+"""Every web action, as a plain form post and as an htmx request, checked against the database."""
+
+import io
+import json
+import re
+import time
+
+import pytest
+
+from annotator import create_app
+from annotator.ingest import import_file
+from annotator.prelabel import prelabel
+from annotator.schemes import get_scheme
+from annotator.store.database import open_database
+
+from .conftest import SEED
+
+HX = {"HX-Request": "true"}
+FIRST = "putin-visits-north-korea-and-vietnam:0"
+
+
+@pytest.fixture
+def app(db_path, db, stub_model):
+    import_file(db, SEED, "auto", get_scheme("stance").label_names)
+    prelabel(db, stub_model, get_scheme("stance"))
+    return create_app({"DB": str(db_path), "TESTING": True, "SECRET_KEY": "test",
+                       "WTF_CSRF_ENABLED": False})
+
+
+@pytest.fixture
+def client(app):
+    client = app.test_client()
+    client.post("/annotator", data={"name": "ana"})
+    return client
+
+
+def annotations(db, sentence_id=FIRST):
+    rows = db.query(
+        """select m.start, a.label, a.status from mentions m
+           left join annotations a on a.mention_id = m.id and a.annotator = 'ana'
+           where m.sentence_id = ? order by m.start""", [sentence_id])
+    return [(r["label"], r["status"]) for r in rows]
+
+
+def first_mention(db, sentence_id=FIRST):
+    return next(db.query("select id from mentions where sentence_id = ? order by start",
+                         [sentence_id]))["id"]
+
+
+def test_review_needs_a_name_first(app):
+    client = app.test_client()
+    response = client.get("/review")
+    assert response.status_code == 303 and "/annotator?next=" in response.location
+    response = client.post(response.location, data={"name": "ana"})
+    assert response.status_code == 303 and response.location.split("?")[0].endswith("/review")
+
+
+@pytest.mark.parametrize("name", ["", "x" * 41, "<script>"])
+def test_bad_names_are_refused(app, name):
+    client = app.test_client()
+    response = client.post("/annotator", data={"name": name})
+    assert response.status_code == 400
+    with client.session_transaction() as session:
+        assert "annotator" not in session
+
+
+def test_review_page_shows_sentence_actors_prelabels_and_legend(client):
+    html = client.get("/review").get_data(as_text=True)
+    assert "Russian President" in html and 'data-mention="' in html
+    assert "Vladimir Putin" in html and "pre-label" in html and "0.90" in html
+    assert 'data-key="Enter"' in html and "accept sentence" in html
+    assert "0</strong> / 43" in html
+
+
+def test_label_plain_redirects_and_stores(client, db):
+    mention = first_mention(db)
+    response = client.post(f"/mentions/{mention}/label", data={"label": "against", "focus": 1})
+    assert response.status_code == 303
+    assert response.location.endswith(f"/review/{FIRST}?focus=1")
+    assert annotations(db)[0] == ("against", "corrected")
+
+
+def test_label_htmx_returns_the_partial_with_progress(client, db):
+    mention = first_mention(db)
+    response = client.post(f"/mentions/{mention}/label", data={"label": "favor", "focus": 1},
+                           headers=HX)
+    html = response.get_data(as_text=True).lstrip()
+    assert response.status_code == 200 and html.startswith('<section id="review"')
+    assert 'id="progress" class="progress" hx-swap-oob="true"' in html
+    assert response.headers["HX-Push-Url"] == f"/review/{FIRST}"
+    assert "<html" not in html
+    assert annotations(db)[0] == ("favor", "accepted")
+    assert re.search(r'id="mention-\d+"[^>]*data-current autofocus', html)
+
+
+def test_label_outside_the_scheme_is_rejected(client, db):
+    response = client.post(f"/mentions/{first_mention(db)}/label", data={"label": "happy"})
+    assert response.status_code == 400 and db.table("annotations").count == 0
+    assert client.post("/mentions/99999/label", data={"label": "favor"}).status_code == 404
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_accept_moves_on_and_stores_every_label(client, db, headers):
+    response = client.post(f"/sentences/{FIRST}/accept", headers=headers)
+    assert all(item == ("favor", "accepted") for item in annotations(db))
+    if headers:
+        assert response.status_code == 200
+        assert response.headers["HX-Push-Url"] != f"/review/{FIRST}"
+        assert "1</strong> / 43" in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 303 and FIRST not in response.location
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_skip_sends_the_sentence_to_the_end(client, db, headers):
+    response = client.post(f"/sentences/{FIRST}/skip", headers=headers)
+    assert response.status_code in (200, 303)
+    [row] = db.table("reviews").rows
+    assert row["status"] == "skipped" and row["sentence_id"] == FIRST
+    assert FIRST not in client.get("/review").get_data(as_text=True).split("sentence-text")[0][-300:]
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_undo_reverses_the_last_decision(client, db, headers):
+    client.post(f"/mentions/{first_mention(db)}/label", data={"label": "against"})
+    client.post(f"/sentences/{FIRST}/accept")
+    response = client.post("/review/undo", headers=headers)
+    assert annotations(db)[0] == ("against", "corrected")
+    assert all(label is None for label, _ in annotations(db)[1:])
+    assert db.table("reviews").count == 0
+    if headers:
+        assert response.headers["HX-Push-Url"] == f"/review/{FIRST}"
+    else:
+        assert response.status_code == 303 and response.location.endswith(f"/review/{FIRST}?focus=0")
+
+
+def test_undo_with_nothing_to_undo_says_so(client):
+    html = client.post("/review/undo", headers=HX).get_data(as_text=True)
+    assert "Nothing to undo." in html
+
+
+def test_unknown_sentence_is_404(client):
+    assert client.get("/review/no-such-sentence").status_code == 404
+    assert client.post("/sentences/nope/skip").status_code == 404
+    assert client.get("/documents/nope").status_code == 404
+
+
+def test_document_page_lists_sentences_with_labels(client, db):
+    client.post(f"/sentences/{FIRST}/accept")
+    html = client.get("/documents/putin-visits-north-korea-and-vietnam").get_data(as_text=True)
+    assert html.count('<li id="s') == 48
+    assert "accepted by ana" in html and "unreviewed" in html
+
+
+def test_index_lists_documents(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "putin-visits-north-korea-and-vietnam" in html and ">48<" in html
+
+
+def test_export_download(client):
+    response = client.get("/export.jsonl")
+    lines = response.get_data(as_text=True).splitlines()
+    assert response.mimetype == "application/x-ndjson" and len(lines) == 48
+    assert json.loads(lines[0])["id"] == FIRST
+
+
+def wait_for_job(db_path, job_id, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        db = open_database(db_path)
+        job = db.table("jobs").get(job_id)
+        db.close()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError("the pre-labelling job did not finish")
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_paste_import_runs_the_model_in_the_background(client, db, db_path, headers):
+    text = "Angela Merkel praised Emmanuel Macron. Merkel later criticised Boris Johnson."
+    response = client.post("/imports/new", data={"title": "Summit", "text": text}, headers=headers)
+    if headers:
+        location = response.headers["HX-Redirect"]
+    else:
+        assert response.status_code == 303
+        location = response.location
+    job_id = int(re.search(r"/jobs/(\d+)", location).group(1))
+    job = wait_for_job(db_path, job_id)
+    assert job["status"] == "done", job["message"]
+    assert job["done"] == job["total"] >= 3
+    new_mentions = db.query(
+        """select count(*) as n from mentions m join sentences s on s.id = m.sentence_id
+           join documents d on d.id = s.document_id join predictions p on p.mention_id = m.id
+           where d.title = 'Summit' and p.model = 'embedding:all-MiniLM-L6-v2'""")
+    assert next(new_mentions)["n"] >= 3
+    page = client.get(location).get_data(as_text=True)
+    assert "<html" in page and "Pre-labelling #" in page and ": done" in page
+    partial = client.get(f"/jobs/{job_id}", headers=HX).get_data(as_text=True).lstrip()
+    assert partial.startswith(f'<div id="job-{job_id}"') and "hx-trigger" not in partial
+
+
+def test_upload_import_and_its_errors(client, db):
+    data = {"file": (io.BytesIO(b'{"text": "Merkel spoke."}\n{broken\n'), "bad.jsonl")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "bad.jsonl, line 2: not valid JSON" in html
+    assert db.table("documents").count == 1
+
+    response = client.post("/imports/new", data={"text": "  "})
+    assert response.status_code == 400 and "Paste some text or choose a file" in response.get_data(as_text=True)
+
+    data = {"file": (io.BytesIO(b"x"), "evil.exe")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Upload .txt or .jsonl" in response.get_data(as_text=True)
+
+
+def test_htmx_import_errors_come_back_as_a_swappable_partial(client):
+    response = client.post("/imports/new", data={"text": ""}, headers=HX)
+    html = response.get_data(as_text=True).lstrip()
+    assert response.status_code == 200 and html.startswith('<form id="import-form"')
+
+
+def test_csrf_is_required_for_plain_and_htmx_posts(db_path, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["annotator"] = "ana"
+    assert client.post(f"/sentences/{FIRST}/accept").status_code == 400
+    page = client.get("/review").get_data(as_text=True)
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    response = client.post(f"/sentences/{FIRST}/accept", headers={**HX, "X-CSRFToken": token})
+    assert response.status_code == 200
+    db = open_database(db_path)
+    assert db.table("reviews").count == 1
+    db.close()
+
+
+def test_vary_header(client):
+    assert "HX-Request" in client.get("/review").headers["Vary"]
