@@ -1,0 +1,101 @@
+"""The keyboard flow in a real browser: Debian's Chromium driven by Playwright."""
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from annotator import create_app
+from annotator.ingest import import_file
+from annotator.models import load_model
+from annotator.prelabel import prelabel
+from annotator.store.database import open_database, project_scheme
+
+from .conftest import SEED
+
+CHROMIUM = "/usr/bin/chromium"
+FIRST = "putin-visits-north-korea-and-vietnam:0"
+
+pytestmark = pytest.mark.browser
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+    pytestmark = [pytest.mark.browser, pytest.mark.skip(reason=f"{CHROMIUM} is not installed")]
+
+
+@pytest.fixture
+def server(db_path, db):
+    """The demo data (seed article pre-labelled by the offline default) behind a real server."""
+    scheme = project_scheme(db)
+    import_file(db, SEED, "auto", scheme.label_names)
+    prelabel(db, load_model("embedding"), scheme)
+    app = create_app({"DB": str(db_path), "SECRET_KEY": "browser-test"})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"],
+        )
+        page = browser.new_page()
+        yield page
+        browser.close()
+
+
+def labels(db_path, sentence_id):
+    db = open_database(db_path)
+    rows = list(db.query(
+        """select m.id, a.label, a.status from mentions m
+           left join annotations a on a.mention_id = m.id and a.annotator = 'ana'
+           where m.sentence_id = ? order by m.start""", [sentence_id]))
+    reviewed = db.table("reviews").count
+    db.close()
+    return rows, reviewed
+
+
+def test_keyboard_review_press_2_enter_u(server, page, db_path):
+    page.goto(f"{server}/review")
+    page.fill("#name", "ana")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#review .mention")
+    assert FIRST in page.url or page.url.endswith("/review")
+    first_id = page.evaluate("document.activeElement.id")
+    assert first_id.startswith("mention-")
+
+    page.keyboard.press("2")
+    page.wait_for_selector(f"#{first_id} .label-button.against.chosen")
+    # Focus moves on to the next actor.
+    page.wait_for_function(
+        "id => document.activeElement.id.startsWith('mention-') && document.activeElement.id !== id",
+        arg=first_id)
+    rows, reviewed = labels(db_path, FIRST)
+    assert rows[0]["label"] == "against" and reviewed == 0
+
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: FIRST not in url)
+    page.wait_for_selector("#progress strong:text('1')")
+    rows, reviewed = labels(db_path, FIRST)
+    assert reviewed == 1 and all(row["label"] for row in rows)
+    assert [row["status"] for row in rows[1:]] == ["accepted"] * (len(rows) - 1)
+
+    page.keyboard.press("u")
+    page.wait_for_url(f"**/review/{FIRST}")
+    page.wait_for_selector("#progress strong:text('0')")
+    assert page.locator(f"#{first_id} .label-button.against.chosen").count() == 1
+    assert page.locator("#review .label-button.chosen").count() == 1
+    rows, reviewed = labels(db_path, FIRST)
+    assert rows[0]["label"] == "against" and reviewed == 0
+    assert all(row["label"] is None for row in rows[1:])
+    assert page.locator(".legend").inner_text().count("undo") == 1
