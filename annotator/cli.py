@@ -70,8 +70,12 @@ def main():
 
 @main.command()
 @db_option
-@click.option("--scheme", type=click.Choice(sorted(SCHEMES)), default=None,
-              help="Label set: stance (favor/against/neutral, the default) or sentiment.")
+@click.option(
+    "--scheme",
+    type=click.Choice(sorted(SCHEMES)),
+    default=None,
+    help="Label set: stance (favor/against/neutral, the default) or sentiment.",
+)
 def init(db_path: Path, scheme: str | None):
     """Create or migrate the database.
 
@@ -87,8 +91,14 @@ def init(db_path: Path, scheme: str | None):
 @main.command("import")
 @db_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="Input format; auto decides by extension and content.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format; auto decides by extension and content.",
+)
 @click.option("--annotator", default=None, help="Who the labels in the files belong to.")
 def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: str | None):
     """Import documents: .txt files, JSONL records, or NewsMTSC files.
@@ -116,8 +126,13 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
 @main.command()
 @db_option
 @model_option
-@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 4096),
-              help="Pairs per forward pass.")
+@click.option(
+    "--batch-size",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1, 4096),
+    help="Pairs per forward pass.",
+)
 def predict(db_path: Path, model_spec: str, batch_size: int):
     """Pre-label every mention that has no prediction from the model yet.
 
@@ -136,8 +151,13 @@ def predict(db_path: Path, model_spec: str, batch_size: int):
 
 @main.command()
 @db_option
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
-              help="File to write; standard output by default.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    help="File to write; standard output by default.",
+)
 def export(db_path: Path, output):
     """Write every sentence with its gold labels as JSONL, one line per sentence.
 
@@ -176,15 +196,25 @@ def demo(ctx, db_path: Path, model_spec: str, host: str, port: int):
     Example: annotator demo --port 8000
     """
     ctx.invoke(init, db_path=db_path, scheme=None)
-    ctx.invoke(import_command, db_path=db_path, paths=tuple(sorted(SEEDS.glob("*.txt"))),
-               fmt="txt", annotator=None)
+    ctx.invoke(
+        import_command,
+        db_path=db_path,
+        paths=tuple(sorted(SEEDS.glob("*.txt"))),
+        fmt="txt",
+        annotator=None,
+    )
     ctx.invoke(predict, db_path=db_path, model_spec=model_spec, batch_size=64)
     _serve(db_path, host, port)
 
 
 def _serve(db_path: Path, host: str, port: int) -> None:
+    from werkzeug.serving import make_server
+
     from annotator import create_app
 
-    app = create_app({"DB": str(db_path)})
-    click.echo(f"annotator: open http://{host}:{port}/ in a browser (Ctrl+C stops)")
-    app.run(host=host, port=port, threaded=True)
+    server = make_server(host, port, create_app({"DB": str(db_path)}), threaded=True)
+    click.echo(f"annotator: open http://{host}:{server.server_port}/ in a browser (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")

@@ -28,7 +28,7 @@ class Scheme:
 
     @property
     def template_version(self) -> str:
-        """A short hash of the hypotheses, stored with predictions so changed templates re-predict."""
+        """A short hash of the hypotheses; stored with predictions so new templates re-predict."""
         text = "|".join(f"{label.name}={label.hypothesis}" for label in self.labels)
         return hashlib.sha1(text.encode()).hexdigest()[:8]
 

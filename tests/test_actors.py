@@ -31,14 +31,17 @@ def test_ambiguous_surname_goes_to_the_most_recent_person():
 
 
 def test_nationality_joins_its_country_and_the_country_name_wins():
-    result = group_actors([("Russian", "NORP"), ("Russia", "GPE"), ("North Korean", "NORP"),
-                           ("North Korea", "GPE")])
+    result = group_actors(
+        [("Russian", "NORP"), ("Russia", "GPE"), ("North Korean", "NORP"), ("North Korea", "GPE")]
+    )
     assert [name for name, _ in result] == ["Russia", "Russia", "North Korea", "North Korea"]
     assert result[0][1] == "GPE"
 
 
 def test_possessive_and_article_do_not_split_an_actor():
-    result = group_actors([("the US", "GPE"), ("US", "GPE"), ("Russia’s", "GPE"), ("Russia", "GPE")])
+    result = group_actors(
+        [("the US", "GPE"), ("US", "GPE"), ("Russia’s", "GPE"), ("Russia", "GPE")]
+    )
     assert len({name for name, _ in result}) == 2
 
 

@@ -1,7 +1,6 @@
 """The keyboard flow in a real browser: Debian's Chromium driven by Playwright."""
 
 import os
-import shutil
 import threading
 
 import pytest
@@ -46,8 +45,14 @@ def page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page()
         yield page
@@ -56,10 +61,14 @@ def page():
 
 def labels(db_path, sentence_id):
     db = open_database(db_path)
-    rows = list(db.query(
-        """select m.id, a.label, a.status from mentions m
+    rows = list(
+        db.query(
+            """select m.id, a.label, a.status from mentions m
            left join annotations a on a.mention_id = m.id and a.annotator = 'ana'
-           where m.sentence_id = ? order by m.start""", [sentence_id]))
+           where m.sentence_id = ? order by m.start""",
+            [sentence_id],
+        )
+    )
     reviewed = db.table("reviews").count
     db.close()
     return rows, reviewed
@@ -78,8 +87,10 @@ def test_keyboard_review_press_2_enter_u(server, page, db_path):
     page.wait_for_selector(f"#{first_id} .label-button.against.chosen")
     # Focus moves on to the next actor.
     page.wait_for_function(
-        "id => document.activeElement.id.startsWith('mention-') && document.activeElement.id !== id",
-        arg=first_id)
+        "id => document.activeElement.id.startsWith('mention-')"
+        " && document.activeElement.id !== id",
+        arg=first_id,
+    )
     rows, reviewed = labels(db_path, FIRST)
     assert rows[0]["label"] == "against" and reviewed == 0
 

@@ -1,4 +1,4 @@
-"""The command line: each command, its errors, and the init → import → predict → export round trip."""
+"""The command line: each command, its errors, and the import → predict → export round trip."""
 
 import json
 

@@ -25,7 +25,9 @@ def test_export_schema_and_statuses(db, stub_model):
     import_file(db, SEED, "auto", STANCE.label_names)
     prelabel(db, stub_model, STANCE)
     first = review.next_sentence_id(db, "ana")
-    mention = next(db.query("select id from mentions where sentence_id = ? order by start", [first]))
+    mention = next(
+        db.query("select id from mentions where sentence_id = ? order by start", [first])
+    )
     review.record_label(db, "ana", mention["id"], "against", STANCE.label_names)
     review.accept_sentence(db, "ana", first)
     lines = export_lines(db)
@@ -35,7 +37,11 @@ def test_export_schema_and_statuses(db, stub_model):
     target = record["targets"][0]
     assert record["text"][target["start"] : target["end"]] == target["mention"]
     assert target["actor"] == "Vladimir Putin"
-    assert (target["label"], target["status"], target["annotator"]) == ("against", "corrected", "ana")
+    assert (target["label"], target["status"], target["annotator"]) == (
+        "against",
+        "corrected",
+        "ana",
+    )
     assert target["prediction"] == {"label": "favor", "score": 0.9, "model": "stub:first"}
     assert record["targets"][1]["status"] == "accepted"
     assert lines[1]["targets"][0]["status"] == "unreviewed"

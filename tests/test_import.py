@@ -35,12 +35,22 @@ def test_reimporting_the_same_text_adds_nothing(db, tmp_path):
 
 
 def test_jsonl_documents_are_split_and_keep_meta(db, tmp_path):
-    path = write(tmp_path / "docs.jsonl", "\n".join([
-        json.dumps({"id": "a", "text": "Angela Merkel met Emmanuel Macron. Merkel smiled.",
-                    "meta": {"source": "wire"}}),
-        "",
-        json.dumps({"text": "Joe Biden spoke in Berlin."}),
-    ]))
+    path = write(
+        tmp_path / "docs.jsonl",
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "id": "a",
+                        "text": "Angela Merkel met Emmanuel Macron. Merkel smiled.",
+                        "meta": {"source": "wire"},
+                    }
+                ),
+                "",
+                json.dumps({"text": "Joe Biden spoke in Berlin."}),
+            ]
+        ),
+    )
     summary = import_file(db, path, "auto", STANCE)
     assert summary.documents == 2
     doc = db.table("documents").get("a")
@@ -50,10 +60,15 @@ def test_jsonl_documents_are_split_and_keep_meta(db, tmp_path):
 
 def test_jsonl_targets_are_kept_exactly_and_labels_stored(db, tmp_path):
     text = "Critics attacked Smith while Jones stayed quiet."
-    record = {"id": "s1", "text": text, "annotator": "ana", "targets": [
-        {"start": 17, "end": 22, "actor": "John Smith", "label": "against"},
-        {"start": 29, "end": 34},
-    ]}
+    record = {
+        "id": "s1",
+        "text": text,
+        "annotator": "ana",
+        "targets": [
+            {"start": 17, "end": 22, "actor": "John Smith", "label": "against"},
+            {"start": 29, "end": 34},
+        ],
+    }
     path = write(tmp_path / "gold.jsonl", json.dumps(record))
     summary = import_file(db, path, "jsonl", STANCE)
     assert summary.sentences == 1 and summary.mentions == 2 and summary.labels == 1
@@ -77,8 +92,11 @@ def test_second_annotator_labels_land_on_existing_mentions(db, tmp_path):
 
 
 def test_newsmtsc_needs_the_sentiment_scheme(db, tmp_path):
-    line = {"primary_gid": "g1", "sentence_normalized": "Trump praised Pence.",
-            "targets": [{"from": 14, "to": 19, "mention": "Pence", "polarity": 6.0}]}
+    line = {
+        "primary_gid": "g1",
+        "sentence_normalized": "Trump praised Pence.",
+        "targets": [{"from": 14, "to": 19, "mention": "Pence", "polarity": 6.0}],
+    }
     path = write(tmp_path / "n.jsonl", json.dumps(line))
     with pytest.raises(InputError, match="sentiment scheme"):
         import_file(db, path, "newsmtsc", STANCE)
@@ -94,10 +112,14 @@ BAD_LINES = [
     ('{"id": "x"}', "line 2: 'text' is required"),
     ('{"text": "Smith won.", "targets": [{"start": 0, "end": 99}]}', "line 2: target offsets 0:99"),
     ('{"text": "Smith won.", "targets": [{"start": 3, "end": 1}]}', "line 2: target offsets"),
-    ('{"text": "Smith won.", "targets": [{"start": 0, "end": 5, "label": "happy"}]}',
-     "line 2: label 'happy' is not in the scheme"),
-    ('{"text": "Smith won.", "targets": [{"start": 0, "end": 5, "mention": "Jones"}]}',
-     "line 2: target mention 'Jones' does not match"),
+    (
+        '{"text": "Smith won.", "targets": [{"start": 0, "end": 5, "label": "happy"}]}',
+        "line 2: label 'happy' is not in the scheme",
+    ),
+    (
+        '{"text": "Smith won.", "targets": [{"start": 0, "end": 5, "mention": "Jones"}]}',
+        "line 2: target mention 'Jones' does not match",
+    ),
     ('{"text": "Smith won.", "targets": "Smith"}', "line 2: 'targets' must be a list"),
 ]
 
@@ -127,12 +149,21 @@ def test_empty_file_is_rejected(db, tmp_path, content):
 
 
 def test_conflicting_document_id_rolls_back_the_whole_file(db, tmp_path):
-    import_file(db, write(tmp_path / "a.jsonl", json.dumps({"id": "d", "text": "Merkel spoke."})),
-                "jsonl", STANCE)
-    path = write(tmp_path / "b.jsonl", "\n".join([
-        json.dumps({"id": "new", "text": "Macron answered."}),
-        json.dumps({"id": "d", "text": "Different text for the same id."}),
-    ]))
+    import_file(
+        db,
+        write(tmp_path / "a.jsonl", json.dumps({"id": "d", "text": "Merkel spoke."})),
+        "jsonl",
+        STANCE,
+    )
+    path = write(
+        tmp_path / "b.jsonl",
+        "\n".join(
+            [
+                json.dumps({"id": "new", "text": "Macron answered."}),
+                json.dumps({"id": "d", "text": "Different text for the same id."}),
+            ]
+        ),
+    )
     with pytest.raises(InputError, match="line 2: document id 'd' already exists"):
         import_file(db, path, "jsonl", STANCE)
     assert [row["id"] for row in db.table("documents").rows] == ["d"]
@@ -147,8 +178,10 @@ def test_missing_file_and_unknown_format(db, tmp_path):
 
 def test_scheme_cannot_change_once_labels_exist(db_path, tmp_path):
     db = init_database(db_path)
-    path = write(tmp_path / "g.jsonl", json.dumps(
-        {"text": "Smith won.", "targets": [{"start": 0, "end": 5, "label": "favor"}]}))
+    path = write(
+        tmp_path / "g.jsonl",
+        json.dumps({"text": "Smith won.", "targets": [{"start": 0, "end": 5, "label": "favor"}]}),
+    )
     import_file(db, path, "jsonl", STANCE)
     with pytest.raises(ValueError, match="cannot switch"):
         init_database(db_path, "sentiment")

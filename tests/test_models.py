@@ -25,7 +25,9 @@ def nli_model_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nli")
     id2label = {0: "entailment", 1: "neutral", 2: "contradiction"}
     model = AutoModelForSequenceClassification.from_pretrained(
-        packaged_model_path(), num_labels=3, id2label=id2label,
+        packaged_model_path(),
+        num_labels=3,
+        id2label=id2label,
         label2id={v: k for k, v in id2label.items()},
     )
     model.save_pretrained(folder)
@@ -52,8 +54,9 @@ def test_embedding_backend_predicts_every_pair():
 
 
 def test_embedding_backend_works_for_the_sentiment_scheme():
-    check_predictions(load_model("embedding").predict(PAIRS, get_scheme("sentiment")),
-                      get_scheme("sentiment"))
+    check_predictions(
+        load_model("embedding").predict(PAIRS, get_scheme("sentiment")), get_scheme("sentiment")
+    )
 
 
 def test_embedding_batches_give_the_same_result():

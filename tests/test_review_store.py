@@ -23,7 +23,9 @@ def labels_of(db, sentence_id, annotator="ana"):
     rows = db.query(
         """select m.start, a.label, a.status from mentions m
            left join annotations a on a.mention_id = m.id and a.annotator = ?
-           where m.sentence_id = ? order by m.start""", [annotator, sentence_id])
+           where m.sentence_id = ? order by m.start""",
+        [annotator, sentence_id],
+    )
     return [(r["label"], r["status"]) for r in rows]
 
 
@@ -33,7 +35,9 @@ def test_queue_starts_with_the_first_sentence_with_actors(seeded):
 
 def test_label_then_accept_stores_gold_and_advances(seeded):
     first = review.next_sentence_id(seeded, "ana")
-    mention = next(seeded.query("select id from mentions where sentence_id = ? order by start", [first]))
+    mention = next(
+        seeded.query("select id from mentions where sentence_id = ? order by start", [first])
+    )
     review.record_label(seeded, "ana", mention["id"], "against", STANCE.label_names)
     review.accept_sentence(seeded, "ana", first)
     stored = labels_of(seeded, first)
@@ -45,7 +49,9 @@ def test_label_then_accept_stores_gold_and_advances(seeded):
 
 def test_undo_walks_back_one_decision_at_a_time(seeded):
     first = review.next_sentence_id(seeded, "ana")
-    mention = next(seeded.query("select id from mentions where sentence_id = ? order by start", [first]))
+    mention = next(
+        seeded.query("select id from mentions where sentence_id = ? order by start", [first])
+    )
     review.record_label(seeded, "ana", mention["id"], "against", STANCE.label_names)
     review.accept_sentence(seeded, "ana", first)
     assert review.undo_last(seeded, "ana") == first

@@ -23,8 +23,9 @@ FIRST = "putin-visits-north-korea-and-vietnam:0"
 def app(db_path, db, stub_model):
     import_file(db, SEED, "auto", get_scheme("stance").label_names)
     prelabel(db, stub_model, get_scheme("stance"))
-    return create_app({"DB": str(db_path), "TESTING": True, "SECRET_KEY": "test",
-                       "WTF_CSRF_ENABLED": False})
+    return create_app(
+        {"DB": str(db_path), "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
+    )
 
 
 @pytest.fixture
@@ -38,13 +39,16 @@ def annotations(db, sentence_id=FIRST):
     rows = db.query(
         """select m.start, a.label, a.status from mentions m
            left join annotations a on a.mention_id = m.id and a.annotator = 'ana'
-           where m.sentence_id = ? order by m.start""", [sentence_id])
+           where m.sentence_id = ? order by m.start""",
+        [sentence_id],
+    )
     return [(r["label"], r["status"]) for r in rows]
 
 
 def first_mention(db, sentence_id=FIRST):
-    return next(db.query("select id from mentions where sentence_id = ? order by start",
-                         [sentence_id]))["id"]
+    return next(
+        db.query("select id from mentions where sentence_id = ? order by start", [sentence_id])
+    )["id"]
 
 
 def test_review_needs_a_name_first(app):
@@ -82,8 +86,9 @@ def test_label_plain_redirects_and_stores(client, db):
 
 def test_label_htmx_returns_the_partial_with_progress(client, db):
     mention = first_mention(db)
-    response = client.post(f"/mentions/{mention}/label", data={"label": "favor", "focus": 1},
-                           headers=HX)
+    response = client.post(
+        f"/mentions/{mention}/label", data={"label": "favor", "focus": 1}, headers=HX
+    )
     html = response.get_data(as_text=True).lstrip()
     assert response.status_code == 200 and html.startswith('<section id="review"')
     assert 'id="progress" class="progress" hx-swap-oob="true"' in html
@@ -117,7 +122,9 @@ def test_skip_sends_the_sentence_to_the_end(client, db, headers):
     assert response.status_code in (200, 303)
     [row] = db.table("reviews").rows
     assert row["status"] == "skipped" and row["sentence_id"] == FIRST
-    assert FIRST not in client.get("/review").get_data(as_text=True).split("sentence-text")[0][-300:]
+    assert (
+        FIRST not in client.get("/review").get_data(as_text=True).split("sentence-text")[0][-300:]
+    )
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
@@ -131,7 +138,9 @@ def test_undo_reverses_the_last_decision(client, db, headers):
     if headers:
         assert response.headers["HX-Push-Url"] == f"/review/{FIRST}"
     else:
-        assert response.status_code == 303 and response.location.endswith(f"/review/{FIRST}?focus=0")
+        assert response.status_code == 303 and response.location.endswith(
+            f"/review/{FIRST}?focus=0"
+        )
 
 
 def test_undo_with_nothing_to_undo_says_so(client):
@@ -192,7 +201,8 @@ def test_paste_import_runs_the_model_in_the_background(client, db, db_path, head
     new_mentions = db.query(
         """select count(*) as n from mentions m join sentences s on s.id = m.sentence_id
            join documents d on d.id = s.document_id join predictions p on p.mention_id = m.id
-           where d.title = 'Summit' and p.model = 'embedding:all-MiniLM-L6-v2'""")
+           where d.title = 'Summit' and p.model = 'embedding:all-MiniLM-L6-v2'"""
+    )
     assert next(new_mentions)["n"] >= 3
     page = client.get(location).get_data(as_text=True)
     assert "<html" in page and "Pre-labelling #" in page and ": done" in page
@@ -208,11 +218,15 @@ def test_upload_import_and_its_errors(client, db):
     assert db.table("documents").count == 1
 
     response = client.post("/imports/new", data={"text": "  "})
-    assert response.status_code == 400 and "Paste some text or choose a file" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Paste some text or choose a file" in response.get_data(
+        as_text=True
+    )
 
     data = {"file": (io.BytesIO(b"x"), "evil.exe")}
     response = client.post("/imports/new", data=data, content_type="multipart/form-data")
-    assert response.status_code == 400 and "Upload .txt or .jsonl" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Upload .txt or .jsonl" in response.get_data(
+        as_text=True
+    )
 
 
 def test_htmx_import_errors_come_back_as_a_swappable_partial(client):
@@ -238,3 +252,12 @@ def test_csrf_is_required_for_plain_and_htmx_posts(db_path, app):
 
 def test_vary_header(client):
     assert "HX-Request" in client.get("/review").headers["Vary"]
+
+
+def test_upload_over_the_size_limit_is_refused_clearly(app, client, db):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    data = {"file": (io.BytesIO(b"Merkel spoke. " * 100_000), "big.txt")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "larger than the 1 MiB limit" in response.get_data(as_text=True)
+    assert db.table("documents").count == 1

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.store import corpus
+from annotator.store.database import now
 from annotator.store.predictions import save_predictions
 from annotator.store.review import DONE, MANUAL
-from annotator.store.database import now
 from annotator.text.sentences import analyse_documents
 
 from .readers import InputError, Record, Target, read_records
@@ -126,7 +126,9 @@ def _ensure_mention(db, document_id: str, sentence_id: str, target: Target, summ
         return mention["id"]
     actor_id = corpus.ensure_actor(db, document_id, " ".join(target.actor.split()), None)
     summary.mentions += 1
-    return corpus.insert_mention(db, sentence_id, actor_id, target.start, target.end, target.mention)
+    return corpus.insert_mention(
+        db, sentence_id, actor_id, target.start, target.end, target.mention
+    )
 
 
 def _store_prediction(db: Database, mention_id: int, prediction: dict) -> None:

@@ -79,7 +79,8 @@ def detect_format(path: Path, text: str) -> str:
 def read_txt(path: Path, text: str, labels: list[str]) -> list[Record]:
     """A plain-text file is one document, named after the file."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "document"
-    return [Record(text=text, line=1, id=slug, title=path.stem)]
+    title = " ".join(re.split(r"[-_\s]+", path.stem)).strip() or slug
+    return [Record(text=text, line=1, id=slug, title=title[:1].upper() + title[1:])]
 
 
 def _json_lines(path: Path, text: str):
@@ -115,7 +116,10 @@ def _target(raw, text: str, labels: list[str], fail) -> Target:
         fail(f"target offsets {start}:{end} are outside the text (length {len(text)})")
     mention = text[start:end]
     if raw.get("mention") is not None and raw["mention"] != mention:
-        fail(f"target mention {raw['mention']!r} does not match the text at {start}:{end} ({mention!r})")
+        fail(
+            f"target mention {raw['mention']!r} does not match the text "
+            f"at {start}:{end} ({mention!r})"
+        )
     label = raw.get("label")
     if label is not None and label not in labels:
         fail(f"label {label!r} is not in the scheme ({', '.join(labels)})")
@@ -165,7 +169,9 @@ def read_jsonl(path: Path, text: str, labels: list[str]) -> list[Record]:
                 title=_optional_str(obj.get("title"), "title", fail),
                 meta=obj.get("meta"),
                 annotator=_optional_str(obj.get("annotator"), "annotator", fail),
-                targets=None if targets is None else [_target(t, body, labels, fail) for t in targets],
+                targets=None
+                if targets is None
+                else [_target(t, body, labels, fail) for t in targets],
             )
         )
     return records
@@ -175,7 +181,8 @@ def read_newsmtsc(path: Path, text: str, labels: list[str]) -> list[Record]:
     """NewsMTSC lines: `sentence_normalized`, `primary_gid`, targets with `from`/`to`/`polarity`."""
     if not set(NEWSMTSC_POLARITY.values()) <= set(labels):
         raise InputError(
-            str(path), "NewsMTSC labels need the sentiment scheme: annotator init --scheme sentiment"
+            str(path),
+            "NewsMTSC labels need the sentiment scheme: annotator init --scheme sentiment",
         )
     records = []
     for number, obj in _json_lines(path, text):

@@ -76,5 +76,7 @@ class StanceModel(ABC):
         return f"{self.method_version}-{scheme.template_version}"
 
     @abstractmethod
-    def predict(self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64) -> list[Prediction]:
+    def predict(
+        self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64
+    ) -> list[Prediction]:
         """One prediction per pair, in order."""

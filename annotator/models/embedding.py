@@ -81,7 +81,9 @@ class EmbeddingModel(StanceModel):
         prototypes = vectors.reshape(shape).mean(axis=2)
         return prototypes / np.linalg.norm(prototypes, axis=-1, keepdims=True)
 
-    def predict(self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64) -> list[Prediction]:
+    def predict(
+        self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64
+    ) -> list[Prediction]:
         if not pairs:
             return []
         actors = sorted({pair.name for pair in pairs})

@@ -46,7 +46,9 @@ class NliModel(StanceModel):
             logits = pipe.model(**inputs).logits
         return logits[:, pipe.entailment_id].float().numpy()
 
-    def predict(self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64) -> list[Prediction]:
+    def predict(
+        self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64
+    ) -> list[Prediction]:
         if not pairs:
             return []
         premises, hypotheses = [], []
@@ -56,7 +58,9 @@ class NliModel(StanceModel):
                 hypotheses.append(label.hypothesis.format(actor=pair.name))
         logits = np.concatenate(
             [
-                self._entailment_logits(premises[i : i + batch_size], hypotheses[i : i + batch_size])
+                self._entailment_logits(
+                    premises[i : i + batch_size], hypotheses[i : i + batch_size]
+                )
                 for i in range(0, len(premises), batch_size)
             ]
         )

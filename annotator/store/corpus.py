@@ -22,7 +22,11 @@ def find_document_by_hash(db: Database, text_hash: str) -> dict | None:
 
 
 def insert_document(
-    db: Database, document_id: str, title: str, text_hash: str | None = None, meta: dict | None = None
+    db: Database,
+    document_id: str,
+    title: str,
+    text_hash: str | None = None,
+    meta: dict | None = None,
 ) -> None:
     """Store a new document row."""
     db.table("documents").insert(
@@ -47,7 +51,8 @@ def find_sentence_by_text(db: Database, document_id: str, text: str) -> dict | N
     """A sentence of the document with exactly this text, or None."""
     rows = list(
         db.query(
-            "select * from sentences where document_id = ? and text = ? limit 1", [document_id, text]
+            "select * from sentences where document_id = ? and text = ? limit 1",
+            [document_id, text],
         )
     )
     return rows[0] if rows else None
@@ -125,9 +130,7 @@ def list_documents(db: Database, annotator: str | None = None) -> list[dict]:
 def document_sentences(db: Database, document_id: str) -> list[dict]:
     """The document's sentences in order, each with its mentions, labels and predictions."""
     sentences = list(
-        db.query(
-            "select * from sentences where document_id = ? order by position", [document_id]
-        )
+        db.query("select * from sentences where document_id = ? order by position", [document_id])
     )
     mentions = mentions_of_sentences(db, [s["id"] for s in sentences])
     for sentence in sentences:

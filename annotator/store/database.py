@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -21,7 +21,7 @@ class NotInitialisedError(RuntimeError):
 
 def now() -> str:
     """The current time as an ISO-8601 UTC timestamp, the format of every `created` column."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def connect(path: str | Path) -> Database:

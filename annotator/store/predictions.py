@@ -37,7 +37,7 @@ def unpredicted_mentions(db: Database, model: str, version: str, limit: int) -> 
 
 
 def save_predictions(db: Database, rows: Iterable[dict]) -> None:
-    """Store predictions given as dicts with mention_id, model, template_version, label, score, scores."""
+    """Store prediction dicts (mention_id, model, template_version, label, score, scores)."""
     stamp = now()
     db.table("predictions").insert_all(
         ({**row, "scores": json.dumps(row["scores"]), "created": stamp} for row in rows),

@@ -111,7 +111,9 @@ def _annotation_row(db: Database, mention_id: int, annotator: str) -> dict | Non
     return rows[0] if rows else None
 
 
-def _write_annotation(db: Database, mention_id: int, annotator: str, label: str, status: str) -> dict | None:
+def _write_annotation(
+    db: Database, mention_id: int, annotator: str, label: str, status: str
+) -> dict | None:
     """Upsert the annotator's label on a mention; return the row it replaced."""
     previous = _annotation_row(db, mention_id, annotator)
     stamp = now()
@@ -176,8 +178,13 @@ def record_label(
         previous = _write_annotation(
             db, mention_id, annotator, label, status_for(label, rows[0]["predicted"])
         )
-        _log(db, annotator, sentence_id, "label",
-             {"annotations": [{"mention_id": mention_id, "previous": previous}]})
+        _log(
+            db,
+            annotator,
+            sentence_id,
+            "label",
+            {"annotations": [{"mention_id": mention_id, "previous": previous}]},
+        )
     return sentence_id
 
 

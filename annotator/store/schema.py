@@ -58,9 +58,7 @@ def create_label_tables(db: Database) -> None:
         foreign_keys=[("mention_id", "mentions", "id")],
         not_null={"mention_id", "model", "template_version", "label", "score"},
     )
-    db.table("predictions").create_index(
-        ["mention_id", "model", "template_version"], unique=True
-    )
+    db.table("predictions").create_index(["mention_id", "model", "template_version"], unique=True)
     db.table("annotations").create(
         {
             "mention_id": int,

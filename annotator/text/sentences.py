@@ -64,7 +64,7 @@ def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_title_modifier(ent) -> bool:
-    """True for a NORP entity that only qualifies a person, like "Russian" in "Russian President Putin"."""
+    """True for a NORP entity that only qualifies a person ("Russian" President Putin)."""
     if ent.label_ != NORP:
         return False
     token = ent.root
@@ -107,7 +107,7 @@ def analyse_documents(texts: Iterable[str], batch_size: int = 64) -> Iterator[li
         result = []
         for sentence, spans in found:
             mentions = []
-            for start, end, kind in spans:
+            for start, end, _ in spans:
                 actor, actor_kind = next(actors)
                 mentions.append(FoundMention(start, end, sentence[start:end], actor, actor_kind))
             result.append(FoundSentence(sentence, tuple(mentions)))

@@ -43,7 +43,9 @@ class ImportForm(FlaskForm):
     text = TextAreaField("Text", validators=[Optional(), Length(max=2_000_000)])
     file = FileField(
         "File",
-        validators=[FileAllowed(["txt", "jsonl", "json", "ndjson"], "Upload .txt or .jsonl files.")],
+        validators=[
+            FileAllowed(["txt", "jsonl", "json", "ndjson"], "Upload .txt or .jsonl files.")
+        ],
     )
 
     def validate(self, extra_validators=None) -> bool:

@@ -53,7 +53,8 @@ def new():
             error = str(failure)
         else:
             job_id = start_prelabel_job(
-                current_app.config["DB"], current_app.config["MODEL"],
+                current_app.config["DB"],
+                current_app.config["MODEL"],
                 current_app.config["BATCH_SIZE"],
             )
             target = url_for("imports.job", job_id=job_id, summary=str(summary))
@@ -74,3 +75,14 @@ def job(job_id: int):
     if htmx:
         return render_template("_job.html", job=job)
     return render_template("job.html", job=job, summary=request.args.get("summary"))
+
+
+@bp.app_errorhandler(413)
+def too_large(error):
+    """An upload over MAX_CONTENT_LENGTH gets the import form back with the limit named."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    message = f"The upload is larger than the {limit:g} MiB limit."
+    form = ImportForm(formdata=None)  # the oversized body must not be read again
+    if htmx:
+        return render_template("_import_form.html", form=form, error=message), 200
+    return render_template("import.html", form=form, error=message), 413
