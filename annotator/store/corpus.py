@@ -6,19 +6,17 @@ import json
 
 from sqlite_utils import Database
 
-from .database import now
+from .database import first_row, now
 
 
 def get_document(db: Database, document_id: str) -> dict | None:
     """The document row with this id, or None."""
-    rows = list(db.query("select * from documents where id = ?", [document_id]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from documents where id = ?", [document_id])
 
 
 def find_document_by_hash(db: Database, text_hash: str) -> dict | None:
     """The first document imported from exactly this text, or None."""
-    rows = list(db.query("select * from documents where text_hash = ? limit 1", [text_hash]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from documents where text_hash = ? limit 1", [text_hash])
 
 
 def insert_document(
@@ -43,19 +41,16 @@ def insert_document(
 
 def get_sentence(db: Database, sentence_id: str) -> dict | None:
     """The sentence row with this id, or None."""
-    rows = list(db.query("select * from sentences where id = ?", [sentence_id]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from sentences where id = ?", [sentence_id])
 
 
 def find_sentence_by_text(db: Database, document_id: str, text: str) -> dict | None:
     """A sentence of the document with exactly this text, or None."""
-    rows = list(
-        db.query(
-            "select * from sentences where document_id = ? and text = ? limit 1",
-            [document_id, text],
-        )
+    return first_row(
+        db,
+        "select * from sentences where document_id = ? and text = ? limit 1",
+        [document_id, text],
     )
-    return rows[0] if rows else None
 
 
 def insert_sentence(db: Database, sentence_id: str, document_id: str, text: str) -> None:
@@ -78,24 +73,22 @@ def insert_sentence(db: Database, sentence_id: str, document_id: str, text: str)
 
 def ensure_actor(db: Database, document_id: str, name: str, kind: str | None) -> int:
     """The id of the document's actor called `name`, creating it when new."""
-    rows = list(
-        db.query("select id from actors where document_id = ? and name = ?", [document_id, name])
+    row = first_row(
+        db, "select id from actors where document_id = ? and name = ?", [document_id, name]
     )
-    if rows:
-        return rows[0]["id"]
+    if row:
+        return row["id"]
     table = db.table("actors").insert({"document_id": document_id, "name": name, "kind": kind})
     return table.last_pk
 
 
 def find_mention(db: Database, sentence_id: str, start: int, end: int) -> dict | None:
     """The mention with exactly this span in the sentence, or None."""
-    rows = list(
-        db.query(
-            'select * from mentions where sentence_id = ? and start = ? and "end" = ?',
-            [sentence_id, start, end],
-        )
+    return first_row(
+        db,
+        'select * from mentions where sentence_id = ? and start = ? and "end" = ?',
+        [sentence_id, start, end],
     )
-    return rows[0] if rows else None
 
 
 def insert_mention(

@@ -67,12 +67,17 @@ def open_database(path: str | Path) -> Database:
     return db
 
 
+def first_row(db: Database, sql: str, params=()) -> dict | None:
+    """The first row a query returns, or None."""
+    return next(iter(db.query(sql, params)), None)
+
+
 def get_setting(db: Database, key: str) -> str | None:
     """Read one project setting, or None when it is unset."""
     if not db["settings"].exists():
         return None
-    rows = list(db.query("select value from settings where key = ?", [key]))
-    return rows[0]["value"] if rows else None
+    row = first_row(db, "select value from settings where key = ?", [key])
+    return row["value"] if row else None
 
 
 def set_setting(db: Database, key: str, value: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .database import now
+from .database import first_row, now
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
@@ -37,8 +37,7 @@ def advance_job(db: Database, job_id: int, step: int) -> None:
 
 
 def get_job(db: Database, job_id: int) -> dict | None:
-    rows = list(db.query("select * from jobs where id = ?", [job_id]))
-    return rows[0] if rows else None
+    return first_row(db, "select * from jobs where id = ?", [job_id])
 
 
 def recent_jobs(db: Database, limit: int = 5) -> list[dict]:

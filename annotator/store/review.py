@@ -11,7 +11,7 @@ import json
 from sqlite_utils import Database
 
 from .corpus import get_sentence, mentions_of_sentences
-from .database import now
+from .database import first_row, now
 
 DONE, SKIPPED = "done", "skipped"
 ACCEPTED, CORRECTED, MANUAL = "accepted", "corrected", "manual"
@@ -31,9 +31,9 @@ def status_for(label: str, predicted: str | None) -> str:
 
 def next_sentence_id(db: Database, annotator: str) -> str | None:
     """The next sentence to review: unreviewed ones in document order, then skipped ones."""
-    rows = list(
-        db.query(
-            """
+    row = first_row(
+        db,
+        """
             select s.id from sentences s
             join documents d on d.id = s.document_id
             left join reviews r on r.sentence_id = s.id and r.annotator = :annotator
@@ -42,10 +42,9 @@ def next_sentence_id(db: Database, annotator: str) -> str | None:
             order by r.status is not null, r.updated, d.rowid, s.position
             limit 1
             """,
-            {"annotator": annotator, "skipped": SKIPPED},
-        )
+        {"annotator": annotator, "skipped": SKIPPED},
     )
-    return rows[0]["id"] if rows else None
+    return row["id"] if row else None
 
 
 def review_progress(db: Database, annotator: str) -> dict:
@@ -92,23 +91,19 @@ def sentence_for_review(db: Database, sentence_id: str, annotator: str) -> dict 
 
 
 def _review_row(db: Database, sentence_id: str, annotator: str) -> dict | None:
-    rows = list(
-        db.query(
-            "select * from reviews where sentence_id = ? and annotator = ?",
-            [sentence_id, annotator],
-        )
+    return first_row(
+        db,
+        "select * from reviews where sentence_id = ? and annotator = ?",
+        [sentence_id, annotator],
     )
-    return rows[0] if rows else None
 
 
 def _annotation_row(db: Database, mention_id: int, annotator: str) -> dict | None:
-    rows = list(
-        db.query(
-            "select * from annotations where mention_id = ? and annotator = ?",
-            [mention_id, annotator],
-        )
+    return first_row(
+        db,
+        "select * from annotations where mention_id = ? and annotator = ?",
+        [mention_id, annotator],
     )
-    return rows[0] if rows else None
 
 
 def _write_annotation(
@@ -160,23 +155,22 @@ def record_label(
     """Set the annotator's label on one mention; return the mention's sentence id."""
     if label not in labels:
         raise ReviewError(f"label {label!r} is not one of {', '.join(labels)}")
-    rows = list(
-        db.query(
-            """
-            select m.sentence_id,
-              (select label from predictions where mention_id = m.id order by id desc limit 1)
-                as predicted
-            from mentions m where m.id = ?
-            """,
-            [mention_id],
-        )
+    mention = first_row(
+        db,
+        """
+        select m.sentence_id,
+          (select label from predictions where mention_id = m.id order by id desc limit 1)
+            as predicted
+        from mentions m where m.id = ?
+        """,
+        [mention_id],
     )
-    if not rows:
+    if mention is None:
         raise ReviewError(f"no mention with id {mention_id}")
-    sentence_id = rows[0]["sentence_id"]
+    sentence_id = mention["sentence_id"]
     with db.atomic():
         previous = _write_annotation(
-            db, mention_id, annotator, label, status_for(label, rows[0]["predicted"])
+            db, mention_id, annotator, label, status_for(label, mention["predicted"])
         )
         _log(
             db,
@@ -220,14 +214,11 @@ def skip_sentence(db: Database, annotator: str, sentence_id: str) -> None:
 
 def undo_last(db: Database, annotator: str) -> str | None:
     """Reverse the annotator's latest decision; return its sentence id, or None if none is left."""
-    rows = list(
-        db.query(
-            "select * from decisions where annotator = ? order by id desc limit 1", [annotator]
-        )
+    decision = first_row(
+        db, "select * from decisions where annotator = ? order by id desc limit 1", [annotator]
     )
-    if not rows:
+    if decision is None:
         return None
-    decision = rows[0]
     undo = json.loads(decision["undo"])
     with db.atomic():
         for change in reversed(undo["annotations"]):
