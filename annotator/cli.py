@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -167,6 +168,58 @@ def export(db_path: Path, output):
     count = write_export(db, output)
     if output.name not in ("-", "<stdout>"):
         click.echo(f"wrote {count} sentences to {output.name}", err=True)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@model_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "jsonl", "newsmtsc"]),
+    default="auto",
+    show_default=True,
+    help="Gold file format.",
+)
+@click.option(
+    "--scheme",
+    type=click.Choice(sorted(SCHEMES)),
+    default=None,
+    help="Label set; sentiment for NewsMTSC files, else stance.",
+)
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 4096))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def evaluate(
+    path: Path, model_spec: str, fmt: str, scheme: str | None, batch_size: int, as_json: bool
+):
+    """Score a model against a gold-labelled file (export JSONL or NewsMTSC).
+
+    The file is imported into a temporary database and pre-labelled with the same code
+    as `import` and `predict`; your database is not touched.
+
+    Example: annotator evaluate ../shared/data/newsmtsc/devtest_mt.jsonl --json
+    """
+    from annotator.evaluate import evaluate_file
+    from annotator.metrics import format_report
+
+    try:
+        report = evaluate_file(path, load_model(model_spec), fmt, scheme, batch_size)
+    except (InputError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        keys = (
+            "n",
+            "accuracy",
+            "macro_f1",
+            "per_label",
+            "confusion",
+            "pairs_per_second",
+            "model",
+            "scheme",
+        )
+        click.echo(json.dumps({key: report[key] for key in keys}))
+    else:
+        click.echo(format_report(report))
 
 
 @main.command()

@@ -57,6 +57,13 @@ def predictions_from_scores(matrix: np.ndarray, labels: Sequence[str]) -> list[P
     return result
 
 
+def quiet_loading() -> None:
+    """Loading bars from transformers would interleave with our own progress output."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+
 def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
     shifted = logits - logits.max(axis=axis, keepdims=True)
     exp = np.exp(shifted)

@@ -15,7 +15,14 @@ import numpy as np
 
 from annotator.schemes import Scheme
 
-from .base import Pair, Prediction, StanceModel, predictions_from_scores, softmax
+from .base import (
+    Pair,
+    Prediction,
+    StanceModel,
+    predictions_from_scores,
+    quiet_loading,
+    softmax,
+)
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 
@@ -60,6 +67,7 @@ class EmbeddingModel(StanceModel):
     def encoder(self):
         from sentence_transformers import SentenceTransformer
 
+        quiet_loading()
         return SentenceTransformer(self.path or packaged_model_path(), device="cpu")
 
     def _encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:

@@ -15,7 +15,14 @@ import numpy as np
 
 from annotator.schemes import Scheme
 
-from .base import Pair, Prediction, StanceModel, predictions_from_scores, softmax
+from .base import (
+    Pair,
+    Prediction,
+    StanceModel,
+    predictions_from_scores,
+    quiet_loading,
+    softmax,
+)
 
 
 class NliModel(StanceModel):
@@ -33,6 +40,7 @@ class NliModel(StanceModel):
     def pipeline(self):
         from transformers import pipeline
 
+        quiet_loading()
         return pipeline("zero-shot-classification", model=self.name_or_path, device="cpu")
 
     def _entailment_logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
