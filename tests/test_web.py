@@ -261,3 +261,16 @@ def test_upload_over_the_size_limit_is_refused_clearly(app, client, db):
     assert response.status_code == 413
     assert "larger than the 1 MiB limit" in response.get_data(as_text=True)
     assert db.table("documents").count == 1
+
+
+def test_model_report_compares_each_model_with_gold(client, db):
+    html = client.get("/models").get_data(as_text=True)
+    assert "No gold labels with predictions yet" in html
+    client.post(f"/mentions/{first_mention(db)}/label", data={"label": "against"})
+    client.post(f"/sentences/{FIRST}/accept")
+    html = client.get("/models").get_data(as_text=True)
+    assert "stub:first" in html and "macro-F1" in html
+    # Sentence 1: one actor corrected to against, the others accepted as favor.
+    n = len(annotations(db))
+    assert f"<strong>{n}</strong> gold labels" in html
+    assert f'title="1 of 1 gold against predicted favor"' in html
