@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -145,9 +146,15 @@ def predict(db_path: Path, model_spec: str, batch_size: int):
     if not total:
         click.echo(f"nothing to do: every mention has a prediction from {model.spec}")
         return
+    model.warm_up()
+    started = time.perf_counter()
     with click.progressbar(length=total, label=f"{model.spec}", file=sys.stderr) as bar:
         done = prelabel(db, model, scheme, batch_size, bar.update)
-    click.echo(f"pre-labelled {done} mentions with {model.spec}")
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"pre-labelled {done} mentions with {model.spec} "
+        f"in {elapsed:.1f} s ({done / elapsed:.0f} pairs/s after loading the model)"
+    )
 
 
 @main.command()
@@ -271,3 +278,7 @@ def _serve(db_path: Path, host: str, port: int) -> None:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+if __name__ == "__main__":
+    main()

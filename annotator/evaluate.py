@@ -8,7 +8,7 @@ from pathlib import Path
 
 from annotator.ingest import import_file
 from annotator.ingest.readers import read_records
-from annotator.models import Pair, StanceModel
+from annotator.models import StanceModel
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
 from annotator.store.database import init_database
@@ -44,7 +44,7 @@ def evaluate_file(
         db = init_database(Path(folder) / "evaluate.db", scheme.name)
         try:
             import_file(db, path, fmt, scheme.label_names, GOLD_ANNOTATOR)
-            model.predict([Pair("Warm up the model.", 0, 4)], scheme)  # load weights untimed
+            model.warm_up()  # loading time is not prediction speed
             started = time.perf_counter()
             predicted = prelabel(db, model, scheme, batch_size)
             elapsed = time.perf_counter() - started

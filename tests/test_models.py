@@ -103,3 +103,37 @@ def test_unknown_specs_are_refused(spec):
 def test_nli_needs_a_model_name():
     with pytest.raises(ValueError, match="needs a model name"):
         load_model("nli:")
+
+
+def test_two_actors_of_one_sentence_get_their_own_scores():
+    sentence = "Critics condemned Putin for the brutal war, while Merkel spoke on Tuesday."
+    pairs = [Pair(sentence, 18, 23), Pair(sentence, 50, 56)]
+    first, second = load_model("embedding").predict(pairs, get_scheme("sentiment"))
+    assert first.scores != second.scores
+    assert first.scores["negative"] > second.scores["negative"]
+
+
+def test_each_distinct_sentence_is_encoded_once(monkeypatch):
+    model = load_model("embedding")
+    seen = []
+    original = model.token_states
+
+    def spy(sentences, batch_size=16):
+        seen.extend(sentences)
+        return original(sentences, batch_size)
+
+    monkeypatch.setattr(model, "token_states", spy)
+    sentence = PAIRS[0].sentence
+    model.predict([PAIRS[0], Pair(sentence, 0, 7), PAIRS[1]], STANCE)
+    assert sorted(seen) == sorted({sentence, PAIRS[1].sentence})
+
+
+def test_pooling_centres_on_the_mention():
+    from annotator.models.embedding import pool_around
+
+    states = np.eye(5)
+    offsets = np.array([[0, 0], [0, 3], [4, 8], [9, 12], [0, 0]])
+    vector = pool_around(states, offsets, 4, 8)
+    assert np.argmax(vector) == 2
+    assert vector[1] == pytest.approx(vector[3])
+    assert np.linalg.norm(vector) == pytest.approx(1)

@@ -273,4 +273,4 @@ def test_model_report_compares_each_model_with_gold(client, db):
     # Sentence 1: one actor corrected to against, the others accepted as favor.
     n = len(annotations(db))
     assert f"<strong>{n}</strong> gold labels" in html
-    assert f'title="1 of 1 gold against predicted favor"' in html
+    assert 'title="1 of 1 gold against predicted favor"' in html

@@ -82,6 +82,9 @@ class StanceModel(ABC):
         """Identifies the method and hypotheses that produced a prediction."""
         return f"{self.method_version}-{scheme.template_version}"
 
+    def warm_up(self) -> None:  # noqa: B027  (optional hook; lazy models need nothing)
+        """Load the weights now rather than inside the first `predict` call."""
+
     @abstractmethod
     def predict(
         self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64

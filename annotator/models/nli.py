@@ -43,6 +43,9 @@ class NliModel(StanceModel):
         quiet_loading()
         return pipeline("zero-shot-classification", model=self.name_or_path, device="cpu")
 
+    def warm_up(self) -> None:
+        self.pipeline  # noqa: B018  (loads model and tokenizer)
+
     def _entailment_logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
         import torch
 
