@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from annotator.models import load_model
+from annotator.models.registry import models_dir_beside
 from annotator.prelabel import pending_count, prelabel
 from annotator.store.database import connect, project_scheme
 from annotator.store.jobs import DONE, FAILED, RUNNING, advance_job, create_job, update_job
@@ -34,7 +35,7 @@ def _run(db_path, job_id: int, model_spec: str, batch_size: int) -> None:
     db = connect(db_path)
     try:
         with _RUN_LOCK:
-            model = load_model(model_spec)
+            model = load_model(model_spec, models_dir_beside(db_path))
             scheme = project_scheme(db)
             total = pending_count(db, model, scheme)
             update_job(db, job_id, status=RUNNING, total=total, message=f"running {model.spec}")

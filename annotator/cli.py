@@ -11,7 +11,7 @@ import click
 
 from annotator.ingest import FORMATS, InputError, import_file
 from annotator.models import DEFAULT_MODEL, load_model
-from annotator.models.registry import parse_spec
+from annotator.models.registry import models_dir_beside, parse_spec
 from annotator.prelabel import pending_count, prelabel
 from annotator.schemes import SCHEMES
 from annotator.store.database import (
@@ -141,7 +141,7 @@ def predict(db_path: Path, model_spec: str, batch_size: int):
     Example: annotator predict --model nli:MoritzLaurer/deberta-v3-base-zeroshot-v2.0
     """
     db = _open(db_path)
-    model, scheme = load_model(model_spec), project_scheme(db)
+    model, scheme = load_model(model_spec, models_dir_beside(db_path)), project_scheme(db)
     total = pending_count(db, model, scheme)
     if not total:
         click.echo(f"nothing to do: every mention has a prediction from {model.spec}")
@@ -179,6 +179,7 @@ def export(db_path: Path, output):
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
 @model_option
 @click.option(
     "--format",
@@ -197,12 +198,19 @@ def export(db_path: Path, output):
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 4096))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def evaluate(
-    path: Path, model_spec: str, fmt: str, scheme: str | None, batch_size: int, as_json: bool
+    path: Path,
+    db_path: Path,
+    model_spec: str,
+    fmt: str,
+    scheme: str | None,
+    batch_size: int,
+    as_json: bool,
 ):
     """Score a model against a gold-labelled file (export JSONL or NewsMTSC).
 
     The file is imported into a temporary database and pre-labelled with the same code
-    as `import` and `predict`; your database is not touched.
+    as `import` and `predict`; your database is not touched (--db only says where
+    trained models are kept).
 
     Example: annotator evaluate ../shared/data/newsmtsc/devtest_mt.jsonl --json
     """
@@ -210,7 +218,8 @@ def evaluate(
     from annotator.metrics import format_report
 
     try:
-        report = evaluate_file(path, load_model(model_spec), fmt, scheme, batch_size)
+        model = load_model(model_spec, models_dir_beside(db_path))
+        report = evaluate_file(path, model, fmt, scheme, batch_size)
     except (InputError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -227,6 +236,102 @@ def evaluate(
         click.echo(json.dumps({key: report[key] for key in keys}))
     else:
         click.echo(format_report(report))
+
+
+@main.command()
+@db_option
+@click.argument(
+    "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--from-annotations", is_flag=True, help="Train on the database's gold labels.")
+@click.option("--name", default=None, help="Model name; the spec becomes trained:NAME.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "jsonl", "newsmtsc"]),
+    default="auto",
+    show_default=True,
+    help="Format of PATH.",
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(1, 50),
+    default=None,
+    help="Passes over the data; by default about 2,400 examples are seen in all.",
+)
+@click.option(
+    "--scheme",
+    type=click.Choice(sorted(SCHEMES)),
+    default=None,
+    help="Label set of PATH; sentiment for NewsMTSC files, else stance.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=None,
+    help="Train on a random sample of this many labels (for learning curves).",
+)
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+def train(
+    db_path: Path,
+    path: Path | None,
+    from_annotations: bool,
+    name: str | None,
+    fmt: str,
+    epochs: int | None,
+    scheme: str | None,
+    limit: int | None,
+    seed: int,
+):
+    """Train a model on gold labels and register it as trained:NAME.
+
+    Trains on the database's gold labels (--from-annotations) or on a gold file (export
+    JSONL or NewsMTSC). The model is saved in models/NAME beside the database and can be
+    used at once: annotator predict --model trained:NAME.
+
+    Example: annotator train --name newsmtsc ../shared/data/newsmtsc/train.jsonl
+    """
+    import random
+
+    from annotator.evaluate import default_scheme_for
+    from annotator.schemes import get_scheme
+    from annotator.training import examples_from_db, examples_from_file, train_model
+
+    if from_annotations == (path is not None):
+        raise click.UsageError("give either PATH or --from-annotations (one of the two)")
+    name = name or time.strftime("model-%Y%m%d-%H%M%S")
+    try:
+        parse_spec(f"trained:{name}")
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--name") from None
+    if from_annotations:
+        db = _open(db_path)
+        scheme_used = project_scheme(db)
+        examples = examples_from_db(db)
+    else:
+        scheme_used = get_scheme(scheme or default_scheme_for(path, fmt))
+        try:
+            examples = examples_from_file(path, fmt, scheme_used)
+        except InputError as error:
+            raise click.ClickException(str(error)) from None
+    if limit and limit < len(examples):
+        examples = random.Random(seed).sample(examples, limit)
+    if not examples:
+        raise click.ClickException("no gold labels to train on")
+    folder = models_dir_beside(db_path) / name
+    total = len(examples) * (epochs or _default_epochs(len(examples)))
+    with click.progressbar(length=total, label=f"training {name}", file=sys.stderr) as bar:
+        meta = train_model(examples, scheme_used, folder, epochs, seed=seed, on_progress=bar.update)
+    click.echo(
+        f"trained:{name} on {meta['examples']} labels ({meta['scheme']}), {meta['epochs']} "
+        f"epochs in {meta['seconds']:.0f} s; saved in {folder}"
+    )
+
+
+def _default_epochs(count: int) -> int:
+    from annotator.training import default_epochs
+
+    return default_epochs(count)
 
 
 @main.command()

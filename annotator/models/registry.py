@@ -1,13 +1,22 @@
-"""Model specs: the strings that select a backend, e.g. "embedding" or "nli:NAME_OR_PATH"."""
+"""Model specs: the strings that select a backend.
+
+- `embedding` or `embedding:PATH`: the offline default (see embedding.py);
+- `nli:NAME_OR_PATH`: any transformers NLI model;
+- `trained:NAME`: a model trained by `annotator train`, kept in MODELS_DIR/NAME.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from pathlib import Path
 
 from .base import StanceModel
 
 DEFAULT_MODEL = "embedding"
-BACKENDS = ("embedding", "nli")
+DEFAULT_MODELS_DIR = Path("instance") / "models"
+BACKENDS = ("embedding", "nli", "trained")
+MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -15,19 +24,43 @@ def parse_spec(spec: str) -> tuple[str, str]:
     backend, _, argument = spec.strip().partition(":")
     if backend not in BACKENDS:
         raise ValueError(
-            f"unknown model spec {spec!r}: use 'embedding', 'embedding:PATH' or 'nli:NAME_OR_PATH'"
+            f"unknown model spec {spec!r}: use 'embedding', 'embedding:PATH', "
+            "'nli:NAME_OR_PATH' or 'trained:NAME'"
         )
+    if backend == "trained" and not MODEL_NAME.match(argument.strip()):
+        raise ValueError(f"bad trained model name {argument!r}: letters, digits, . _ - only")
     return backend, argument.strip()
 
 
-@lru_cache(maxsize=4)
-def load_model(spec: str = DEFAULT_MODEL) -> StanceModel:
-    """The model for `spec`, constructed once per process (weights load on first predict)."""
+def load_model(spec: str = DEFAULT_MODEL, models_dir: str | Path | None = None) -> StanceModel:
+    """The model for `spec`, constructed once per process (weights load on first use).
+
+    A retrained model (same name, new files) is picked up without a restart.
+    """
     backend, argument = parse_spec(spec)
+    folder = Path(models_dir or DEFAULT_MODELS_DIR).resolve()
+    stamp = None
+    if backend == "trained":
+        meta = folder / argument / "annotator.json"
+        stamp = meta.stat().st_mtime_ns if meta.exists() else None
+    return _construct(backend, argument, str(folder), stamp)
+
+
+@lru_cache(maxsize=8)
+def _construct(backend: str, argument: str, models_dir: str, stamp) -> StanceModel:
     if backend == "embedding":
         from .embedding import PACKAGED_MODEL, EmbeddingModel
 
         return EmbeddingModel(None if argument in ("", PACKAGED_MODEL) else argument)
-    from .nli import NliModel
+    if backend == "nli":
+        from .nli import NliModel
 
-    return NliModel(argument)
+        return NliModel(argument)
+    from .trained import TrainedModel
+
+    return TrainedModel(argument, Path(models_dir) / argument)
+
+
+def models_dir_beside(db_path: str | Path) -> Path:
+    """Trained models live in a `models/` folder next to the database they were made for."""
+    return Path(db_path).resolve().parent / "models"

@@ -42,3 +42,20 @@ def model_reports(
         report = classification_report([g for g, _ in pairs], [p for _, p in pairs], labels)
         reports.append({"model": spec, "template_version": template, **report})
     return reports
+
+
+def gold_pairs(db: Database) -> list[dict]:
+    """Every mention with a gold label: sentence text, span, actor and the label."""
+    return list(
+        db.query(
+            """
+            select s.text as sentence, m.start, m."end", ac.name as actor, a.label
+            from mentions m
+            join sentences s on s.id = m.sentence_id
+            join actors ac on ac.id = m.actor_id
+            join annotations a on a.rowid = (
+              select rowid from annotations where mention_id = m.id order by updated desc limit 1)
+            order by m.id
+            """
+        )
+    )

@@ -1,0 +1,107 @@
+"""`annotator train` → `predict --model trained:NAME` → `evaluate`, on a few labels."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.models import Pair, load_model
+from annotator.models.registry import models_dir_beside, parse_spec
+from annotator.schemes import get_scheme
+from annotator.training import Example, default_epochs, train_model
+
+from .conftest import write
+
+SENTENCES = [
+    ("Critics condemned {} for the scandal.", "against"),
+    ("Fans cheered {} after the win.", "favor"),
+    ("{} spoke to reporters on Monday.", "neutral"),
+]
+NAMES = ["Smith", "Jones", "Brown", "Green", "White", "Black"]
+
+
+def gold_lines():
+    for i, name in enumerate(NAMES):
+        for template, label in SENTENCES:
+            text = template.format(name)
+            start = text.index(name)
+            yield {
+                "id": f"{name}-{label}-{i}",
+                "text": text,
+                "targets": [{"start": start, "end": start + len(name), "label": label}],
+            }
+
+
+@pytest.fixture
+def gold(tmp_path):
+    return write(tmp_path / "gold.jsonl", "\n".join(json.dumps(x) for x in gold_lines()))
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def test_train_predict_evaluate_end_to_end(tmp_path, gold):
+    db = str(tmp_path / "team.db")
+    assert run("init", "--db", db).exit_code == 0
+    result = run("train", "--db", db, "--name", "tiny", "--epochs", "1", str(gold))
+    assert result.exit_code == 0, result.output
+    assert "trained:tiny on 18 labels (stance)" in result.output
+    folder = models_dir_beside(db) / "tiny"
+    meta = json.loads((folder / "annotator.json").read_text())
+    assert meta["labels"] == ["favor", "against", "neutral"] and meta["examples"] == 18
+
+    assert run("import", "--db", db, str(gold)).exit_code == 0
+    result = run("predict", "--db", db, "--model", "trained:tiny")
+    assert result.exit_code == 0 and "pre-labelled 18 mentions with trained:tiny" in result.output
+    result = run("evaluate", "--db", db, "--model", "trained:tiny", "--json", str(gold))
+    report = json.loads(result.stdout)
+    assert report["model"] == "trained:tiny" and report["n"] == 18
+
+
+def test_train_from_annotations_uses_the_database_labels(tmp_path, gold):
+    db = str(tmp_path / "team.db")
+    run("init", "--db", db)
+    run("import", "--db", db, str(gold), "--annotator", "ana")
+    result = run(
+        "train", "--db", db, "--from-annotations", "--name", "mine", "--epochs", "1", "--limit", "9"
+    )
+    assert result.exit_code == 0, result.output
+    assert "on 9 labels" in result.output
+
+
+def test_train_needs_exactly_one_source(tmp_path, gold):
+    db = str(tmp_path / "team.db")
+    run("init", "--db", db)
+    assert run("train", "--db", db).exit_code == 2
+    assert run("train", "--db", db, "--from-annotations", str(gold)).exit_code == 2
+    result = run("train", "--db", db, "--from-annotations")
+    assert result.exit_code == 1 and "no gold labels" in result.output
+    assert run("train", "--db", db, "--name", "../x", str(gold)).exit_code == 2
+
+
+def test_trained_model_refuses_another_label_set(tmp_path):
+    folder = tmp_path / "models" / "m"
+    examples = [
+        Example(Pair(t.format("Smith"), t.index("{}"), t.index("{}") + 5), label)
+        for t, label in SENTENCES
+    ]
+    train_model(examples, get_scheme("stance"), folder, epochs=1)
+    model = load_model("trained:m", tmp_path / "models")
+    assert len(model.predict([examples[0].pair], get_scheme("stance"))) == 1
+    with pytest.raises(ValueError, match="predicts favor, against, neutral"):
+        model.predict([examples[0].pair], get_scheme("sentiment"))
+
+
+def test_unknown_trained_model_and_bad_names(tmp_path):
+    with pytest.raises(ValueError, match="no trained model 'nope'"):
+        load_model("trained:nope", tmp_path)
+    with pytest.raises(ValueError, match="bad trained model name"):
+        parse_spec("trained:../../etc")
+
+
+def test_small_label_sets_get_more_epochs():
+    assert default_epochs(100) == 8 and default_epochs(300) == 8
+    assert default_epochs(1000) == 2 and default_epochs(8000) == 1
