@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         DB=str(DEFAULT_DB_PATH),
         MODEL=DEFAULT_MODEL,
         BATCH_SIZE=64,
+        REVIEW_ORDER="document",
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

@@ -7,7 +7,7 @@ from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
 from annotator.store import review
 
-from .conftest import SEED
+from .conftest import SEED, FirstLabelModel
 
 STANCE = get_scheme("stance")
 
@@ -101,3 +101,44 @@ def test_unknown_label_and_mention_are_refused(seeded):
     with pytest.raises(review.ReviewError, match="no mention"):
         review.record_label(seeded, "ana", 999999, "favor", STANCE.label_names)
     assert seeded.table("decisions").count == 0
+
+
+class LengthModel(FirstLabelModel):
+    """Less certain for longer sentences, so the uncertainty order is known in advance."""
+
+    spec = "stub:length"
+
+    def predict(self, pairs, scheme, batch_size=64):
+        from annotator.models import Prediction
+
+        first, second, third = scheme.label_names
+        result = []
+        for pair in pairs:
+            gap = 1 / len(pair.sentence)
+            scores = {first: 0.45 + gap, second: 0.45, third: 0.1 - gap}
+            result.append(Prediction(first, scores[first], scores))
+        return result
+
+
+def test_uncertainty_order_serves_the_least_certain_sentence_first(db):
+    import_file(db, SEED, "auto", STANCE.label_names)
+    prelabel(db, LengthModel(), STANCE)
+    longest = next(
+        db.query(
+            "select s.id from sentences s where exists (select 1 from mentions m where "
+            "m.sentence_id = s.id) order by length(s.text) desc limit 1"
+        )
+    )["id"]
+    assert review.next_sentence_id(db, "ana", "uncertainty") == longest
+    assert (
+        review.next_sentence_id(db, "ana", "document") == "putin-visits-north-korea-and-vietnam:0"
+    )
+    review.accept_sentence(db, "ana", longest)
+    assert review.next_sentence_id(db, "ana", "uncertainty") != longest
+    with pytest.raises(review.ReviewError, match="unknown queue order"):
+        review.next_sentence_id(db, "ana", "random")
+
+
+def test_margins_are_stored_with_predictions(seeded):
+    margins = [row["margin"] for row in seeded.query("select margin from predictions")]
+    assert margins and all(margin == pytest.approx(0.85) for margin in margins)

@@ -274,3 +274,14 @@ def test_model_report_compares_each_model_with_gold(client, db):
     n = len(annotations(db))
     assert f"<strong>{n}</strong> gold labels" in html
     assert 'title="1 of 1 gold against predicted favor"' in html
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_queue_order_is_kept_in_the_session(client, headers):
+    response = client.post("/review/order", data={"order": "uncertainty"}, headers=headers)
+    assert response.status_code in (200, 303)
+    with client.session_transaction() as session:
+        assert session["order"] == "uncertainty"
+    assert client.post("/review/order", data={"order": "random"}).status_code == 400
+    html = client.get("/review").get_data(as_text=True)
+    assert '<option selected value="uncertainty">' in html

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from .database import now
+from .schema import margin_of
 
 _UNPREDICTED = """
     from mentions m
@@ -40,6 +41,14 @@ def save_predictions(db: Database, rows: Iterable[dict]) -> None:
     """Store prediction dicts (mention_id, model, template_version, label, score, scores)."""
     stamp = now()
     db.table("predictions").insert_all(
-        ({**row, "scores": json.dumps(row["scores"]), "created": stamp} for row in rows),
+        (
+            {
+                **row,
+                "scores": json.dumps(row["scores"]),
+                "margin": margin_of(row["scores"]),
+                "created": stamp,
+            }
+            for row in rows
+        ),
         ignore=True,
     )

@@ -29,19 +29,36 @@ def status_for(label: str, predicted: str | None) -> str:
     return ACCEPTED if label == predicted else CORRECTED
 
 
-def next_sentence_id(db: Database, annotator: str) -> str | None:
-    """The next sentence to review: unreviewed ones in document order, then skipped ones."""
+ORDERS = ("document", "uncertainty")
+_ORDER_BY = {
+    "document": "d.rowid, s.position",
+    # The least certain pre-label of the sentence first: its label teaches a model most.
+    "uncertainty": """(
+        select min(p.margin) from mentions m join predictions p on p.id = (
+          select id from predictions where mention_id = m.id order by id desc limit 1)
+        where m.sentence_id = s.id) is null,
+      (select min(p.margin) from mentions m join predictions p on p.id = (
+          select id from predictions where mention_id = m.id order by id desc limit 1)
+        where m.sentence_id = s.id),
+      d.rowid, s.position""",
+}
+
+
+def next_sentence_id(db: Database, annotator: str, order: str = "document") -> str | None:
+    """The next sentence to review: unreviewed ones first (in `order`), then skipped ones."""
+    if order not in _ORDER_BY:
+        raise ReviewError(f"unknown queue order {order!r} (use {' or '.join(ORDERS)})")
     row = first_row(
         db,
-        """
-            select s.id from sentences s
-            join documents d on d.id = s.document_id
-            left join reviews r on r.sentence_id = s.id and r.annotator = :annotator
-            where exists (select 1 from mentions m where m.sentence_id = s.id)
-              and (r.status is null or r.status = :skipped)
-            order by r.status is not null, r.updated, d.rowid, s.position
-            limit 1
-            """,
+        f"""
+        select s.id from sentences s
+        join documents d on d.id = s.document_id
+        left join reviews r on r.sentence_id = s.id and r.annotator = :annotator
+        where exists (select 1 from mentions m where m.sentence_id = s.id)
+          and (r.status is null or r.status = :skipped)
+        order by r.status is not null, r.updated, {_ORDER_BY[order]}
+        limit 1
+        """,
         {"annotator": annotator, "skipped": SKIPPED},
     )
     return row["id"] if row else None

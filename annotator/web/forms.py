@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 
@@ -33,7 +33,7 @@ class LabelForm(FlaskForm):
 
     def __init__(self, labels: list[str], **kwargs):
         super().__init__(**kwargs)
-        self.label.choices = [(name, name) for name in labels]
+        self.label.choices = [SelectChoice(name) for name in labels]
 
 
 class ImportForm(FlaskForm):
@@ -57,3 +57,16 @@ class ImportForm(FlaskForm):
             self.text.errors.append("Paste some text or choose a file (one of the two).")
             return False
         return True
+
+
+class OrderForm(FlaskForm):
+    """How the review queue is ordered for this annotator."""
+
+    order = SelectField(
+        "Queue order",
+        choices=[
+            SelectChoice("document", "document order"),
+            SelectChoice("uncertainty", "most uncertain first"),
+        ],
+        validate_choice=True,
+    )

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_htmx import make_response as htmx_response
 
 from annotator.store import review as store
 
 from .db import get_db, get_scheme
-from .forms import ActionForm, LabelForm
+from .forms import ActionForm, LabelForm, OrderForm
 from .htmx import htmx
 from .identity import annotator_required, current_annotator
 
 bp = Blueprint("review", __name__)
+
+
+def queue_order() -> str:
+    """The annotator's chosen queue order, else the configured default."""
+    order = session.get("order") or current_app.config["REVIEW_ORDER"]
+    return order if order in store.ORDERS else "document"
+
+
+def _next_id() -> str | None:
+    return store.next_sentence_id(get_db(), current_annotator(), queue_order())
 
 
 def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, status: int = 200):
@@ -29,6 +49,7 @@ def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, s
         "error": error,
         "progress": store.review_progress(db, annotator),
         "action_form": ActionForm(),
+        "order_form": OrderForm(order=queue_order()),
     }
     if htmx:
         body = render_template("_review.html", oob=True, **context)
@@ -60,7 +81,7 @@ def _failed(sentence_id: str | None, message: str, focus: int = 0):
 @bp.get("/review")
 @annotator_required
 def next_item():
-    return _render(store.next_sentence_id(get_db(), current_annotator()))
+    return _render(_next_id())
 
 
 @bp.get("/review/<sentence_id>")
@@ -93,7 +114,7 @@ def accept(sentence_id: str):
         store.accept_sentence(get_db(), current_annotator(), sentence_id)
     except store.ReviewError as error:
         return _failed(sentence_id, str(error))
-    return _after(store.next_sentence_id(get_db(), current_annotator()))
+    return _after(_next_id())
 
 
 @bp.post("/sentences/<sentence_id>/skip")
@@ -105,7 +126,7 @@ def skip(sentence_id: str):
         store.skip_sentence(get_db(), current_annotator(), sentence_id)
     except store.ReviewError as error:
         abort(404, str(error))
-    return _after(store.next_sentence_id(get_db(), current_annotator()))
+    return _after(_next_id())
 
 
 @bp.post("/review/undo")
@@ -115,5 +136,15 @@ def undo():
         abort(400)
     sentence_id = store.undo_last(get_db(), current_annotator())
     if sentence_id is None:
-        return _failed(store.next_sentence_id(get_db(), current_annotator()), "Nothing to undo.")
+        return _failed(_next_id(), "Nothing to undo.")
     return _after(sentence_id)
+
+
+@bp.post("/review/order")
+@annotator_required
+def order():
+    form = OrderForm()
+    if not form.validate_on_submit():
+        abort(400, "unknown queue order")
+    session["order"] = form.order.data
+    return _after(_next_id())
