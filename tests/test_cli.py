@@ -21,7 +21,9 @@ def run(tmp_path):
     return invoke
 
 
-@pytest.mark.parametrize("command", ["init", "import", "predict", "export", "serve", "demo"])
+@pytest.mark.parametrize(
+    "command", ["init", "import", "predict", "export", "evaluate", "train", "serve", "demo"]
+)
 def test_every_command_has_help_with_an_example(run, command):
     result = run(command, "--help")
     assert result.exit_code == 0

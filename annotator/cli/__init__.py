@@ -1,0 +1,19 @@
+"""The `annotator` command: thin Click commands over the storage, import and model layers."""
+
+from __future__ import annotations
+
+import click
+
+from .corpus import export, import_command, init
+from .modelling import evaluate, predict, train
+from .server import demo, serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="annotator")
+def main():
+    """Label the stance of news sentences toward the actors they mention."""
+
+
+for command in (init, import_command, predict, export, evaluate, train, serve, demo):
+    main.add_command(command)

@@ -1,0 +1,89 @@
+"""Commands for the corpus: create the database, import files, export gold labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from annotator.ingest import FORMATS, InputError, import_file
+from annotator.schemes import SCHEMES
+from annotator.store.database import init_database, project_scheme
+from annotator.store.exports import write_export
+
+from .options import db_option, open_or_fail
+
+
+@click.command()
+@db_option
+@click.option(
+    "--scheme",
+    type=click.Choice(sorted(SCHEMES)),
+    default=None,
+    help="Label set: stance (favor/against/neutral, the default) or sentiment.",
+)
+def init(db_path: Path, scheme: str | None):
+    """Create or migrate the database.
+
+    Example: annotator init --scheme sentiment
+    """
+    try:
+        db = init_database(db_path, scheme)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{db_path}: ready, scheme {project_scheme(db).name}")
+
+
+@click.command("import")
+@db_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format; auto decides by extension and content.",
+)
+@click.option("--annotator", default=None, help="Who the labels in the files belong to.")
+def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: str | None):
+    """Import documents: .txt files, JSONL records, or NewsMTSC files.
+
+    Each file is stored in one transaction: a file with an error is skipped whole and
+    the error names its line. Re-importing a document adds its labels, never a copy.
+
+    Example: annotator import seeds/*.txt gold.jsonl --annotator ana
+    """
+    db = open_or_fail(db_path)
+    labels = project_scheme(db).label_names
+    failed = 0
+    for path in paths:
+        try:
+            summary = import_file(db, path, fmt, labels, annotator)
+        except InputError as error:
+            failed += 1
+            click.secho(f"error: {error}", fg="red", err=True)
+            continue
+        click.echo(f"{path}: {summary}")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(paths)} files were not imported")
+
+
+@click.command()
+@db_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    help="File to write; standard output by default.",
+)
+def export(db_path: Path, output):
+    """Write every sentence with its gold labels as JSONL, one line per sentence.
+
+    Example: annotator export -o gold.jsonl
+    """
+    db = open_or_fail(db_path)
+    count = write_export(db, output)
+    if output.name not in ("-", "<stdout>"):
+        click.echo(f"wrote {count} sentences to {output.name}", err=True)

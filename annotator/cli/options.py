@@ -1,0 +1,68 @@
+"""Options and helpers shared by the `annotator` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from annotator.models import DEFAULT_MODEL
+from annotator.models.registry import parse_spec
+from annotator.schemes import SCHEMES
+from annotator.store.database import DEFAULT_DB_PATH, NotInitialisedError, open_database
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB_PATH,
+    envvar="ANNOTATOR_DB",
+    show_default=True,
+    show_envvar=True,
+    help="SQLite database file.",
+)
+
+
+def _model_spec(ctx, param, value: str) -> str:
+    try:
+        parse_spec(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+model_option = click.option(
+    "--model",
+    "model_spec",
+    default=DEFAULT_MODEL,
+    envvar="ANNOTATOR_MODEL",
+    show_default=True,
+    show_envvar=True,
+    callback=_model_spec,
+    help="Model spec: 'embedding' (offline default), 'embedding:PATH', 'nli:NAME_OR_PATH' "
+    "or 'trained:NAME'.",
+)
+
+gold_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "jsonl", "newsmtsc"]),
+    default="auto",
+    show_default=True,
+    help="Format of the gold file (export JSONL or NewsMTSC).",
+)
+
+gold_scheme_option = click.option(
+    "--scheme",
+    type=click.Choice(sorted(SCHEMES)),
+    default=None,
+    help="Label set of the gold file; sentiment for NewsMTSC files, else stance.",
+)
+
+
+def open_or_fail(db_path: Path):
+    """The initialised database, or a clean command-line error naming the file."""
+    try:
+        return open_database(db_path)
+    except NotInitialisedError as error:
+        raise click.ClickException(str(error)) from None
