@@ -1,6 +1,6 @@
 // Keyboard shortcuts for the review page.
 //
-// A button declares its key with data-key="…"; pressing that key clicks it, so every
+// A button declares its keys with data-key="…" (space-separated); pressing one clicks it, so every
 // shortcut does exactly what the button does (a plain form post, or htmx when loaded).
 // Keys for one actor (1/2/3) act inside the focused [data-keyscope] element, or the one
 // marked data-current. Keys pressed while a request is in flight are queued and replayed
@@ -16,7 +16,7 @@
   }
 
   function buttonFor(key, target) {
-    const selector = '[data-key="' + CSS.escape(key) + '"]';
+    const selector = '[data-key~="' + CSS.escape(key) + '"]';
     const scope = scopeFor(target);
     const inScope = scope && scope.querySelector(selector);
     if (inScope) return inScope;

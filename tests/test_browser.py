@@ -110,3 +110,30 @@ def test_keyboard_review_press_2_enter_u(server, page, db_path):
     assert rows[0]["label"] == "against" and reviewed == 0
     assert all(row["label"] is None for row in rows[1:])
     assert page.locator(".legend").inner_text().count("undo") == 1
+
+
+def test_one_key_per_decision_with_auto_advance_and_a(server, page, db_path):
+    page.goto(f"{server}/annotator")
+    page.fill("#name", "ben")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#review .mention")
+    count = page.locator("#review .mention").count()
+    for _ in range(count):  # one key per actor; the last one saves the sentence
+        page.keyboard.press("3")
+    page.wait_for_url(lambda url: FIRST not in url)
+    page.wait_for_selector("#progress strong:text('1')")
+    second = page.url.rsplit("/", 1)[-1]
+    page.keyboard.press("a")  # accept every remaining pre-label of the second sentence
+    page.wait_for_url(lambda url: second not in url)
+    page.wait_for_selector("#progress strong:text('2')")
+    db = open_database(db_path)
+    statuses = [
+        row["label"]
+        for row in db.query(
+            "select a.label from annotations a join mentions m on m.id = a.mention_id "
+            "where a.annotator = 'ben' and m.sentence_id = ?",
+            [FIRST],
+        )
+    ]
+    db.close()
+    assert statuses == ["neutral"] * count

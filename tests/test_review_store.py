@@ -142,3 +142,27 @@ def test_uncertainty_order_serves_the_least_certain_sentence_first(db):
 def test_margins_are_stored_with_predictions(seeded):
     margins = [row["margin"] for row in seeded.query("select margin from predictions")]
     assert margins and all(margin == pytest.approx(0.85) for margin in margins)
+
+
+def test_labelling_the_last_actor_finishes_the_sentence_and_one_undo_reverses_it(seeded):
+    first = review.next_sentence_id(seeded, "ana")
+    mentions = list(
+        seeded.query("select id from mentions where sentence_id = ? order by start", [first])
+    )
+    assert len(mentions) > 1
+    sentence_id, finished = review.record_label(
+        seeded, "ana", mentions[0]["id"], "neutral", STANCE.label_names
+    )
+    assert (sentence_id, finished) == (first, False)
+    _, finished = review.record_label(
+        seeded, "ana", mentions[-1]["id"], "against", STANCE.label_names
+    )
+    assert finished
+    stored = labels_of(seeded, first)
+    assert stored[0] == ("neutral", "corrected") and stored[-1] == ("against", "corrected")
+    assert all(item == ("favor", "accepted") for item in stored[1:-1])
+    assert review.next_sentence_id(seeded, "ana") != first
+    assert review.undo_last(seeded, "ana") == first
+    assert labels_of(seeded, first)[0] == ("neutral", "corrected")
+    assert all(label is None for label, _ in labels_of(seeded, first)[1:])
+    assert review.next_sentence_id(seeded, "ana") == first

@@ -72,7 +72,7 @@ def test_review_page_shows_sentence_actors_prelabels_and_legend(client):
     html = client.get("/review").get_data(as_text=True)
     assert "Russian President" in html and 'data-mention="' in html
     assert "Vladimir Putin" in html and "pre-label" in html and "0.90" in html
-    assert 'data-key="Enter"' in html and "accept sentence" in html
+    assert 'data-key="Enter a"' in html and "accept the rest" in html
     assert "0</strong> / 43" in html
 
 
@@ -285,3 +285,13 @@ def test_queue_order_is_kept_in_the_session(client, headers):
     assert client.post("/review/order", data={"order": "random"}).status_code == 400
     html = client.get("/review").get_data(as_text=True)
     assert '<option selected value="uncertainty">' in html
+
+
+def test_labelling_the_last_actor_loads_the_next_sentence(client, db):
+    last = next(
+        db.query("select id from mentions where sentence_id = ? order by start desc", [FIRST])
+    )["id"]
+    response = client.post(f"/mentions/{last}/label", data={"label": "neutral"}, headers=HX)
+    assert response.headers["HX-Push-Url"] != f"/review/{FIRST}"
+    assert "1</strong> / 43" in response.get_data(as_text=True)
+    assert db.table("reviews").count == 1

@@ -168,8 +168,13 @@ def _log(db: Database, annotator: str, sentence_id: str, action: str, undo: dict
 
 def record_label(
     db: Database, annotator: str, mention_id: int, label: str, labels: list[str]
-) -> str:
-    """Set the annotator's label on one mention; return the mention's sentence id."""
+) -> tuple[str, bool]:
+    """Set the annotator's label on one mention; return (sentence id, whether it finished it).
+
+    Labelling the sentence's last actor finishes the sentence, as Enter would: the other
+    actors keep their labels or take their pre-labels, and the sentence counts as
+    reviewed. Label and finish are one decision, so one undo reverses both.
+    """
     if label not in labels:
         raise ReviewError(f"label {label!r} is not one of {', '.join(labels)}")
     mention = first_row(
@@ -177,7 +182,10 @@ def record_label(
         """
         select m.sentence_id,
           (select label from predictions where mention_id = m.id order by id desc limit 1)
-            as predicted
+            as predicted,
+          not exists (select 1 from mentions later where later.sentence_id = m.sentence_id
+            and (later.start > m.start or (later.start = m.start and later."end" > m."end")))
+            as is_last
         from mentions m where m.id = ?
         """,
         [mention_id],
@@ -189,34 +197,46 @@ def record_label(
         previous = _write_annotation(
             db, mention_id, annotator, label, status_for(label, mention["predicted"])
         )
-        _log(
-            db,
-            annotator,
-            sentence_id,
-            "label",
-            {"annotations": [{"mention_id": mention_id, "previous": previous}]},
-        )
-    return sentence_id
+        undo = {"annotations": [{"mention_id": mention_id, "previous": previous}]}
+        finished = bool(mention["is_last"]) and _can_accept(db, annotator, sentence_id)
+        if finished:
+            changes, review = _accept_rest(db, annotator, sentence_id)
+            undo = {"annotations": undo["annotations"] + changes, "review": review}
+        _log(db, annotator, sentence_id, "label+finish" if finished else "label", undo)
+    return sentence_id, finished
+
+
+def _unlabelled(db: Database, annotator: str, sentence_id: str) -> list[dict]:
+    mentions = mentions_of_sentences(db, [sentence_id], annotator).get(sentence_id, [])
+    return [m for m in mentions if m["label"] is None]
+
+
+def _can_accept(db: Database, annotator: str, sentence_id: str) -> bool:
+    """Whether every unlabelled actor of the sentence has a pre-label to take."""
+    return all(m["predicted"] is not None for m in _unlabelled(db, annotator, sentence_id))
+
+
+def _accept_rest(db: Database, annotator: str, sentence_id: str) -> tuple[list[dict], dict]:
+    """Give unlabelled actors their pre-labels and mark the sentence done; return undo data."""
+    changes = [
+        {
+            "mention_id": m["id"],
+            "previous": _write_annotation(db, m["id"], annotator, m["predicted"], ACCEPTED),
+        }
+        for m in _unlabelled(db, annotator, sentence_id)
+    ]
+    return changes, _write_review(db, sentence_id, annotator, DONE)
 
 
 def accept_sentence(db: Database, annotator: str, sentence_id: str) -> None:
     """Keep the annotator's labels, take the pre-label for every other mention, mark it done."""
-    mentions = mentions_of_sentences(db, [sentence_id], annotator).get(sentence_id)
-    if get_sentence(db, sentence_id) is None or not mentions:
+    if get_sentence(db, sentence_id) is None or not mentions_of_sentences(db, [sentence_id]):
         raise ReviewError(f"no sentence with actors has id {sentence_id!r}")
-    missing = [m["text"] for m in mentions if m["label"] is None and m["predicted"] is None]
+    missing = [m["text"] for m in _unlabelled(db, annotator, sentence_id) if not m["predicted"]]
     if missing:
         raise ReviewError(f"label these actors first (no pre-label yet): {', '.join(missing)}")
     with db.atomic():
-        changes = [
-            {
-                "mention_id": m["id"],
-                "previous": _write_annotation(db, m["id"], annotator, m["predicted"], ACCEPTED),
-            }
-            for m in mentions
-            if m["label"] is None
-        ]
-        previous = _write_review(db, sentence_id, annotator, DONE)
+        changes, previous = _accept_rest(db, annotator, sentence_id)
         _log(db, annotator, sentence_id, "accept", {"annotations": changes, "review": previous})
 
 

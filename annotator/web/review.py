@@ -97,11 +97,13 @@ def label(mention_id: int):
     if not form.validate_on_submit():
         abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     try:
-        sentence_id = store.record_label(
+        sentence_id, finished = store.record_label(
             get_db(), current_annotator(), mention_id, form.label.data, get_scheme().label_names
         )
     except store.ReviewError as error:
         abort(404, str(error))
+    if finished:  # the last actor was labelled: the sentence is saved, on to the next
+        return _after(_next_id())
     return _after(sentence_id, form.focus.data or 0)
 
 
