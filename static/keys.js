@@ -1,14 +1,19 @@
 // Keyboard shortcuts for the review page.
 //
-// A button declares its keys with data-key="…" (space-separated); pressing one clicks it, so every
-// shortcut does exactly what the button does (a plain form post, or htmx when loaded).
-// Keys for one actor (1/2/3) act inside the focused [data-keyscope] element, or the one
-// marked data-current. Keys pressed while a request is in flight are queued and replayed
-// after the page settles, so fast typing never loses a decision.
+// A button declares its keys with data-key="…" (space-separated); pressing one clicks it,
+// so every shortcut does exactly what the button does (a plain form post, or htmx when
+// loaded). Keys for one actor (1/2/3) act inside the focused [data-keyscope] element, or
+// the one marked data-current.
+//
+// Keys are handled one at a time: a key pressed while the previous one's request is still
+// on its way waits in a queue until the review card has been swapped and settled. Fast
+// typing therefore never loses a decision, and responses can never arrive out of order.
 (function () {
   "use strict";
   const queue = [];
   let busy = false;
+  let request = null;  // the xhr of the key press being handled
+  let watchdog = null;
 
   function scopeFor(target) {
     return (target && target.closest && target.closest("[data-keyscope]")) ||
@@ -24,11 +29,22 @@
       .find((button) => !button.closest("[data-keyscope]")) || null;
   }
 
-  function press(key) {
-    const button = buttonFor(key, document.activeElement);
-    if (!button || button.disabled) return false;
-    button.click();
-    return true;
+  function idle() {
+    busy = false;
+    request = null;
+    clearTimeout(watchdog);
+    pump();
+  }
+
+  function pump() {
+    while (!busy && queue.length) {
+      const button = buttonFor(queue.shift(), document.activeElement);
+      if (!button || button.disabled) continue;
+      busy = true;
+      // Should no swap follow (a failed request, a plain navigation), do not stay stuck.
+      watchdog = setTimeout(idle, 10000);
+      button.click();
+    }
   }
 
   document.addEventListener("keydown", function (event) {
@@ -37,18 +53,28 @@
     if (!buttonFor(event.key, event.target)) return;
     event.preventDefault();
     if (event.repeat) return;
-    if (busy) queue.push(event.key);
-    else press(event.key);
+    queue.push(event.key);
+    pump();
   });
 
-  document.addEventListener("htmx:beforeRequest", function () { busy = true; });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    if (!event.detail.successful) { busy = false; queue.length = 0; }
+  // htmx may report several settles for one swap (the card and its out-of-band pieces);
+  // only the settle of the request this key started lets the next key go.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (busy && request === null) request = event.detail.xhr;
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    busy = false;
-    const focused = document.querySelector("[autofocus]");
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!busy || event.detail.xhr !== request) return;
+    const focused = document.querySelector("#review [autofocus]");
     if (focused && !focused.contains(document.activeElement)) focused.focus();
-    if (queue.length) press(queue.shift());
+    idle();
   });
+
+  function failed(event) {
+    if (!busy || event.detail.xhr !== request) return;
+    queue.length = 0;
+    idle();
+  }
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
 })();

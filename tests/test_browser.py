@@ -59,6 +59,12 @@ def page():
         browser.close()
 
 
+def wait_for_location(page, contains: str, present: bool = True) -> None:
+    """Wait for htmx's pushed URL; Playwright's page.url can lag behind pushState."""
+    check = "s => location.href.includes(s)" if present else "s => !location.href.includes(s)"
+    page.wait_for_function(check, arg=contains)
+
+
 def labels(db_path, sentence_id):
     db = open_database(db_path)
     rows = list(
@@ -79,7 +85,8 @@ def test_keyboard_review_press_2_enter_u(server, page, db_path):
     page.fill("#name", "ana")
     page.keyboard.press("Enter")
     page.wait_for_selector("#review .mention")
-    assert FIRST in page.url or page.url.endswith("/review")
+    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    assert page.evaluate("location.pathname") == "/review"
     first_id = page.evaluate("document.activeElement.id")
     assert first_id.startswith("mention-")
 
@@ -95,14 +102,14 @@ def test_keyboard_review_press_2_enter_u(server, page, db_path):
     assert rows[0]["label"] == "against" and reviewed == 0
 
     page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: FIRST not in url)
+    wait_for_location(page, FIRST, present=False)
     page.wait_for_selector("#progress strong:text('1')")
     rows, reviewed = labels(db_path, FIRST)
     assert reviewed == 1 and all(row["label"] for row in rows)
     assert [row["status"] for row in rows[1:]] == ["accepted"] * (len(rows) - 1)
 
     page.keyboard.press("u")
-    page.wait_for_url(f"**/review/{FIRST}")
+    wait_for_location(page, f"/review/{FIRST}")
     page.wait_for_selector("#progress strong:text('0')")
     assert page.locator(f"#{first_id} .label-button.against.chosen").count() == 1
     assert page.locator("#review .label-button.chosen").count() == 1
@@ -117,14 +124,15 @@ def test_one_key_per_decision_with_auto_advance_and_a(server, page, db_path):
     page.fill("#name", "ben")
     page.keyboard.press("Enter")
     page.wait_for_selector("#review .mention")
+    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
     count = page.locator("#review .mention").count()
     for _ in range(count):  # one key per actor; the last one saves the sentence
         page.keyboard.press("3")
-    page.wait_for_url(lambda url: FIRST not in url)
+    wait_for_location(page, FIRST, present=False)
     page.wait_for_selector("#progress strong:text('1')")
-    second = page.url.rsplit("/", 1)[-1]
+    second = page.evaluate("location.pathname").rsplit("/", 1)[-1]
     page.keyboard.press("a")  # accept every remaining pre-label of the second sentence
-    page.wait_for_url(lambda url: second not in url)
+    wait_for_location(page, second, present=False)
     page.wait_for_selector("#progress strong:text('2')")
     db = open_database(db_path)
     statuses = [
