@@ -65,8 +65,9 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!busy || event.detail.xhr !== request) return;
+    // htmx focuses the swapped content's [autofocus]; if focus was lost anyway, restore it.
     const focused = document.querySelector("#review [autofocus]");
-    if (focused && !focused.contains(document.activeElement)) focused.focus();
+    if (focused && document.activeElement === document.body) focused.focus();
     idle();
   });
 

@@ -6,12 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from annotator import create_app
+from annotator.ingest import import_file
 from annotator.models.base import Prediction, StanceModel
+from annotator.prelabel import prelabel
+from annotator.schemes import get_scheme
 from annotator.store.database import init_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "putin-visits-north-korea-and-vietnam.txt"
 NEWSMTSC = ROOT.parent / "shared" / "data" / "newsmtsc"
+FIRST = "putin-visits-north-korea-and-vietnam:0"
+HX = {"HX-Request": "true"}
 
 
 class FirstLabelModel(StanceModel):
@@ -53,3 +59,21 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def app(db_path, db, stub_model):
+    """The web app over the seed article, pre-labelled by the stub model."""
+    import_file(db, SEED, "auto", get_scheme("stance").label_names)
+    prelabel(db, stub_model, get_scheme("stance"))
+    return create_app(
+        {"DB": str(db_path), "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
+    )
+
+
+@pytest.fixture
+def client(app):
+    """A test client that has given its name ("ana")."""
+    client = app.test_client()
+    client.post("/annotator", data={"name": "ana"})
+    return client

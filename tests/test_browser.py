@@ -145,3 +145,20 @@ def test_one_key_per_decision_with_auto_advance_and_a(server, page, db_path):
     ]
     db.close()
     assert statuses == ["neutral"] * count
+
+
+def test_flag_from_the_keyboard(server, page, db_path):
+    page.goto(f"{server}/annotator")
+    page.fill("#name", "cleo")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#review .mention")
+    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    page.keyboard.press("f")
+    page.wait_for_selector("form#flag-panel input[type=radio]:focus")
+    page.keyboard.press("Space")  # choose the first reason
+    page.keyboard.press("Enter")  # submit the flag
+    page.wait_for_selector(".badge.flagged")
+    db = open_database(db_path)
+    [row] = db.table("flags").rows
+    db.close()
+    assert (row["annotator"], row["reason"], row["sentence_id"]) == ("cleo", "sarcasm", FIRST)

@@ -38,7 +38,12 @@ def test_init_is_idempotent_and_keeps_the_scheme(tmp_path):
     db = init_database(path)
     assert get_setting(db, "scheme") == "sentiment"
     assert [m.name for m in MIGRATIONS.applied(db)] == applied
-    assert applied == ["create_corpus_tables", "create_label_tables", "add_prediction_margin"]
+    assert applied == [
+        "create_corpus_tables",
+        "create_label_tables",
+        "add_prediction_margin",
+        "create_flags",
+    ]
 
 
 def test_unknown_scheme_is_refused(tmp_path):

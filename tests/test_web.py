@@ -7,32 +7,9 @@ import time
 
 import pytest
 
-from annotator import create_app
-from annotator.ingest import import_file
-from annotator.prelabel import prelabel
-from annotator.schemes import get_scheme
 from annotator.store.database import open_database
 
-from .conftest import SEED
-
-HX = {"HX-Request": "true"}
-FIRST = "putin-visits-north-korea-and-vietnam:0"
-
-
-@pytest.fixture
-def app(db_path, db, stub_model):
-    import_file(db, SEED, "auto", get_scheme("stance").label_names)
-    prelabel(db, stub_model, get_scheme("stance"))
-    return create_app(
-        {"DB": str(db_path), "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
-    )
-
-
-@pytest.fixture
-def client(app):
-    client = app.test_client()
-    client.post("/annotator", data={"name": "ana"})
-    return client
+from .conftest import FIRST, HX
 
 
 def annotations(db, sentence_id=FIRST):

@@ -100,6 +100,11 @@ def sentence_for_review(db: Database, sentence_id: str, annotator: str) -> dict 
     )
     sentence["before"] = [n for n in neighbours if n["position"] < sentence["position"]]
     sentence["after"] = [n for n in neighbours if n["position"] > sentence["position"]]
+    sentence["flag"] = first_row(
+        db,
+        "select reason, comment from flags where sentence_id = ? and annotator = ?",
+        [sentence_id, annotator],
+    )
     review = _review_row(db, sentence_id, annotator)
     sentence["review_status"] = review["status"] if review else None
     [doc] = db.query("select id, title from documents where id = ?", [sentence["document_id"]])
@@ -153,7 +158,8 @@ def _write_review(db: Database, sentence_id: str, annotator: str, status: str) -
     return previous
 
 
-def _log(db: Database, annotator: str, sentence_id: str, action: str, undo: dict) -> int:
+def log_decision(db: Database, annotator: str, sentence_id: str, action: str, undo: dict) -> int:
+    """Record a decision with what reverses it, for `undo_last`."""
     table = db.table("decisions").insert(
         {
             "annotator": annotator,
@@ -202,7 +208,7 @@ def record_label(
         if finished:
             changes, review = _accept_rest(db, annotator, sentence_id)
             undo = {"annotations": undo["annotations"] + changes, "review": review}
-        _log(db, annotator, sentence_id, "label+finish" if finished else "label", undo)
+        log_decision(db, annotator, sentence_id, "label+finish" if finished else "label", undo)
     return sentence_id, finished
 
 
@@ -237,7 +243,9 @@ def accept_sentence(db: Database, annotator: str, sentence_id: str) -> None:
         raise ReviewError(f"label these actors first (no pre-label yet): {', '.join(missing)}")
     with db.atomic():
         changes, previous = _accept_rest(db, annotator, sentence_id)
-        _log(db, annotator, sentence_id, "accept", {"annotations": changes, "review": previous})
+        log_decision(
+            db, annotator, sentence_id, "accept", {"annotations": changes, "review": previous}
+        )
 
 
 def skip_sentence(db: Database, annotator: str, sentence_id: str) -> None:
@@ -246,7 +254,7 @@ def skip_sentence(db: Database, annotator: str, sentence_id: str) -> None:
         raise ReviewError(f"no sentence with id {sentence_id!r}")
     with db.atomic():
         previous = _write_review(db, sentence_id, annotator, SKIPPED)
-        _log(db, annotator, sentence_id, "skip", {"annotations": [], "review": previous})
+        log_decision(db, annotator, sentence_id, "skip", {"annotations": [], "review": previous})
 
 
 def undo_last(db: Database, annotator: str) -> str | None:
@@ -274,5 +282,12 @@ def undo_last(db: Database, annotator: str) -> str | None:
                     "delete from reviews where sentence_id = ? and annotator = ?",
                     [decision["sentence_id"], annotator],
                 )
+        if "flag" in undo:
+            db.execute(
+                "delete from flags where sentence_id = ? and annotator = ?",
+                [decision["sentence_id"], annotator],
+            )
+            if undo["flag"]:
+                db.table("flags").insert(undo["flag"], pk="id")
         db.execute("delete from decisions where id = ?", [decision["id"]])
     return decision["sentence_id"]

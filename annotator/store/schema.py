@@ -122,3 +122,22 @@ def margin_of(scores: dict) -> float:
     """Top score minus the runner-up (1.0 when there is a single score)."""
     top = sorted(scores.values(), reverse=True)
     return round(top[0] - (top[1] if len(top) > 1 else 0.0), 6)
+
+
+@MIGRATIONS()
+def create_flags(db: Database) -> None:
+    """Sentences an annotator marked as uncertain, with a reason, for leads to look at."""
+    db.table("flags").create(
+        {
+            "id": int,
+            "sentence_id": str,
+            "annotator": str,
+            "reason": str,
+            "comment": str,
+            "created": str,
+        },
+        pk="id",
+        foreign_keys=[("sentence_id", "sentences", "id")],
+        not_null={"sentence_id", "annotator", "reason"},
+    )
+    db.table("flags").create_index(["sentence_id", "annotator"], unique=True)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from annotator.store.flags import MAX_COMMENT, REASONS
 
 
 class NameForm(FlaskForm):
@@ -70,3 +79,14 @@ class OrderForm(FlaskForm):
         ],
         validate_choice=True,
     )
+
+
+class FlagForm(FlaskForm):
+    """Why a sentence is uncertain."""
+
+    reason = RadioField(
+        "Reason",
+        choices=[SelectChoice(reason) for reason in REASONS],
+        validators=[DataRequired(message="Pick a reason.")],
+    )
+    comment = TextAreaField("Comment", validators=[Optional(), Length(max=MAX_COMMENT)])

@@ -16,9 +16,10 @@ from flask import (
 from flask_htmx import make_response as htmx_response
 
 from annotator.store import review as store
+from annotator.store.flags import flag_sentence, list_flags
 
 from .db import get_db, get_scheme
-from .forms import ActionForm, LabelForm, OrderForm
+from .forms import ActionForm, FlagForm, LabelForm, OrderForm
 from .htmx import htmx
 from .identity import annotator_required, current_annotator
 
@@ -150,3 +151,28 @@ def order():
         abort(400, "unknown queue order")
     session["order"] = form.order.data
     return _after(_next_id())
+
+
+@bp.route("/sentences/<sentence_id>/flag", methods=["GET", "POST"])
+@annotator_required
+def flag(sentence_id: str):
+    """The flag form (a panel in the review card for htmx, a page otherwise) and its post."""
+    sentence = store.sentence_for_review(get_db(), sentence_id, current_annotator())
+    if sentence is None:
+        abort(404)
+    form = FlagForm(data=sentence["flag"] or None)
+    if form.validate_on_submit():
+        flag_sentence(
+            get_db(), current_annotator(), sentence_id, form.reason.data, form.comment.data
+        )
+        return _after(sentence_id)
+    if htmx:  # htmx does not swap 4xx replies: errors come back as 200
+        return render_template("_flag_form.html", form=form, sentence=sentence)
+    status = 400 if form.errors else 200
+    return render_template("flag.html", form=form, sentence=sentence), status
+
+
+@bp.get("/flags")
+def flags():
+    """Every flagged sentence, for leads."""
+    return render_template("flags.html", flags=list_flags(get_db()))
