@@ -65,6 +65,15 @@ def wait_for_location(page, contains: str, present: bool = True) -> None:
     page.wait_for_function(check, arg=contains)
 
 
+def start_review(page, url: str, name: str) -> None:
+    """Open `url`, give a name, and wait until the review card and htmx are ready."""
+    page.goto(url)
+    page.fill("#name", name)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#review .mention")
+    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+
+
 def labels(db_path, sentence_id):
     db = open_database(db_path)
     rows = list(
@@ -81,11 +90,7 @@ def labels(db_path, sentence_id):
 
 
 def test_keyboard_review_press_2_enter_u(server, page, db_path):
-    page.goto(f"{server}/review")
-    page.fill("#name", "ana")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#review .mention")
-    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    start_review(page, f"{server}/review", "ana")
     assert page.evaluate("location.pathname") == "/review"
     first_id = page.evaluate("document.activeElement.id")
     assert first_id.startswith("mention-")
@@ -120,11 +125,7 @@ def test_keyboard_review_press_2_enter_u(server, page, db_path):
 
 
 def test_one_key_per_decision_with_auto_advance_and_a(server, page, db_path):
-    page.goto(f"{server}/annotator")
-    page.fill("#name", "ben")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#review .mention")
-    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    start_review(page, f"{server}/annotator", "ben")
     count = page.locator("#review .mention").count()
     for _ in range(count):  # one key per actor; the last one saves the sentence
         page.keyboard.press("3")
@@ -148,11 +149,7 @@ def test_one_key_per_decision_with_auto_advance_and_a(server, page, db_path):
 
 
 def test_flag_from_the_keyboard(server, page, db_path):
-    page.goto(f"{server}/annotator")
-    page.fill("#name", "cleo")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#review .mention")
-    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    start_review(page, f"{server}/annotator", "cleo")
     page.keyboard.press("f")
     page.wait_for_selector("form#flag-panel input[type=radio]:focus")
     page.keyboard.press("Space")  # choose the first reason
