@@ -8,7 +8,7 @@ from annotator.store.reports import model_reports
 
 from .db import get_db, get_scheme
 
-bp = Blueprint("models", __name__)
+bp = Blueprint("evaluation", __name__)
 
 
 @bp.get("/models")
