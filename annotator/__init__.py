@@ -26,7 +26,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from annotator.models import DEFAULT_MODEL
     from annotator.store.database import DEFAULT_DB_PATH
-    from annotator.web import db, documents, evaluation, highlight, identity, imports, review
+    from annotator.web import (
+        db,
+        documents,
+        evaluation,
+        highlight,
+        identity,
+        imports,
+        review,
+        search,
+    )
     from annotator.web.htmx import htmx
 
     app = Flask(
@@ -56,6 +65,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     CSRFProtect(app)
     db.init_app(app)
     highlight.init_app(app)
-    for module in (documents, evaluation, identity, imports, review):
+    for module in (documents, evaluation, identity, imports, review, search):
         app.register_blueprint(module.bp)
     return app

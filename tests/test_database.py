@@ -43,6 +43,7 @@ def test_init_is_idempotent_and_keeps_the_scheme(tmp_path):
         "create_label_tables",
         "add_prediction_margin",
         "create_flags",
+        "index_sentence_text",
     ]
 
 

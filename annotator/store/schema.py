@@ -141,3 +141,9 @@ def create_flags(db: Database) -> None:
         not_null={"sentence_id", "annotator", "reason"},
     )
     db.table("flags").create_index(["sentence_id", "annotator"], unique=True)
+
+
+@MIGRATIONS()
+def index_sentence_text(db: Database) -> None:
+    """Full-text search over sentences, kept current by triggers."""
+    db.table("sentences").enable_fts(["text"], create_triggers=True, tokenize="porter")

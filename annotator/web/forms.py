@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
+    BooleanField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -90,3 +91,28 @@ class FlagForm(FlaskForm):
         validators=[DataRequired(message="Pick a reason.")],
     )
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=MAX_COMMENT)])
+
+
+class SearchForm(FlaskForm):
+    """Sentence search; read from the query string, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    text = StringField("Text", validators=[Optional(), Length(max=200)])
+    actor = StringField("Actor", validators=[Optional(), Length(max=200)])
+    label = SelectField("Gold label", validate_choice=True)
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "any")]
+        + [SelectChoice(s) for s in ("accepted", "corrected", "manual", "unreviewed")],
+        validate_choice=True,
+    )
+    annotator = StringField("Annotator", validators=[Optional(), Length(max=40)])
+    flagged = BooleanField("Flagged only")
+    model = SelectField("Predicted by", validate_choice=True)
+
+    def __init__(self, labels: list[str], models: list[str], **kwargs):
+        super().__init__(**kwargs)
+        self.label.choices = [SelectChoice("", "any")] + [SelectChoice(n) for n in labels]
+        self.model.choices = [SelectChoice("", "any")] + [SelectChoice(m) for m in models]

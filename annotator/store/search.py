@@ -1,0 +1,86 @@
+"""Finding sentences: full-text search plus filters on actors, labels, people and models."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .corpus import mentions_of_sentences
+
+UNREVIEWED = "unreviewed"
+
+
+@dataclass(frozen=True)
+class SentenceFilter:
+    """What to look for; empty fields do not filter."""
+
+    text: str = ""
+    actor: str = ""
+    label: str = ""
+    status: str = ""  # accepted, corrected, manual or unreviewed
+    annotator: str = ""
+    flagged: bool = False
+    model: str = ""
+
+
+def fts_query(text: str) -> str:
+    """Each word as a quoted FTS5 term, so user input can never be FTS syntax."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{word}"' for word in words)
+
+
+def search_sentences(db: Database, query: SentenceFilter, limit: int = 50) -> list[dict]:
+    """Matching sentences in document order, each with its mentions and labels."""
+    clauses, params = [], {}
+    if fts_query(query.text):
+        clauses.append(
+            "s.rowid in (select rowid from sentences_fts where sentences_fts match :text)"
+        )
+        params["text"] = fts_query(query.text)
+    mention_clauses = []
+    if query.actor:
+        mention_clauses.append("ac.name like :actor")
+        params["actor"] = f"%{query.actor}%"
+    if query.model:
+        mention_clauses.append(
+            "exists (select 1 from predictions p where p.mention_id = m.id and p.model = :model)"
+        )
+        params["model"] = query.model
+    if query.status == UNREVIEWED:
+        mention_clauses.append("not exists (select 1 from annotations a where a.mention_id = m.id)")
+    elif query.label or query.status or query.annotator:
+        conditions = ["a.mention_id = m.id"]
+        for field in ("label", "status", "annotator"):
+            if getattr(query, field):
+                conditions.append(f"a.{field} = :{field}")
+                params[field] = getattr(query, field)
+        mention_clauses.append(
+            f"exists (select 1 from annotations a where {' and '.join(conditions)})"
+        )
+    if mention_clauses:
+        clauses.append(
+            "exists (select 1 from mentions m join actors ac on ac.id = m.actor_id "
+            f"where m.sentence_id = s.id and {' and '.join(mention_clauses)})"
+        )
+    if query.flagged:
+        clauses.append("exists (select 1 from flags f where f.sentence_id = s.id)")
+    where = f"where {' and '.join(clauses)}" if clauses else ""
+    params["limit"] = limit
+    sentences = list(
+        db.query(
+            f"""
+            select s.id, s.document_id, s.position, s.text, d.title
+            from sentences s join documents d on d.id = s.document_id
+            {where}
+            order by d.rowid, s.position
+            limit :limit
+            """,
+            params,
+        )
+    )
+    mentions = mentions_of_sentences(db, [s["id"] for s in sentences])
+    for sentence in sentences:
+        sentence["mentions"] = mentions.get(sentence["id"], [])
+    return sentences
