@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         imports,
         review,
         search,
+        stats,
     )
     from annotator.web.htmx import htmx
 
@@ -65,6 +66,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     CSRFProtect(app)
     db.init_app(app)
     highlight.init_app(app)
-    for module in (documents, evaluation, identity, imports, review, search):
+    for module in (documents, evaluation, identity, imports, review, search, stats):
         app.register_blueprint(module.bp)
     return app

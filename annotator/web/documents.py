@@ -9,6 +9,7 @@ from annotator.store.database import connect
 from annotator.store.exports import iter_export_records, to_json_line
 from annotator.store.jobs import recent_jobs
 from annotator.store.review import review_progress
+from annotator.store.stats import actor_stances
 
 from .db import get_db
 from .identity import current_annotator
@@ -34,7 +35,10 @@ def document(document_id: str):
     if doc is None:
         abort(404)
     return render_template(
-        "document.html", document=doc, sentences=corpus.document_sentences(db, document_id)
+        "document.html",
+        document=doc,
+        sentences=corpus.document_sentences(db, document_id),
+        actors=actor_stances(db, document_id),
     )
 
 

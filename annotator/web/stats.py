@@ -1,0 +1,22 @@
+"""The corpus pictures: actor stance map, label distribution and progress per annotator."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from annotator.store.stats import actor_stances, label_totals, progress_by_day
+
+from .db import get_db
+
+bp = Blueprint("stats", __name__)
+
+
+@bp.get("/stats")
+def corpus():
+    db = get_db()
+    return render_template(
+        "stats.html",
+        actors=actor_stances(db),
+        totals=label_totals(db),
+        progress=progress_by_day(db),
+    )

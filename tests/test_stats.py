@@ -1,0 +1,42 @@
+"""Counts behind the pictures, and the pages that draw them."""
+
+from annotator.store import review
+from annotator.store.stats import actor_stances, label_totals, progress_by_day
+
+from .conftest import FIRST
+
+
+def test_actor_stances_count_gold_and_predicted_labels(app, db):
+    putin = next(a for a in actor_stances(db) if a["actor"] == "Vladimir Putin")
+    assert putin["predicted"] == {"favor": putin["mentions"]} and putin["gold"] == {}
+    review.accept_sentence(db, "ana", FIRST)
+    putin = next(
+        a
+        for a in actor_stances(db, "putin-visits-north-korea-and-vietnam")
+        if a["actor"] == "Vladimir Putin"
+    )
+    assert putin["gold"] == {"favor": 1}
+    ranked = [a["mentions"] for a in actor_stances(db)]
+    assert ranked == sorted(ranked, reverse=True) and len(ranked) <= 15
+
+
+def test_label_totals_and_progress(app, db):
+    review.accept_sentence(db, "ana", FIRST)
+    totals = label_totals(db)
+    mentions = db.table("mentions").count
+    assert totals["predicted"] == {"favor": mentions}
+    assert sum(totals["gold"].values()) == len(
+        list(db.query("select 1 from mentions where sentence_id = ?", [FIRST]))
+    )
+    progress = progress_by_day(db)
+    assert progress["top"] == 1 and list(progress["series"]) == ["ana"]
+    assert progress["series"]["ana"][0][1] == 1 and len(progress["days"]) == 1
+
+
+def test_stats_and_document_pages_draw_the_charts(client, db):
+    client.post(f"/sentences/{FIRST}/accept")
+    html = client.get("/stats").get_data(as_text=True)
+    assert 'aria-label="Actor stance map, all documents"' in html
+    assert "<rect" in html and "<circle" in html and "Vladimir Putin" in html
+    page = client.get("/documents/putin-visits-north-korea-and-vietnam").get_data(as_text=True)
+    assert 'aria-label="Actor stance map"' in page and "<details>" in page
