@@ -44,6 +44,7 @@ def test_init_is_idempotent_and_keeps_the_scheme(tmp_path):
         "add_prediction_margin",
         "create_flags",
         "index_sentence_text",
+        "add_decision_seconds",
     ]
 
 

@@ -40,3 +40,18 @@ def test_stats_and_document_pages_draw_the_charts(client, db):
     assert "<rect" in html and "<circle" in html and "Vladimir Putin" in html
     page = client.get("/documents/putin-visits-north-korea-and-vietnam").get_data(as_text=True)
     assert 'aria-label="Actor stance map"' in page and "<details>" in page
+
+
+def test_decision_time_is_recorded_and_pauses_are_left_out(app, db):
+    from annotator.store.review import _seconds_between
+    from annotator.store.stats import annotator_speed
+
+    first = next(db.query("select id from mentions order by id"))["id"]
+    review.record_label(db, "ana", first, "against", ["favor", "against", "neutral"])
+    review.accept_sentence(db, "ana", FIRST)
+    seconds = [row["seconds"] for row in db.query("select seconds from decisions order by id")]
+    assert seconds[0] is None and seconds[1] is not None and 0 <= seconds[1] < 60
+    [speed] = annotator_speed(db)
+    assert (speed["annotator"], speed["decisions"], speed["reviewed"]) == ("ana", 2, 1)
+    assert _seconds_between("2026-01-01T10:00:00+00:00", "2026-01-01T10:00:02.5+00:00") == 2.5
+    assert _seconds_between("2026-01-01T10:00:00+00:00", "2026-01-01T11:00:00+00:00") is None

@@ -21,7 +21,7 @@ class NotInitialisedError(RuntimeError):
 
 def now() -> str:
     """The current time as an ISO-8601 UTC timestamp, the format of every `created` column."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def connect(path: str | Path) -> Database:

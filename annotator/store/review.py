@@ -7,6 +7,7 @@ can walk back through an annotator's decisions one at a time.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -16,6 +17,7 @@ from .database import first_row, now
 DONE, SKIPPED = "done", "skipped"
 ACCEPTED, CORRECTED, MANUAL = "accepted", "corrected", "manual"
 CONTEXT = 2  # neighbouring sentences shown on each side
+PAUSE_SECONDS = 300  # a longer gap between two decisions is a break, not decision time
 
 
 class ReviewError(ValueError):
@@ -159,17 +161,30 @@ def _write_review(db: Database, sentence_id: str, annotator: str, status: str) -
 
 
 def log_decision(db: Database, annotator: str, sentence_id: str, action: str, undo: dict) -> int:
-    """Record a decision with what reverses it, for `undo_last`."""
+    """Record a decision with what reverses it, for `undo_last`, and the time it took."""
+    stamp = now()
+    previous = first_row(
+        db,
+        "select created from decisions where annotator = ? order by id desc limit 1",
+        [annotator],
+    )
     table = db.table("decisions").insert(
         {
             "annotator": annotator,
             "sentence_id": sentence_id,
             "action": action,
             "undo": json.dumps(undo),
-            "created": now(),
+            "created": stamp,
+            "seconds": _seconds_between(previous["created"], stamp) if previous else None,
         }
     )
     return table.last_pk
+
+
+def _seconds_between(earlier: str, later: str) -> float | None:
+    """Seconds between two timestamps; None after a pause, which is no decision time."""
+    seconds = (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds()
+    return round(seconds, 3) if 0 <= seconds <= PAUSE_SECONDS else None
 
 
 def record_label(

@@ -147,3 +147,9 @@ def create_flags(db: Database) -> None:
 def index_sentence_text(db: Database) -> None:
     """Full-text search over sentences, kept current by triggers."""
     db.table("sentences").enable_fts(["text"], create_triggers=True, tokenize="porter")
+
+
+@MIGRATIONS()
+def add_decision_seconds(db: Database) -> None:
+    """Seconds each decision took: the time since the annotator's previous decision."""
+    db.table("decisions").add_column("seconds", float)

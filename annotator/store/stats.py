@@ -72,3 +72,33 @@ def progress_by_day(db: Database) -> dict:
     days = sorted({day for points in series.values() for day, _ in points})
     top = max((points[-1][1] for points in series.values()), default=0)
     return {"days": days, "series": series, "top": top}
+
+
+def annotator_speed(db: Database) -> list[dict]:
+    """Per annotator: decisions, sentences reviewed, and median seconds per decision."""
+    import statistics
+
+    result = []
+    for row in db.query("select distinct annotator from decisions order by annotator"):
+        name = row["annotator"]
+        times = [
+            r["seconds"]
+            for r in db.query(
+                "select seconds from decisions where annotator = ? and seconds is not null",
+                [name],
+            )
+        ]
+        [counts] = db.query(
+            """select (select count(*) from decisions where annotator = :a) as decisions,
+                      (select count(*) from reviews where annotator = :a and status = 'done')
+                        as reviewed""",
+            {"a": name},
+        )
+        result.append(
+            {
+                "annotator": name,
+                **counts,
+                "median_seconds": round(statistics.median(times), 1) if times else None,
+            }
+        )
+    return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from annotator.store.stats import actor_stances, label_totals, progress_by_day
+from annotator.store.stats import actor_stances, annotator_speed, label_totals, progress_by_day
 
 from .db import get_db
 
@@ -19,4 +19,5 @@ def corpus():
         actors=actor_stances(db),
         totals=label_totals(db),
         progress=progress_by_day(db),
+        speed=annotator_speed(db),
     )
