@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from annotator.web import (
         db,
         documents,
+        errors,
         evaluation,
         highlight,
         identity,
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     CSRFProtect(app)
     db.init_app(app)
+    errors.init_app(app)
     highlight.init_app(app)
     for module in (documents, evaluation, identity, imports, review, search, stats):
         app.register_blueprint(module.bp)

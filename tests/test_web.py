@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from annotator import create_app
 from annotator.store.database import open_database
 
 from .conftest import FIRST, HX
@@ -272,3 +273,28 @@ def test_labelling_the_last_actor_loads_the_next_sentence(client, db):
     assert response.headers["HX-Push-Url"] != f"/review/{FIRST}"
     assert "1</strong> / 43" in response.get_data(as_text=True)
     assert db.table("reviews").count == 1
+
+
+def test_outdated_or_failing_database_gets_a_clear_page(tmp_path, db_path):
+    import sqlite3
+
+    missing = create_app({"DB": str(tmp_path / "none.db"), "SECRET_KEY": "x"}).test_client()
+    response = missing.get("/")
+    assert response.status_code == 503
+    assert "run `annotator init` first" in response.get_data(as_text=True)
+
+    app = create_app({"DB": str(db_path), "SECRET_KEY": "x"})
+    causes = {
+        "readonly": "attempt to write a readonly database",
+        "full": "database or disk is full",
+        "locked": "database is locked",
+    }
+
+    def fail(cause):
+        raise sqlite3.OperationalError(causes[cause])
+
+    app.add_url_rule("/fail/<cause>", view_func=fail)
+    client = app.test_client()
+    for cause, words in [("readonly", "read-only"), ("full", "disk"), ("locked", "busy")]:
+        response = client.get(f"/fail/{cause}")
+        assert response.status_code == 503 and words in response.get_data(as_text=True)

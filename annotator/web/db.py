@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask, current_app, g
 
 from annotator.schemes import Scheme
-from annotator.store.database import open_database, project_scheme
+from annotator.store.database import NotInitialisedError, open_database, project_scheme
 
 
 def get_db():
@@ -34,7 +36,15 @@ def add_vary_header(response):
     return response
 
 
+def scheme_for_templates() -> dict:
+    """Every page shows the scheme; error pages must render even when the database cannot."""
+    try:
+        return {"scheme": get_scheme()}
+    except (NotInitialisedError, sqlite3.Error):
+        return {}
+
+
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
     app.after_request(add_vary_header)
-    app.context_processor(lambda: {"scheme": get_scheme()})
+    app.context_processor(scheme_for_templates)
