@@ -15,6 +15,7 @@ from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, now
 
 DONE, SKIPPED = "done", "skipped"
+REQUEUED = "requeued"  # sent back for another look (e.g. from a model diff): served first
 ACCEPTED, CORRECTED, MANUAL = "accepted", "corrected", "manual"
 CONTEXT = 2  # neighbouring sentences shown on each side
 PAUSE_SECONDS = 300  # a longer gap between two decisions is a break, not decision time
@@ -47,7 +48,7 @@ _ORDER_BY = {
 
 
 def next_sentence_id(db: Database, annotator: str, order: str = "document") -> str | None:
-    """The next sentence to review: unreviewed ones first (in `order`), then skipped ones."""
+    """The next sentence to review: requeued ones, then unreviewed (in `order`), then skipped."""
     if order not in _ORDER_BY:
         raise ReviewError(f"unknown queue order {order!r} (use {' or '.join(ORDERS)})")
     row = first_row(
@@ -57,11 +58,12 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
         join documents d on d.id = s.document_id
         left join reviews r on r.sentence_id = s.id and r.annotator = :annotator
         where exists (select 1 from mentions m where m.sentence_id = s.id)
-          and (r.status is null or r.status = :skipped)
-        order by r.status is not null, r.updated, {_ORDER_BY[order]}
+          and (r.status is null or r.status in (:skipped, :requeued))
+        order by case r.status when :requeued then 0 when :skipped then 2 else 1 end,
+          r.updated, {_ORDER_BY[order]}
         limit 1
         """,
-        {"annotator": annotator, "skipped": SKIPPED},
+        {"annotator": annotator, "skipped": SKIPPED, "requeued": REQUEUED},
     )
     return row["id"] if row else None
 

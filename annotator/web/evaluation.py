@@ -1,12 +1,14 @@
-"""The model report: each model version against the labels reviewed so far."""
+"""Model pages: each version against the gold labels so far, and the diff of two versions."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from annotator.store.diff import changed_labels, model_versions, requeue_sentences
 from annotator.store.reports import model_reports
 
 from .db import get_db, get_scheme
+from .forms import DiffForm
 
 bp = Blueprint("evaluation", __name__)
 
@@ -15,3 +17,38 @@ bp = Blueprint("evaluation", __name__)
 def report():
     scheme = get_scheme()
     return render_template("models.html", reports=model_reports(get_db(), scheme.label_names))
+
+
+def _diff_form(formdata):
+    versions = model_versions(get_db())
+    form = DiffForm(versions, formdata=formdata, meta={"csrf": False})
+    if formdata is None and len(versions) >= 2:  # newest two by default
+        form.new.data, form.old.data = form.new.choices[0].value, form.new.choices[1].value
+    return form
+
+
+@bp.get("/models/diff")
+def diff():
+    """Pre-labels that changed between two model versions."""
+    form = _diff_form(request.args if request.args else None)
+    changes = []
+    if form.old.data and form.new.data and (not request.args or form.validate()):
+        changes = changed_labels(
+            get_db(), form.split(form.old.data), form.split(form.new.data), form.wrong.data
+        )
+    status = 400 if form.errors else 200
+    return render_template("diff.html", form=form, changes=changes), status
+
+
+@bp.post("/models/diff/requeue")
+def requeue():
+    """Send the sentences of a diff back to the front of the review queues."""
+    form = _diff_form(request.form)
+    if not form.validate():
+        abort(400, "pick two model versions")
+    changes = changed_labels(
+        get_db(), form.split(form.old.data), form.split(form.new.data), form.wrong.data
+    )
+    count = requeue_sentences(get_db(), sorted({c["sentence_id"] for c in changes}))
+    flash(f"{count} reviewed sentences sent back to the front of the review queue.", "info")
+    return redirect(url_for("evaluation.diff", **request.form.to_dict(flat=True)), 303)

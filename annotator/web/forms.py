@@ -116,3 +116,28 @@ class SearchForm(FlaskForm):
         super().__init__(**kwargs)
         self.label.choices = [SelectChoice("", "any")] + [SelectChoice(n) for n in labels]
         self.model.choices = [SelectChoice("", "any")] + [SelectChoice(m) for m in models]
+
+
+class DiffForm(FlaskForm):
+    """Two model versions to compare; values are "TEMPLATE_VERSION:MODEL_SPEC"."""
+
+    old = SelectField("Before", validate_choice=True)
+    new = SelectField("After", validate_choice=True)
+    wrong = BooleanField("Only where the new pre-label contradicts a gold label")
+
+    def __init__(self, versions: list[dict], **kwargs):
+        super().__init__(**kwargs)
+        choices = [
+            SelectChoice(
+                f"{v['template_version']}:{v['model']}",
+                f"{v['model']} ({v['template_version']}, {v['predictions']})",
+            )
+            for v in versions
+        ]
+        self.old.choices = self.new.choices = choices
+
+    @staticmethod
+    def split(value: str) -> tuple[str, str]:
+        """(model spec, template version) of a choice value."""
+        version, _, model = value.partition(":")
+        return model, version

@@ -1,0 +1,57 @@
+"""Diffing two model versions and sending the changes back to review."""
+
+from annotator.models import Prediction
+from annotator.prelabel import prelabel
+from annotator.schemes import get_scheme
+from annotator.store import review
+from annotator.store.diff import changed_labels, model_versions, requeue_sentences
+
+from .conftest import FIRST, FirstLabelModel
+
+STANCE = get_scheme("stance")
+
+
+class NeutralForPutin(FirstLabelModel):
+    """Like the stub, but says neutral wherever the mention is "Putin"."""
+
+    spec = "stub:putin"
+
+    def predict(self, pairs, scheme, batch_size=64):
+        first = super().predict(pairs, scheme, batch_size)
+        neutral = Prediction("neutral", 0.8, {"favor": 0.1, "against": 0.1, "neutral": 0.8})
+        return [neutral if "Putin" in p.mention else f for p, f in zip(pairs, first)]
+
+
+def test_changed_labels_and_gold_disagreement(app, db):
+    review.accept_sentence(db, "ana", FIRST)  # gold from the first model: favor for Putin
+    prelabel(db, NeutralForPutin(), STANCE)
+    versions = model_versions(db)
+    assert [v["model"] for v in versions] == ["stub:putin", "stub:first"]
+    old = ("stub:first", versions[1]["template_version"])
+    new = ("stub:putin", versions[0]["template_version"])
+    changes = changed_labels(db, old, new)
+    assert changes and all("Putin" in c["mention"] for c in changes)
+    assert {(c["old_label"], c["new_label"]) for c in changes} == {("favor", "neutral")}
+    wrong = changed_labels(db, old, new, only_wrong=True)
+    assert [c["sentence_id"] for c in wrong] == [FIRST]  # the only sentence with gold labels
+
+
+def test_requeued_sentences_come_first_and_keep_their_labels(app, db):
+    review.accept_sentence(db, "ana", FIRST)
+    assert review.next_sentence_id(db, "ana") != FIRST
+    assert requeue_sentences(db, [FIRST, "putin-visits-north-korea-and-vietnam:1"]) == 1
+    assert review.next_sentence_id(db, "ana") == FIRST
+    assert db.table("annotations").count > 0
+
+
+def test_diff_page_and_requeue_button(client, db):
+    assert "Run at least two model versions" in client.get("/models/diff").get_data(as_text=True)
+    client.post(f"/sentences/{FIRST}/accept")
+    prelabel(db, NeutralForPutin(), STANCE)
+    html = client.get("/models/diff").get_data(as_text=True)
+    assert "pre-labels changed" in html and "Vladimir Putin" in html
+    [new, old] = [f"{v['template_version']}:{v['model']}" for v in model_versions(db)]
+    response = client.post("/models/diff/requeue", data={"old": old, "new": new, "wrong": "y"})
+    assert response.status_code == 303
+    assert db.table("reviews").get((FIRST, "ana"))["status"] == "requeued"
+    assert client.get("/models/diff?old=x&new=y").status_code == 400
