@@ -17,7 +17,7 @@ from pathlib import Path
 from annotator.ingest import import_file
 from annotator.models import load_model
 from annotator.prelabel import prelabel
-from annotator.store import review
+from annotator.store import queue, review
 from annotator.store.database import init_database, project_scheme
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "putin-visits-north-korea-and-vietnam.txt"
@@ -27,8 +27,8 @@ def replay(db, annotator: str, wrong_every: int | None) -> tuple[int, int]:
     """Review every sentence; return (key presses, wrong pre-labels corrected)."""
     labels = project_scheme(db).label_names
     keys = corrected = seen = 0
-    while (sentence_id := review.next_sentence_id(db, annotator)) is not None:
-        mentions = review.sentence_for_review(db, sentence_id, annotator)["mentions"]
+    while (sentence_id := queue.next_sentence_id(db, annotator)) is not None:
+        mentions = queue.sentence_for_review(db, sentence_id, annotator)["mentions"]
         wrong = []
         for index, _ in enumerate(mentions):
             seen += 1
@@ -58,7 +58,7 @@ def main() -> None:
         db = init_database(Path(folder) / "keys.db")
         import_file(db, SEED, "txt", project_scheme(db).label_names)
         prelabel(db, load_model("embedding"), project_scheme(db))
-        sentences = review.review_progress(db, "x")["total"]
+        sentences = queue.review_progress(db, "x")["total"]
         mentions = db.table("mentions").count
         right, _ = replay(db, "all-right", None)
         third, corrected = replay(db, "third-wrong", 3)

@@ -3,7 +3,7 @@
 from annotator.models import Prediction
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
-from annotator.store import review
+from annotator.store import queue, review
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
 
 from .conftest import FIRST, FirstLabelModel
@@ -38,9 +38,9 @@ def test_changed_labels_and_gold_disagreement(app, db):
 
 def test_requeued_sentences_come_first_and_keep_their_labels(app, db):
     review.accept_sentence(db, "ana", FIRST)
-    assert review.next_sentence_id(db, "ana") != FIRST
+    assert queue.next_sentence_id(db, "ana") != FIRST
     assert requeue_sentences(db, [FIRST, "putin-visits-north-korea-and-vietnam:1"]) == 1
-    assert review.next_sentence_id(db, "ana") == FIRST
+    assert queue.next_sentence_id(db, "ana") == FIRST
     assert db.table("annotations").count > 0
 
 

@@ -6,7 +6,7 @@ import json
 from annotator.ingest import import_file
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
-from annotator.store import review
+from annotator.store import queue, review
 from annotator.store.database import init_database
 from annotator.store.exports import write_export
 
@@ -24,7 +24,7 @@ def export_lines(db):
 def test_export_schema_and_statuses(db, stub_model):
     import_file(db, SEED, "auto", STANCE.label_names)
     prelabel(db, stub_model, STANCE)
-    first = review.next_sentence_id(db, "ana")
+    first = queue.next_sentence_id(db, "ana")
     mention = next(
         db.query("select id from mentions where sentence_id = ? order by start", [first])
     )
@@ -52,7 +52,7 @@ def test_export_import_export_is_the_identity(db, stub_model, tmp_path):
     import_file(db, SEED, "auto", STANCE.label_names)
     prelabel(db, stub_model, STANCE)
     for _ in range(5):
-        sentence_id = review.next_sentence_id(db, "ana")
+        sentence_id = queue.next_sentence_id(db, "ana")
         mention = next(db.query("select id from mentions where sentence_id = ?", [sentence_id]))
         review.record_label(db, "ana", mention["id"], "neutral", STANCE.label_names)
         review.accept_sentence(db, "ana", sentence_id)

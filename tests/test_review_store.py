@@ -5,7 +5,7 @@ import pytest
 from annotator.ingest import import_file
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
-from annotator.store import review
+from annotator.store import queue, review
 
 from .conftest import SEED, FirstLabelModel
 
@@ -30,11 +30,11 @@ def labels_of(db, sentence_id, annotator="ana"):
 
 
 def test_queue_starts_with_the_first_sentence_with_actors(seeded):
-    assert review.next_sentence_id(seeded, "ana") == "putin-visits-north-korea-and-vietnam:0"
+    assert queue.next_sentence_id(seeded, "ana") == "putin-visits-north-korea-and-vietnam:0"
 
 
 def test_label_then_accept_stores_gold_and_advances(seeded):
-    first = review.next_sentence_id(seeded, "ana")
+    first = queue.next_sentence_id(seeded, "ana")
     mention = next(
         seeded.query("select id from mentions where sentence_id = ? order by start", [first])
     )
@@ -43,12 +43,12 @@ def test_label_then_accept_stores_gold_and_advances(seeded):
     stored = labels_of(seeded, first)
     assert stored[0] == ("against", "corrected")
     assert all(item == ("favor", "accepted") for item in stored[1:])
-    assert review.next_sentence_id(seeded, "ana") != first
-    assert review.review_progress(seeded, "ana")["reviewed"] == 1
+    assert queue.next_sentence_id(seeded, "ana") != first
+    assert queue.review_progress(seeded, "ana")["reviewed"] == 1
 
 
 def test_undo_walks_back_one_decision_at_a_time(seeded):
-    first = review.next_sentence_id(seeded, "ana")
+    first = queue.next_sentence_id(seeded, "ana")
     mention = next(
         seeded.query("select id from mentions where sentence_id = ? order by start", [first])
     )
@@ -57,7 +57,7 @@ def test_undo_walks_back_one_decision_at_a_time(seeded):
     assert review.undo_last(seeded, "ana") == first
     assert labels_of(seeded, first)[0] == ("against", "corrected")
     assert all(label is None for label, _ in labels_of(seeded, first)[1:])
-    assert review.next_sentence_id(seeded, "ana") == first
+    assert queue.next_sentence_id(seeded, "ana") == first
     assert review.undo_last(seeded, "ana") == first
     assert all(label is None for label, _ in labels_of(seeded, first))
     assert review.undo_last(seeded, "ana") is None
@@ -72,24 +72,24 @@ def test_undo_of_a_relabel_restores_the_earlier_label(seeded):
 
 
 def test_skipped_sentences_come_back_at_the_end(seeded):
-    first = review.next_sentence_id(seeded, "ana")
+    first = queue.next_sentence_id(seeded, "ana")
     review.skip_sentence(seeded, "ana", first)
-    assert review.next_sentence_id(seeded, "ana") != first
-    total = review.review_progress(seeded, "ana")["total"]
+    assert queue.next_sentence_id(seeded, "ana") != first
+    total = queue.review_progress(seeded, "ana")["total"]
     for _ in range(total - 1):
-        review.accept_sentence(seeded, "ana", review.next_sentence_id(seeded, "ana"))
-    assert review.next_sentence_id(seeded, "ana") == first
+        review.accept_sentence(seeded, "ana", queue.next_sentence_id(seeded, "ana"))
+    assert queue.next_sentence_id(seeded, "ana") == first
 
 
 def test_annotators_have_separate_queues(seeded):
-    first = review.next_sentence_id(seeded, "ana")
+    first = queue.next_sentence_id(seeded, "ana")
     review.accept_sentence(seeded, "ana", first)
-    assert review.next_sentence_id(seeded, "ben") == first
+    assert queue.next_sentence_id(seeded, "ben") == first
 
 
 def test_accept_without_prelabels_is_refused(db):
     import_file(db, SEED, "auto", STANCE.label_names)
-    first = review.next_sentence_id(db, "ana")
+    first = queue.next_sentence_id(db, "ana")
     with pytest.raises(review.ReviewError, match="no pre-label"):
         review.accept_sentence(db, "ana", first)
     assert db.table("annotations").count == 0 and db.table("reviews").count == 0
@@ -129,14 +129,12 @@ def test_uncertainty_order_serves_the_least_certain_sentence_first(db):
             "m.sentence_id = s.id) order by length(s.text) desc limit 1"
         )
     )["id"]
-    assert review.next_sentence_id(db, "ana", "uncertainty") == longest
-    assert (
-        review.next_sentence_id(db, "ana", "document") == "putin-visits-north-korea-and-vietnam:0"
-    )
+    assert queue.next_sentence_id(db, "ana", "uncertainty") == longest
+    assert queue.next_sentence_id(db, "ana", "document") == "putin-visits-north-korea-and-vietnam:0"
     review.accept_sentence(db, "ana", longest)
-    assert review.next_sentence_id(db, "ana", "uncertainty") != longest
+    assert queue.next_sentence_id(db, "ana", "uncertainty") != longest
     with pytest.raises(review.ReviewError, match="unknown queue order"):
-        review.next_sentence_id(db, "ana", "random")
+        queue.next_sentence_id(db, "ana", "random")
 
 
 def test_margins_are_stored_with_predictions(seeded):
@@ -145,7 +143,7 @@ def test_margins_are_stored_with_predictions(seeded):
 
 
 def test_labelling_the_last_actor_finishes_the_sentence_and_one_undo_reverses_it(seeded):
-    first = review.next_sentence_id(seeded, "ana")
+    first = queue.next_sentence_id(seeded, "ana")
     mentions = list(
         seeded.query("select id from mentions where sentence_id = ? order by start", [first])
     )
@@ -161,8 +159,8 @@ def test_labelling_the_last_actor_finishes_the_sentence_and_one_undo_reverses_it
     stored = labels_of(seeded, first)
     assert stored[0] == ("neutral", "corrected") and stored[-1] == ("against", "corrected")
     assert all(item == ("favor", "accepted") for item in stored[1:-1])
-    assert review.next_sentence_id(seeded, "ana") != first
+    assert queue.next_sentence_id(seeded, "ana") != first
     assert review.undo_last(seeded, "ana") == first
     assert labels_of(seeded, first)[0] == ("neutral", "corrected")
     assert all(label is None for label, _ in labels_of(seeded, first)[1:])
-    assert review.next_sentence_id(seeded, "ana") == first
+    assert queue.next_sentence_id(seeded, "ana") == first

@@ -8,7 +8,7 @@ from annotator.store import corpus
 from annotator.store.database import connect
 from annotator.store.exports import iter_export_records, to_json_line
 from annotator.store.jobs import recent_jobs
-from annotator.store.review import review_progress
+from annotator.store.queue import review_progress
 from annotator.store.stats import actor_stances
 
 from .db import get_db

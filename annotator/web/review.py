@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_htmx import make_response as htmx_response
 
+from annotator.store import queue
 from annotator.store import review as store
 from annotator.store.flags import flag_sentence, list_flags
 
@@ -29,17 +30,17 @@ bp = Blueprint("review", __name__)
 def queue_order() -> str:
     """The annotator's chosen queue order, else the configured default."""
     order = session.get("order") or current_app.config["REVIEW_ORDER"]
-    return order if order in store.ORDERS else "document"
+    return order if order in queue.ORDERS else "document"
 
 
 def _next_id() -> str | None:
-    return store.next_sentence_id(get_db(), current_annotator(), queue_order())
+    return queue.next_sentence_id(get_db(), current_annotator(), queue_order())
 
 
 def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, status: int = 200):
     """The review page, or its `#review` partial plus the out-of-band progress for htmx."""
     db, annotator = get_db(), current_annotator()
-    sentence = store.sentence_for_review(db, sentence_id, annotator) if sentence_id else None
+    sentence = queue.sentence_for_review(db, sentence_id, annotator) if sentence_id else None
     if sentence_id and sentence is None:
         abort(404)
     if sentence is not None:
@@ -48,7 +49,7 @@ def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, s
         "sentence": sentence,
         "focus": focus,
         "error": error,
-        "progress": store.review_progress(db, annotator),
+        "progress": queue.review_progress(db, annotator),
         "action_form": ActionForm(),
         "order_form": OrderForm(order=queue_order()),
     }
@@ -157,7 +158,7 @@ def order():
 @annotator_required
 def flag(sentence_id: str):
     """The flag form (a panel in the review card for htmx, a page otherwise) and its post."""
-    sentence = store.sentence_for_review(get_db(), sentence_id, current_annotator())
+    sentence = queue.sentence_for_review(get_db(), sentence_id, current_annotator())
     if sentence is None:
         abort(404)
     form = FlagForm(data=sentence["flag"] or None)
