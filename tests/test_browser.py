@@ -148,8 +148,14 @@ def test_one_key_per_decision_with_auto_advance_and_a(server, page, db_path):
     assert statuses == ["neutral"] * count
 
 
-def test_flag_from_the_keyboard(server, page, db_path):
+def test_tab_between_actors_and_flag_from_the_keyboard(server, page, db_path):
     start_review(page, f"{server}/annotator", "cleo")
+    first = page.evaluate("document.activeElement.id")
+    page.keyboard.press("Tab")  # Tab moves between actors, nothing in between
+    second = page.evaluate("document.activeElement.id")
+    assert second.startswith("mention-") and second != first
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.id") == first
     page.keyboard.press("f")
     page.wait_for_selector("form#flag-panel input[type=radio]:focus")
     page.keyboard.press("Space")  # choose the first reason

@@ -92,4 +92,10 @@ def sentence_for_review(db: Database, sentence_id: str, annotator: str) -> dict 
     sentence["review_status"] = review["status"] if review else None
     [doc] = db.query("select id, title from documents where id = ?", [sentence["document_id"]])
     sentence["document"] = doc
+    sentence["document_actors"] = [
+        row["name"]
+        for row in db.query(
+            "select name from actors where document_id = ? order by name", [doc["id"]]
+        )
+    ]
     return sentence

@@ -189,6 +189,10 @@ def skip_sentence(db: Database, annotator: str, sentence_id: str) -> None:
         log_decision(db, annotator, sentence_id, "skip", {"annotations": [], "review": previous})
 
 
+def _mention_exists(db: Database, mention_id: int) -> bool:
+    return first_row(db, "select 1 from mentions where id = ?", [mention_id]) is not None
+
+
 def undo_last(db: Database, annotator: str) -> str | None:
     """Reverse the annotator's latest decision; return its sentence id, or None if none is left."""
     decision = first_row(
@@ -198,7 +202,12 @@ def undo_last(db: Database, annotator: str) -> str | None:
         return None
     undo = json.loads(decision["undo"])
     with db.atomic():
+        from .mention_edits import undo_mention_edit  # the module builds on this one
+
+        undo_mention_edit(db, undo)
         for change in reversed(undo["annotations"]):
+            if not _mention_exists(db, change["mention_id"]):
+                continue  # dropped since by someone else: its labels went with it
             if change["previous"]:
                 db.table("annotations").upsert(change["previous"], pk=("mention_id", "annotator"))
             else:

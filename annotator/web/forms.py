@@ -141,3 +141,9 @@ class DiffForm(FlaskForm):
         """(model spec, template version) of a choice value."""
         version, _, model = value.partition(":")
         return model, version
+
+
+class ActorForm(FlaskForm):
+    """The actor a mention belongs to: an existing name or a new one."""
+
+    actor = StringField("Actor", validators=[DataRequired(), Length(max=100)])

@@ -18,9 +18,10 @@ from flask_htmx import make_response as htmx_response
 from annotator.store import queue
 from annotator.store import review as store
 from annotator.store.flags import flag_sentence, list_flags
+from annotator.store.mention_edits import reassign_mention, remove_mention
 
 from .db import get_db, get_scheme
-from .forms import ActionForm, FlagForm, LabelForm, OrderForm
+from .forms import ActionForm, ActorForm, FlagForm, LabelForm, OrderForm
 from .htmx import htmx
 from .identity import annotator_required, current_annotator
 
@@ -177,3 +178,30 @@ def flag(sentence_id: str):
 def flags():
     """Every flagged sentence, for leads."""
     return render_template("flags.html", flags=list_flags(get_db()))
+
+
+@bp.post("/mentions/<int:mention_id>/actor")
+@annotator_required
+def reassign(mention_id: int):
+    """Move a mention to another actor of its document (a new name creates the actor)."""
+    form = ActorForm()
+    if not form.validate_on_submit():
+        abort(400, "give an actor name of 1 to 100 characters")
+    try:
+        sentence_id = reassign_mention(get_db(), current_annotator(), mention_id, form.actor.data)
+    except store.ReviewError as error:
+        abort(404, str(error))
+    return _after(sentence_id)
+
+
+@bp.post("/mentions/<int:mention_id>/remove")
+@annotator_required
+def remove(mention_id: int):
+    """Drop a span that names no actor; undo brings it back with its labels."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        sentence_id = remove_mention(get_db(), current_annotator(), mention_id)
+    except store.ReviewError as error:
+        abort(404, str(error))
+    return _after(sentence_id)
