@@ -31,9 +31,9 @@ from .lexicon import window_polarity
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 DECAY_TOKENS = 6.0  # weight e^(-d/6) for a token d tokens away from the mention
-TEMPERATURE = 0.02  # cosine similarities sit close together; this spreads them
+TEMPERATURE = 0.06  # spreads the close cosine similarities; calibrated, see benchmarks/
 NEUTRAL_BIAS = 0.015  # a head start for neutral, the most common stance in news
-LEXICON_WEIGHT = 3.0  # in logits: a strongly positive window adds up to +1 to the positive label
+LEXICON_WEIGHT = 1.0  # in logits: a strongly positive window adds up to +1 to positive
 ENCODE_BATCH = 16  # sentences per forward pass for the examples
 
 
@@ -85,7 +85,7 @@ def pool_around(states: np.ndarray, offsets: np.ndarray, start: int, end: int) -
 class EmbeddingModel(StanceModel):
     """Mention-focused token pooling compared with per-polarity example sentences."""
 
-    method_version = "emb2"
+    method_version = "emb3"
 
     def __init__(self, path: str | None = None):
         self.path = path
