@@ -45,6 +45,7 @@ def test_init_is_idempotent_and_keeps_the_scheme(tmp_path):
         "create_flags",
         "index_sentence_text",
         "add_decision_seconds",
+        "create_actor_merges",
     ]
 
 

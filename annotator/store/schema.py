@@ -153,3 +153,13 @@ def index_sentence_text(db: Database) -> None:
 def add_decision_seconds(db: Database) -> None:
     """Seconds each decision took: the time since the annotator's previous decision."""
     db.table("decisions").add_column("seconds", float)
+
+
+@MIGRATIONS()
+def create_actor_merges(db: Database) -> None:
+    """Project-wide actor merges, kept so that each can be undone."""
+    db.table("actor_merges").create(
+        {"id": int, "source": str, "target": str, "moves": str, "created": str},
+        pk="id",
+        not_null={"source", "target", "moves"},
+    )

@@ -147,3 +147,10 @@ class ActorForm(FlaskForm):
     """The actor a mention belongs to: an existing name or a new one."""
 
     actor = StringField("Actor", validators=[DataRequired(), Length(max=100)])
+
+
+class MergeForm(FlaskForm):
+    """Merge one actor name into another, across the project."""
+
+    source = StringField("Merge", validators=[DataRequired(), Length(max=100)])
+    target = StringField("into", validators=[DataRequired(), Length(max=100)])

@@ -1,0 +1,75 @@
+"""Actors across the project: list them, merge one name into another everywhere, undo merges.
+
+Actors live per document; a merge works by name, in every document: the mentions of the
+source actor move to the target actor of the same document (created when missing). The
+moves are recorded, so a merge can be undone exactly.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from .corpus import ensure_actor
+from .database import first_row, now
+
+
+class ActorError(ValueError):
+    """A merge that cannot be done (unknown actor, same actor twice, …)."""
+
+
+def list_actors(db: Database) -> list[dict]:
+    """Every actor name with its mention count, documents and the mention texts seen."""
+    rows = db.query(
+        """
+        select ac.name, count(m.id) as mentions, count(distinct ac.document_id) as documents,
+          group_concat(distinct m.text) as aliases
+        from actors ac join mentions m on m.actor_id = ac.id
+        group by ac.name order by mentions desc, ac.name
+        """
+    )
+    return [{**row, "aliases": sorted(set((row["aliases"] or "").split(",")))} for row in rows]
+
+
+def merge_actors(db: Database, source: str, target: str) -> int:
+    """Move every mention of `source` to `target`, in every document; return the merge id."""
+    source, target = " ".join(source.split()), " ".join(target.split())
+    if not source or not target or source == target:
+        raise ActorError("pick two different actors")
+    if first_row(db, "select 1 from actors where name = ?", [source]) is None:
+        raise ActorError(f"no actor called {source!r}")
+    moves = []
+    with db.atomic():
+        for actor in list(db.query("select * from actors where name = ?", [source])):
+            target_id = ensure_actor(db, actor["document_id"], target, actor["kind"])
+            mention_ids = [
+                r["id"]
+                for r in db.query("select id from mentions where actor_id = ?", [actor["id"]])
+            ]
+            db.execute(
+                "update mentions set actor_id = ? where actor_id = ?", [target_id, actor["id"]]
+            )
+            moves.append({"from": actor["id"], "mentions": mention_ids})
+        table = db.table("actor_merges").insert(
+            {"source": source, "target": target, "moves": json.dumps(moves), "created": now()}
+        )
+    return table.last_pk
+
+
+def undo_merge(db: Database, merge_id: int) -> None:
+    """Put every moved mention back on its former actor."""
+    merge = first_row(db, "select * from actor_merges where id = ?", [merge_id])
+    if merge is None:
+        raise ActorError(f"no merge with id {merge_id}")
+    with db.atomic():
+        for move in json.loads(merge["moves"]):
+            for mention_id in move["mentions"]:
+                db.execute(
+                    "update mentions set actor_id = ? where id = ?", [move["from"], mention_id]
+                )
+        db.execute("delete from actor_merges where id = ?", [merge_id])
+
+
+def recent_merges(db: Database, limit: int = 20) -> list[dict]:
+    return list(db.query("select * from actor_merges order by id desc limit ?", [limit]))

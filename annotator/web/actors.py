@@ -1,0 +1,50 @@
+"""The actors page: every actor of the project, merging two of them, undoing a merge."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from annotator.store.actors import ActorError, list_actors, merge_actors, recent_merges, undo_merge
+
+from .db import get_db
+from .forms import ActionForm, MergeForm
+
+bp = Blueprint("actors", __name__)
+
+
+@bp.get("/actors")
+def index():
+    db = get_db()
+    return render_template(
+        "actors.html",
+        actors=list_actors(db),
+        merges=recent_merges(db),
+        form=MergeForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/actors/merge")
+def merge():
+    form = MergeForm()
+    if not form.validate_on_submit():
+        abort(400, "name the actor to merge and the actor to keep")
+    try:
+        merge_actors(get_db(), form.source.data, form.target.data)
+    except ActorError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Merged {form.source.data!r} into {form.target.data!r} in every document.", "info")
+    return redirect(url_for("actors.index"), 303)
+
+
+@bp.post("/actors/merges/<int:merge_id>/undo")
+def undo(merge_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        undo_merge(get_db(), merge_id)
+    except ActorError as error:
+        abort(404, str(error))
+    flash("Merge undone.", "info")
+    return redirect(url_for("actors.index"), 303)

@@ -1,0 +1,49 @@
+"""Merging actors across the project, undoing a merge, and the actors page."""
+
+import pytest
+
+from annotator.store.actors import ActorError, list_actors, merge_actors, undo_merge
+from annotator.store.exports import iter_export_records
+
+
+def test_merge_moves_every_mention_and_undo_restores(app, db):
+    names = {a["name"]: a for a in list_actors(db)}
+    assert "Moscow" in names and "Russia" in names
+    before = list(iter_export_records(db))
+    moscow = names["Moscow"]["mentions"]
+    merge_id = merge_actors(db, "Moscow", "Russia")
+    after = {a["name"]: a for a in list_actors(db)}
+    assert "Moscow" not in after
+    assert after["Russia"]["mentions"] == names["Russia"]["mentions"] + moscow
+    assert "Moscow" in after["Russia"]["aliases"]
+    undo_merge(db, merge_id)
+    assert list(iter_export_records(db)) == before
+
+
+def test_merge_into_a_new_name_renames(app, db):
+    merge_actors(db, "Vladimir Putin", "Putin")
+    names = {a["name"] for a in list_actors(db)}
+    assert "Putin" in names and "Vladimir Putin" not in names
+
+
+def test_bad_merges_are_refused(app, db):
+    with pytest.raises(ActorError, match="two different"):
+        merge_actors(db, "Russia", "Russia")
+    with pytest.raises(ActorError, match="no actor called"):
+        merge_actors(db, "Atlantis", "Russia")
+    with pytest.raises(ActorError, match="no merge"):
+        undo_merge(db, 42)
+
+
+def test_actors_page_merge_and_undo(client, db):
+    html = client.get("/actors").get_data(as_text=True)
+    assert "Vladimir Putin" in html and "Putin" in html
+    response = client.post("/actors/merge", data={"source": "Moscow", "target": "Russia"})
+    assert response.status_code == 303
+    assert "Moscow" not in {a["name"] for a in list_actors(db)}
+    html = client.get("/actors").get_data(as_text=True)
+    assert "Moscow → Russia" in html
+    merge_id = next(db.query("select id from actor_merges"))["id"]
+    assert client.post(f"/actors/merges/{merge_id}/undo").status_code == 303
+    assert "Moscow" in {a["name"] for a in list_actors(db)}
+    assert client.post("/actors/merge", data={"source": "", "target": "x"}).status_code == 400
