@@ -165,3 +165,29 @@ def test_tab_between_actors_and_flag_from_the_keyboard(server, page, db_path):
     [row] = db.table("flags").rows
     db.close()
     assert (row["annotator"], row["reason"], row["sentence_id"]) == ("cleo", "sarcasm", FIRST)
+
+
+def test_actor_merge_and_undo_in_the_browser(server, page, db_path):
+    page.goto(f"{server}/actors")
+    page.fill("#source", "Moscow")
+    page.fill("#target", "Russia")
+    page.click("text=Merge everywhere")
+    page.wait_for_selector("text=Moscow → Russia")
+    db = open_database(db_path)
+    names = {
+        r["name"]
+        for r in db.query(
+            "select distinct ac.name from actors ac join mentions m on m.actor_id = ac.id"
+        )
+    }
+    db.close()
+    assert "Moscow" not in names and "Russia" in names
+    page.click("li:has-text('Moscow → Russia') button")
+    page.wait_for_selector("text=Merge undone.")
+    db = open_database(db_path)
+    moscow = db.execute(
+        "select count(*) from mentions m join actors ac on ac.id = m.actor_id "
+        "where ac.name = 'Moscow'"
+    ).fetchone()[0]
+    db.close()
+    assert moscow > 0
