@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from annotator.models import DEFAULT_MODEL
     from annotator.store.database import DEFAULT_DB_PATH
     from annotator.web import (
-        actors,
+        actor_pages,
         db,
         documents,
         errors,
@@ -69,6 +69,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     highlight.init_app(app)
-    for module in (actors, documents, evaluation, identity, imports, review, search, stats):
+    for module in (actor_pages, documents, evaluation, identity, imports, review, search, stats):
         app.register_blueprint(module.bp)
     return app
