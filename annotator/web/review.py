@@ -28,6 +28,12 @@ from .identity import annotator_required, current_annotator
 bp = Blueprint("review", __name__)
 
 
+@bp.errorhandler(store.ReviewError)
+def unknown_target(error: store.ReviewError):
+    """A decision about a mention or sentence that does not exist."""
+    return str(error), 404, {"Content-Type": "text/plain; charset=utf-8"}  # never as HTML
+
+
 def queue_order() -> str:
     """The annotator's chosen queue order, else the configured default."""
     order = session.get("order") or current_app.config["REVIEW_ORDER"]
@@ -99,12 +105,9 @@ def label(mention_id: int):
     form = LabelForm(get_scheme().label_names)
     if not form.validate_on_submit():
         abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    try:
-        sentence_id, finished = store.record_label(
-            get_db(), current_annotator(), mention_id, form.label.data, get_scheme().label_names
-        )
-    except store.ReviewError as error:
-        abort(404, str(error))
+    sentence_id, finished = store.record_label(
+        get_db(), current_annotator(), mention_id, form.label.data, get_scheme().label_names
+    )
     if finished:  # the last actor was labelled: the sentence is saved, on to the next
         return _after(_next_id())
     return _after(sentence_id, form.focus.data or 0)
@@ -127,10 +130,7 @@ def accept(sentence_id: str):
 def skip(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        store.skip_sentence(get_db(), current_annotator(), sentence_id)
-    except store.ReviewError as error:
-        abort(404, str(error))
+    store.skip_sentence(get_db(), current_annotator(), sentence_id)
     return _after(_next_id())
 
 
@@ -187,10 +187,7 @@ def reassign(mention_id: int):
     form = ActorForm()
     if not form.validate_on_submit():
         abort(400, "give an actor name of 1 to 100 characters")
-    try:
-        sentence_id = reassign_mention(get_db(), current_annotator(), mention_id, form.actor.data)
-    except store.ReviewError as error:
-        abort(404, str(error))
+    sentence_id = reassign_mention(get_db(), current_annotator(), mention_id, form.actor.data)
     return _after(sentence_id)
 
 
@@ -200,8 +197,5 @@ def remove(mention_id: int):
     """Drop a span that names no actor; undo brings it back with its labels."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        sentence_id = remove_mention(get_db(), current_annotator(), mention_id)
-    except store.ReviewError as error:
-        abort(404, str(error))
+    sentence_id = remove_mention(get_db(), current_annotator(), mention_id)
     return _after(sentence_id)
