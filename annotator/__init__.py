@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         highlight,
         identity,
         imports,
+        job_pages,
         review,
         search,
         stats,
@@ -69,6 +70,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     highlight.init_app(app)
-    for module in (actor_pages, documents, evaluation, identity, imports, review, search, stats):
+    for module in (
+        actor_pages,
+        documents,
+        evaluation,
+        identity,
+        imports,
+        job_pages,
+        review,
+        search,
+        stats,
+    ):
         app.register_blueprint(module.bp)
     return app

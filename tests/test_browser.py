@@ -1,5 +1,6 @@
 """The keyboard flow in a real browser: Debian's Chromium driven by Playwright."""
 
+import json
 import os
 import threading
 
@@ -191,3 +192,39 @@ def test_actor_merge_and_undo_in_the_browser(server, page, db_path):
     ).fetchone()[0]
     db.close()
     assert moscow > 0
+
+
+def test_an_import_job_reports_progress_and_finishes_in_the_page(server, page, db_path, tmp_path):
+    """Upload, follow the queued job, start a worker: the page updates itself to done."""
+    import subprocess
+    import sys
+
+    upload = tmp_path / "summits.jsonl"
+    articles = [
+        {"title": f"Summit {n}", "text": f"Angela Merkel met Emmanuel Macron in city {n}."}
+        for n in range(5)
+    ]
+    upload.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    start_review(page, f"{server}/review", "ana")
+    page.goto(f"{server}/imports/new")
+    page.set_input_files("#file", str(upload))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector(".job.queued")
+    page.evaluate("window.stillTheSamePage = true")
+    assert page.locator(".job progress").count() == 1
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", "worker", "--db", str(db_path)]
+    )
+    try:
+        page.wait_for_selector(".job.done", timeout=120_000)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    text = page.inner_text(".job")
+    assert "5 / " in text or "mentions" in text
+    assert "imported 5 documents" in text
+    assert page.evaluate("window.stillTheSamePage") is True
+    db = open_database(db_path)
+    assert db.table("documents").count_where("title like 'Summit %'") == 5
+    db.close()

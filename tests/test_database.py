@@ -46,6 +46,7 @@ def test_init_is_idempotent_and_keeps_the_scheme(tmp_path):
         "index_sentence_text",
         "add_decision_seconds",
         "create_actor_merges",
+        "add_job_details",
     ]
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
-WEB_FREE = ["store", "text", "models", "ingest", "schemes.py", "prelabel.py", "background.py"]
+WEB_FREE = [
+    "store", "text", "models", "ingest", "schemes.py", "prelabel.py", "tasks.py", "worker.py"
+]
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -3,7 +3,6 @@
 import io
 import json
 import re
-import time
 
 import pytest
 
@@ -149,43 +148,6 @@ def test_export_download(client):
     lines = response.get_data(as_text=True).splitlines()
     assert response.mimetype == "application/x-ndjson" and len(lines) == 48
     assert json.loads(lines[0])["id"] == FIRST
-
-
-def wait_for_job(db_path, job_id, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        db = open_database(db_path)
-        job = db.table("jobs").get(job_id)
-        db.close()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError("the pre-labelling job did not finish")
-
-
-@pytest.mark.parametrize("headers", [{}, HX])
-def test_paste_import_runs_the_model_in_the_background(client, db, db_path, headers):
-    text = "Angela Merkel praised Emmanuel Macron. Merkel later criticised Boris Johnson."
-    response = client.post("/imports/new", data={"title": "Summit", "text": text}, headers=headers)
-    if headers:
-        location = response.headers["HX-Redirect"]
-    else:
-        assert response.status_code == 303
-        location = response.location
-    job_id = int(re.search(r"/jobs/(\d+)", location).group(1))
-    job = wait_for_job(db_path, job_id)
-    assert job["status"] == "done", job["message"]
-    assert job["done"] == job["total"] >= 3
-    new_mentions = db.query(
-        """select count(*) as n from mentions m join sentences s on s.id = m.sentence_id
-           join documents d on d.id = s.document_id join predictions p on p.mention_id = m.id
-           where d.title = 'Summit' and p.model = 'embedding:all-MiniLM-L6-v2'"""
-    )
-    assert next(new_mentions)["n"] >= 3
-    page = client.get(location).get_data(as_text=True)
-    assert "<html" in page and "Pre-labelling #" in page and ": done" in page
-    partial = client.get(f"/jobs/{job_id}", headers=HX).get_data(as_text=True).lstrip()
-    assert partial.startswith(f'<div id="job-{job_id}"') and "hx-trigger" not in partial
 
 
 def test_upload_import_and_its_errors(client, db):

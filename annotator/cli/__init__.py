@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from .corpus import export, import_command, init
+from .jobs import jobs
 from .modelling import evaluate, predict, train
-from .server import demo, serve
+from .server import demo, serve, worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,5 +16,7 @@ def main():
     """Label the stance of news sentences toward the actors they mention."""
 
 
-for command in (init, import_command, predict, export, evaluate, train, serve, demo):
+for command in (
+    init, import_command, predict, export, evaluate, train, serve, worker, demo, jobs
+):
     main.add_command(command)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -13,17 +16,47 @@ from .options import db_option, model_option, open_or_fail
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
+worker_option = click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Start `annotator worker` beside the server (turn off when one runs elsewhere).",
+)
+
+
 @click.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(db_path: Path, host: str, port: int):
-    """Run the web app.
+@worker_option
+def serve(db_path: Path, host: str, port: int, worker: bool):
+    """Run the web app, and the worker that runs imports and model runs in the background.
 
     Example: annotator serve --port 8000
     """
-    open_or_fail(db_path)
-    _serve(db_path, host, port)
+    open_or_fail(db_path).close()
+    _serve(db_path, host, port, worker)
+
+
+@click.command()
+@db_option
+def worker(db_path: Path):
+    """Run background jobs (browser imports, model re-runs) one at a time until stopped.
+
+    Jobs left running by a worker that was killed are resumed first. Ctrl+C stops at once;
+    SIGTERM lets the current job finish.
+
+    Example: annotator worker --db instance/annotator.db
+    """
+    from annotator.worker import JobQueue
+
+    open_or_fail(db_path).close()
+    queue = JobQueue(db_path)
+    resumed = queue.recover()
+    if resumed:
+        click.echo(f"annotator worker: queued again jobs {', '.join(map(str, resumed))}")
+    click.echo(f"annotator worker: running jobs for {db_path} (Ctrl+C stops)")
+    queue.consumer().run()
 
 
 @click.command()
@@ -31,8 +64,9 @@ def serve(db_path: Path, host: str, port: int):
 @model_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@worker_option
 @click.pass_context
-def demo(ctx, db_path: Path, model_spec: str, host: str, port: int):
+def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool):
     """Set up the demo: init, import seeds/, pre-label, and serve.
 
     Safe to run again: nothing is imported or predicted twice.
@@ -48,17 +82,35 @@ def demo(ctx, db_path: Path, model_spec: str, host: str, port: int):
         annotator=None,
     )
     ctx.invoke(predict, db_path=db_path, model_spec=model_spec, batch_size=64)
-    _serve(db_path, host, port)
+    _serve(db_path, host, port, worker)
 
 
-def _serve(db_path: Path, host: str, port: int) -> None:
+def _serve(db_path: Path, host: str, port: int, with_worker: bool) -> None:
     from werkzeug.serving import make_server
 
     from annotator import create_app
 
     server = make_server(host, port, create_app({"DB": str(db_path)}), threaded=True)
+    worker_process = _start_worker(db_path) if with_worker else None
     click.echo(f"annotator: open http://{host}:{server.server_port}/ in a browser (Ctrl+C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped")
+    finally:
+        if worker_process is not None:
+            _stop_worker(worker_process)
+
+
+def _start_worker(db_path: Path) -> subprocess.Popen:
+    """The worker in its own process, so a model run never slows the web server's requests."""
+    command = [sys.executable, "-m", "annotator.cli", "worker", "--db", str(db_path)]
+    return subprocess.Popen(command)
+
+
+def _stop_worker(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

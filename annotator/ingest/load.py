@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,22 +43,41 @@ def text_hash(text: str) -> str:
 
 
 def import_file(
-    db: Database, path: str | Path, fmt: str, labels: list[str], annotator: str | None = None
+    db: Database,
+    path: str | Path,
+    fmt: str,
+    labels: list[str],
+    annotator: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Read, validate and store one file; on any error nothing of it is stored."""
     path = Path(path)
     records = read_records(path, fmt, labels)
-    return import_records(db, records, str(path), annotator)
+    return import_records(db, records, str(path), annotator, on_progress)
 
 
 def import_records(
-    db: Database, records: list[Record], source: str, annotator: str | None = None
+    db: Database,
+    records: list[Record],
+    source: str,
+    annotator: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
-    """Store records in one transaction, raising InputError (with nothing stored) on a conflict."""
+    """Store records in one transaction, raising InputError (with nothing stored) on a conflict.
+
+    `on_progress(n)` is called as records are analysed; an exception it raises (a cancelled
+    job) stops the import before anything is written.
+    """
     summary = ImportSummary()
     documents = [r for r in records if r.targets is None]
     # Parse before the transaction so the write lock is held only while storing.
-    analysed = list(analyse_documents(r.text for r in documents))
+    analysed = []
+    for sentences in analyse_documents(r.text for r in documents):
+        analysed.append(sentences)
+        if on_progress:
+            on_progress(1)
+    if on_progress and len(records) > len(documents):
+        on_progress(len(records) - len(documents))
     with db.atomic():
         for record, sentences in zip(documents, analysed):
             _store_document(db, record, sentences, source, summary)

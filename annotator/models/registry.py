@@ -64,3 +64,23 @@ def _construct(backend: str, argument: str, models_dir: str, stamp) -> StanceMod
 def models_dir_beside(db_path: str | Path) -> Path:
     """Trained models live in a `models/` folder next to the database they were made for."""
     return Path(db_path).resolve().parent / "models"
+
+
+def trained_specs(models_dir: str | Path) -> list[str]:
+    """The `trained:NAME` spec of every model saved in `models_dir`."""
+    folder = Path(models_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f"trained:{path.parent.name}"
+        for path in folder.glob("*/annotator.json")
+        if MODEL_NAME.match(path.parent.name)
+    )
+
+
+def check_spec(spec: str, models_dir: str | Path) -> str:
+    """The spec, stripped, if it names a usable model; raise ValueError saying what is wrong."""
+    backend, argument = parse_spec(spec)
+    if backend == "trained" and f"trained:{argument}" not in trained_specs(models_dir):
+        raise ValueError(f"no trained model {argument!r}; train one with `annotator train`")
+    return spec.strip()

@@ -1,24 +1,40 @@
-"""Background job records: what runs, how far it got, and how it ended."""
+"""Background job records: what to run, how far it got, who holds it and how it ended.
+
+The jobs table is the source of truth for a job's state; the task queue only says which job to
+look at next. That way a job survives a restart of the worker: a job still marked running by a
+process that no longer exists is queued again, and claiming is atomic, so a job delivered twice
+runs once.
+"""
 
 from __future__ import annotations
+
+import json
 
 from sqlite_utils import Database
 
 from .database import first_row, now
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+QUEUED, RUNNING, CANCELLING = "queued", "running", "cancelling"
+DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
+ACTIVE = (QUEUED, RUNNING, CANCELLING)
 
 
-def create_job(db: Database, kind: str, total: int = 0, message: str = "") -> int:
-    """Record a queued job and return its id."""
+class JobCancelled(Exception):
+    """Raised inside a running job when someone asked to cancel it."""
+
+
+def create_job(db: Database, kind: str, params: dict, message: str = "") -> int:
+    """Record a queued job with the parameters it runs with; return its id."""
     stamp = now()
     table = db.table("jobs").insert(
         {
             "kind": kind,
             "status": QUEUED,
             "done": 0,
-            "total": total,
+            "total": 0,
             "message": message,
+            "params": json.dumps(params),
+            "worker": None,
             "created": stamp,
             "updated": stamp,
         }
@@ -26,19 +42,81 @@ def create_job(db: Database, kind: str, total: int = 0, message: str = "") -> in
     return table.last_pk
 
 
+def claim_job(db: Database, job_id: int, worker: str) -> dict | None:
+    """Mark a queued job as running in `worker` and return it; None if it is not queued."""
+    with db.atomic():
+        cursor = db.execute(
+            "update jobs set status = ?, worker = ?, updated = ? where id = ? and status = ?",
+            [RUNNING, worker, now(), job_id, QUEUED],
+        )
+    return get_job(db, job_id) if cursor.rowcount else None
+
+
 def update_job(db: Database, job_id: int, **fields) -> None:
-    """Change a job's status, counts or message."""
+    """Change a job's counts or message (and status, for the job's own runner)."""
     db.table("jobs").update(job_id, {**fields, "updated": now()})
 
 
 def advance_job(db: Database, job_id: int, step: int) -> None:
-    """Add `step` to the job's done count."""
+    """Add `step` to the job's done count, or raise JobCancelled if cancelling was asked for."""
     db.execute("update jobs set done = done + ?, updated = ? where id = ?", [step, now(), job_id])
+    status = first_row(db, "select status from jobs where id = ?", [job_id])["status"]
+    if status == CANCELLING:
+        raise JobCancelled
+
+
+def cancel_job(db: Database, job_id: int) -> bool:
+    """Ask a job to stop: a queued job stops at once, a running one at its next step.
+
+    Returns False when the job has already ended.
+    """
+    with db.atomic():
+        queued = db.execute(
+            "update jobs set status = ?, message = 'cancelled before it started', updated = ?"
+            " where id = ? and status = ?",
+            [CANCELLED, now(), job_id, QUEUED],
+        ).rowcount
+        running = db.execute(
+            "update jobs set status = ?, updated = ? where id = ? and status = ?",
+            [CANCELLING, now(), job_id, RUNNING],
+        ).rowcount
+    return bool(queued or running)
+
+
+def requeue_orphans(db: Database, alive) -> list[int]:
+    """Queue again the running jobs whose worker is gone (per `alive`); return all queued ids.
+
+    The ids include jobs that were queued all along: their queue entry may have been taken by a
+    worker that died before claiming them. Claiming makes running them twice impossible.
+    """
+    with db.atomic():
+        for job in db.query(
+            "select id, worker, status from jobs where status in (?, ?)", [RUNNING, CANCELLING]
+        ):
+            if not alive(job["worker"]):
+                ended = job["status"] == CANCELLING
+                db.table("jobs").update(
+                    job["id"],
+                    {
+                        "status": CANCELLED if ended else QUEUED,
+                        "worker": None,
+                        "message": "cancelled" if ended else "resuming after a restart",
+                        "updated": now(),
+                    },
+                )
+    return [
+        row["id"] for row in db.query("select id from jobs where status = ? order by id", [QUEUED])
+    ]
 
 
 def get_job(db: Database, job_id: int) -> dict | None:
-    return first_row(db, "select * from jobs where id = ?", [job_id])
+    """One job with its parameters decoded, or None."""
+    job = first_row(db, "select * from jobs where id = ?", [job_id])
+    if job is not None:
+        job["params"] = json.loads(job["params"] or "{}")
+    return job
 
 
-def recent_jobs(db: Database, limit: int = 5) -> list[dict]:
+def recent_jobs(db: Database, limit: int = 10) -> list[dict]:
+    """The latest jobs, newest first."""
     return list(db.query("select * from jobs order by id desc limit ?", [limit]))

@@ -163,3 +163,11 @@ def create_actor_merges(db: Database) -> None:
         pk="id",
         not_null={"source", "target", "moves"},
     )
+
+
+@MIGRATIONS()
+def add_job_details(db: Database) -> None:
+    """What a queued job needs to run again after a restart, and which worker process holds it."""
+    db.table("jobs").add_column("params", str)
+    db.table("jobs").add_column("worker", str)
+    db.table("jobs").add_column("unit", str)

@@ -13,8 +13,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
+from annotator.models.registry import check_spec
 from annotator.store.flags import MAX_COMMENT, REASONS
 
 
@@ -154,3 +162,19 @@ class MergeForm(FlaskForm):
 
     source = StringField("Merge", validators=[DataRequired(), Length(max=100)])
     target = StringField("into", validators=[DataRequired(), Length(max=100)])
+
+
+class RerunForm(FlaskForm):
+    """A model to run over every mention it has not labelled yet."""
+
+    model = StringField("Model", validators=[DataRequired(), Length(max=300)])
+
+    def __init__(self, models_dir, **kwargs):
+        super().__init__(**kwargs)
+        self.models_dir = models_dir
+
+    def validate_model(self, field) -> None:
+        try:
+            field.data = check_spec(field.data, self.models_dir)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None

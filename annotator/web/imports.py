@@ -1,45 +1,51 @@
-"""Importing from the browser (paste or upload) and following the pre-labelling job."""
+"""Importing from the browser: the upload is checked at once, then imported by a job."""
 
 from __future__ import annotations
 
-import tempfile
+import json
+import uuid
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_htmx import make_response
 from werkzeug.utils import secure_filename
 
-from annotator.background import start_prelabel_job
-from annotator.ingest import InputError, import_file
-from annotator.ingest.load import import_records
-from annotator.ingest.readers import Record
-from annotator.store.jobs import get_job
+from annotator.ingest import InputError
+from annotator.ingest.readers import read_records
+from annotator.tasks import IMPORT, import_params
+from annotator.worker import uploads_dir
 
-from .db import get_db, get_scheme
+from .db import get_scheme
 from .forms import ImportForm
 from .htmx import htmx
 from .identity import current_annotator
+from .job_queue import get_queue
 
 bp = Blueprint("imports", __name__)
 
 
-def _import(form: ImportForm):
-    """Store the pasted text or the uploaded file; raise InputError on bad input."""
-    db, labels = get_db(), get_scheme().label_names
+def _save(form: ImportForm) -> tuple[Path, str]:
+    """Keep the pasted text or uploaded file for the import job; return its path and name."""
+    folder = uploads_dir(current_app.config["DB"])
     if form.text.data and form.text.data.strip():
         title = (form.title.data or "").strip() or "Pasted text"
-        record = Record(text=form.text.data, line=1, title=title)
-        return import_records(db, [record], "pasted text", current_annotator())
+        path = folder / f"{uuid.uuid4().hex}-pasted.jsonl"
+        path.write_text(json.dumps({"title": title, "text": form.text.data}) + "\n", "utf-8")
+        return path, "pasted text"
     upload = form.file.data
-    name = secure_filename(upload.filename) or "upload.txt"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        upload.save(path)
-        try:
-            return import_file(db, path, "auto", labels, current_annotator())
-        except InputError as error:
-            # Name the file as the user knows it, not the temporary copy.
-            raise InputError(upload.filename, error.message, error.line) from None
+    path = folder / f"{uuid.uuid4().hex}-{secure_filename(upload.filename) or 'upload.txt'}"
+    upload.save(path)
+    return path, upload.filename
+
+
+def _check(path: Path, source: str) -> None:
+    """Read the whole file now, so bad input is reported on the form, not later in a job."""
+    try:
+        read_records(path, "auto", get_scheme().label_names)
+    except InputError as error:
+        path.unlink()
+        # Name the file as the user knows it, not the stored copy.
+        raise InputError(source, error.message, error.line) from None
 
 
 @bp.route("/imports/new", methods=["GET", "POST"])
@@ -47,17 +53,18 @@ def new():
     form = ImportForm()
     error = None
     if form.validate_on_submit():
+        path, source = _save(form)
         try:
-            summary = _import(form)
+            _check(path, source)
         except InputError as failure:
             error = str(failure)
         else:
-            job_id = start_prelabel_job(
-                current_app.config["DB"],
-                current_app.config["MODEL"],
-                current_app.config["BATCH_SIZE"],
+            config = current_app.config
+            params = import_params(
+                str(path), source, current_annotator(), config["MODEL"], config["BATCH_SIZE"]
             )
-            target = url_for("imports.job", job_id=job_id, summary=str(summary))
+            job_id = get_queue().submit(IMPORT, params)
+            target = url_for("job_pages.show", job_id=job_id)
             if htmx:
                 return make_response("", 200, redirect=target)
             return redirect(target, 303)
@@ -65,16 +72,6 @@ def new():
     template = "_import_form.html" if htmx else "import.html"
     # htmx does not swap 4xx replies: the partial with its errors comes back as 200.
     return render_template(template, form=form, error=error), 200 if htmx else status
-
-
-@bp.get("/jobs/<int:job_id>")
-def job(job_id: int):
-    job = get_job(get_db(), job_id)
-    if job is None:
-        abort(404)
-    if htmx:
-        return render_template("_job.html", job=job)
-    return render_template("job.html", job=job, summary=request.args.get("summary"))
 
 
 @bp.app_errorhandler(413)

@@ -1,0 +1,99 @@
+"""What each kind of background job does: import a file, then pre-label; or re-run a model.
+
+Runners take an open database and the job's record and report progress through the jobs table;
+the worker decides when they run. Both kinds are safe to run again after an interruption: an
+import is one transaction that skips what is already stored, and pre-labelling predicts only
+mentions the model has not labelled yet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.ingest import InputError
+from annotator.ingest.load import import_records
+from annotator.ingest.readers import read_records
+from annotator.models import load_model
+from annotator.models.registry import models_dir_beside
+from annotator.prelabel import pending_count, prelabel
+from annotator.store.database import project_scheme
+from annotator.store.jobs import advance_job, update_job
+
+IMPORT, PRELABEL = "import", "prelabel"
+
+
+def import_params(path: str, source: str, annotator: str | None, model: str, batch_size: int):
+    """The parameters of an import job: the stored upload, its name as the user knows it, and
+    the model that pre-labels what it adds."""
+    return {
+        "path": path,
+        "source": source,
+        "annotator": annotator,
+        "model": model,
+        "batch_size": batch_size,
+    }
+
+
+def prelabel_params(model: str, batch_size: int) -> dict:
+    return {"model": model, "batch_size": batch_size}
+
+
+def run_import(db: Database, db_path: str, job: dict) -> str:
+    """Import the uploaded file, delete it, then pre-label what is new; return a summary."""
+    params, job_id = job["params"], job["id"]
+    path = Path(params["path"])
+    if path.exists():
+        try:
+            records = read_records(path, "auto", project_scheme(db).label_names)
+            update_job(
+                db,
+                job_id,
+                total=len(records),
+                done=0,
+                unit="records",
+                message="finding sentences and actors",
+            )
+            summary = import_records(
+                db,
+                records,
+                params["source"],
+                params["annotator"],
+                lambda n: advance_job(db, job_id, n),
+            )
+        except InputError as error:
+            path.unlink()
+            # Name the file as the user knows it, not the stored copy.
+            raise InputError(params["source"], error.message, error.line) from None
+        except Exception:  # cancelled or failed: nothing was stored, and it will not resume
+            path.unlink()
+            raise
+        path.unlink()
+        update_job(db, job_id, message=f"imported {summary}")
+    else:
+        summary = "imported earlier"  # the import committed before an interruption
+    labelled = run_prelabel(db, db_path, job)
+    return f"imported {summary}; {labelled}"
+
+
+def run_prelabel(db: Database, db_path: str, job: dict) -> str:
+    """Pre-label every mention the job's model has not labelled yet; return a summary."""
+    params, job_id = job["params"], job["id"]
+    update_job(db, job_id, message=f"loading {params['model']}")
+    model = load_model(params["model"], models_dir_beside(db_path))
+    scheme = project_scheme(db)
+    total = pending_count(db, model, scheme)
+    update_job(
+        db,
+        job_id,
+        total=total,
+        done=0,
+        unit="mentions",
+        message=f"pre-labelling with {model.spec}",
+    )
+    count = prelabel(db, model, scheme, params["batch_size"], lambda n: advance_job(db, job_id, n))
+    return f"pre-labelled {count} mentions with {model.spec}"
+
+
+RUNNERS = {IMPORT: run_import, PRELABEL: run_prelabel}

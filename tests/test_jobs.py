@@ -1,0 +1,220 @@
+"""Background jobs: claiming, cancelling, restart recovery, and the pages that follow them."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from annotator.ingest import import_file
+from annotator.schemes import get_scheme
+from annotator.store import jobs
+from annotator.worker import JobQueue, queue_path, run_job, this_worker, uploads_dir
+
+from .conftest import HX, SEED
+
+EMBEDDING = "embedding:all-MiniLM-L6-v2"
+
+
+def test_a_job_is_claimed_once(db):
+    job_id = jobs.create_job(db, "prelabel", {"model": "embedding"})
+    assert jobs.claim_job(db, job_id, "host:1")["status"] == jobs.RUNNING
+    assert jobs.claim_job(db, job_id, "host:2") is None
+    assert jobs.get_job(db, job_id)["worker"] == "host:1"
+
+
+def test_cancelling_a_queued_job_ends_it_before_it_starts(db):
+    job_id = jobs.create_job(db, "prelabel", {})
+    assert jobs.cancel_job(db, job_id)
+    assert jobs.get_job(db, job_id)["status"] == jobs.CANCELLED
+    assert jobs.claim_job(db, job_id, "host:1") is None
+    assert not jobs.cancel_job(db, job_id)
+
+
+def test_a_running_job_stops_at_its_next_step_when_cancelled(db):
+    job_id = jobs.create_job(db, "prelabel", {})
+    jobs.claim_job(db, job_id, "host:1")
+    jobs.advance_job(db, job_id, 5)
+    assert jobs.cancel_job(db, job_id)
+    with pytest.raises(jobs.JobCancelled):
+        jobs.advance_job(db, job_id, 5)
+    assert jobs.get_job(db, job_id)["done"] == 10
+
+
+def test_jobs_of_dead_workers_are_queued_again(db):
+    dead, alive, cancelling = (jobs.create_job(db, "prelabel", {}) for _ in range(3))
+    waiting = jobs.create_job(db, "prelabel", {})
+    jobs.claim_job(db, dead, "gone:1")
+    jobs.claim_job(db, alive, "here:2")
+    jobs.claim_job(db, cancelling, "gone:3")
+    jobs.cancel_job(db, cancelling)
+    queued = jobs.requeue_orphans(db, lambda worker: worker.startswith("here"))
+    assert queued == [dead, waiting]
+    assert jobs.get_job(db, dead)["message"] == "resuming after a restart"
+    assert jobs.get_job(db, alive)["status"] == jobs.RUNNING
+    assert jobs.get_job(db, cancelling)["status"] == jobs.CANCELLED
+
+
+def test_the_worker_records_cancel_and_failure(db, db_path, monkeypatch):
+    def cancelled_midway(db, db_path, job):
+        jobs.update_job(db, job["id"], total=10)
+        jobs.advance_job(db, job["id"], 4)
+        jobs.cancel_job(db, job["id"])
+        jobs.advance_job(db, job["id"], 4)
+
+    def broken(db, db_path, job):
+        raise ValueError("no such model")
+
+    monkeypatch.setattr("annotator.worker.RUNNERS", {"a": cancelled_midway, "b": broken})
+    first, second = jobs.create_job(db, "a", {}), jobs.create_job(db, "b", {})
+    run_job(str(db_path), first)
+    run_job(str(db_path), second)
+    assert jobs.get_job(db, first)["status"] == jobs.CANCELLED
+    assert jobs.get_job(db, first)["message"] == "cancelled after 8 of 10"
+    assert jobs.get_job(db, second)["status"] == jobs.FAILED
+    assert jobs.get_job(db, second)["message"] == "ValueError: no such model"
+
+
+def job_id_of(response) -> int:
+    location = response.headers.get("HX-Redirect") or response.location
+    return int(re.search(r"/jobs/(\d+)$", location).group(1))
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_browser_import_runs_as_a_job_with_progress(client, db, db_path, headers):
+    text = "Angela Merkel praised Emmanuel Macron. Merkel later criticised Boris Johnson."
+    response = client.post("/imports/new", data={"title": "Summit", "text": text}, headers=headers)
+    assert response.status_code == (200 if headers else 303)
+    job_id = job_id_of(response)
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Import #" in page and ": queued" in page and "Cancel</button>" in page
+    assert db.table("documents").count_where("title = 'Summit'") == 0
+
+    assert JobQueue(db_path).run_pending() == 1
+    job = jobs.get_job(db, job_id)
+    assert job["status"] == "done", job["message"]
+    assert job["unit"] == "mentions" and job["done"] == job["total"] >= 3
+    assert "1 documents" in job["message"] and f"with {EMBEDDING}" in job["message"]
+    new_mentions = db.query(
+        """select count(*) as n from mentions m join sentences s on s.id = m.sentence_id
+           join documents d on d.id = s.document_id join predictions p on p.mention_id = m.id
+           where d.title = 'Summit' and p.model = ?""",
+        [EMBEDDING],
+    )
+    assert next(new_mentions)["n"] >= 3
+    assert list(uploads_dir(db_path).iterdir()) == []
+    partial = client.get(f"/jobs/{job_id}", headers=HX).get_data(as_text=True).lstrip()
+    assert partial.startswith(f'<div id="job-{job_id}"') and "hx-trigger" not in partial
+    assert "Cancel" not in partial and ": done" in partial
+
+
+def test_bad_uploads_are_reported_on_the_form_and_not_kept(client, db, db_path):
+    data = {
+        "file": (__import__("io").BytesIO(b'{"text": "Merkel spoke."}\n{broken\n'), "bad.jsonl")
+    }
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "bad.jsonl, line 2: not valid JSON" in html
+    assert db.table("jobs").count == 0 and list(uploads_dir(db_path).iterdir()) == []
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_queued_job_can_be_cancelled_from_its_page(client, db, db_path, headers):
+    response = client.post("/jobs", data={"model": "embedding"})
+    assert response.status_code == 303
+    job_id = job_id_of(response)
+    response = client.post(f"/jobs/{job_id}/cancel", headers=headers)
+    if headers:
+        assert response.get_data(as_text=True).lstrip().startswith(f'<div id="job-{job_id}"')
+    else:
+        assert response.status_code == 303
+    JobQueue(db_path).run_pending()
+    assert jobs.get_job(db, job_id)["status"] == jobs.CANCELLED
+    assert db.table("predictions").count_where("model = ?", [EMBEDDING]) == 0
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("", "This field is required"),
+        ("gpt:4", "unknown model spec"),
+        ("trained:missing", "no trained model &#39;missing&#39;"),
+    ],
+)
+def test_the_rerun_form_names_a_bad_model(client, db, spec, message):
+    response = client.post("/jobs", data={"model": spec})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert db.table("jobs").count == 0
+
+
+def test_the_jobs_page_lists_jobs_and_suggests_models(client, db):
+    jobs.create_job(db, "prelabel", {"model": "embedding"}, "waiting for the worker")
+    page = client.get("/jobs").get_data(as_text=True)
+    assert "Model run #1" in page and '<option value="stub:first">' in page
+    assert client.get("/jobs/99").status_code == 404
+    assert client.post("/jobs/99/cancel").status_code == 404
+
+
+def annotator_command(*args):
+    return [sys.executable, "-m", "annotator.cli", *args]
+
+
+def wait_until(condition, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_a_job_survives_a_killed_worker(db, db_path, tmp_path):
+    """kill -9 the worker mid-run; a new worker resumes the job and labels each mention once."""
+    labels = get_scheme("stance").label_names
+    for copy in range(6):  # about 700 mentions: more than one chunk of work
+        path = tmp_path / f"copy-{copy}.txt"
+        path.write_text(f"Edition {copy}.\n\n" + SEED.read_text(encoding="utf-8"), "utf-8")
+        import_file(db, path, "txt", labels)
+    mentions = db.table("mentions").count
+    env = {**os.environ, "ANNOTATOR_DB": str(db_path)}
+    submitted = subprocess.run(
+        annotator_command("jobs", "rerun", "--model", "embedding"),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    job_id = int(re.search(r"queued job (\d+)", submitted.stdout).group(1))
+
+    def job():
+        return jobs.get_job(db, job_id)
+
+    worker = subprocess.Popen(annotator_command("worker"), env=env)
+    try:
+        wait_until(lambda: job()["status"] == jobs.RUNNING)
+        wait_until(lambda: job()["done"] > 0 or job()["status"] == jobs.DONE)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    stopped = job()
+    assert stopped["worker"].endswith(f":{worker.pid}")
+
+    worker = subprocess.Popen(annotator_command("worker"), env=env)
+    try:
+        wait_until(lambda: job()["status"] in (jobs.DONE, jobs.FAILED))
+    finally:
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=30)
+    assert job()["status"] == jobs.DONE, job()["message"]
+    predicted = db.execute(
+        "select count(*), count(distinct mention_id) from predictions where model = ?", [EMBEDDING]
+    ).fetchone()
+    assert predicted == (mentions, mentions)
+    if stopped["status"] == jobs.RUNNING:  # killed mid-run, not after the end
+        assert job()["done"] + stopped["done"] == mentions
+    assert queue_path(db_path).exists()
+    assert json.loads(json.dumps(job()["params"])) == {"model": "embedding", "batch_size": 64}
