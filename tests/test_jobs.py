@@ -1,5 +1,6 @@
 """Background jobs: claiming, cancelling, restart recovery, and the pages that follow them."""
 
+import io
 import json
 import os
 import re
@@ -13,7 +14,7 @@ import pytest
 from annotator.ingest import import_file
 from annotator.schemes import get_scheme
 from annotator.store import jobs
-from annotator.worker import JobQueue, queue_path, run_job, this_worker, uploads_dir
+from annotator.worker import JobQueue, queue_path, run_job, uploads_dir
 
 from .conftest import HX, SEED
 
@@ -113,9 +114,7 @@ def test_a_browser_import_runs_as_a_job_with_progress(client, db, db_path, heade
 
 
 def test_bad_uploads_are_reported_on_the_form_and_not_kept(client, db, db_path):
-    data = {
-        "file": (__import__("io").BytesIO(b'{"text": "Merkel spoke."}\n{broken\n'), "bad.jsonl")
-    }
+    data = {"file": (io.BytesIO(b'{"text": "Merkel spoke."}\n{broken\n'), "bad.jsonl")}
     response = client.post("/imports/new", data=data, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "bad.jsonl, line 2: not valid JSON" in html

@@ -7,7 +7,14 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
 WEB_FREE = [
-    "store", "text", "models", "ingest", "schemes.py", "prelabel.py", "tasks.py", "worker.py"
+    "store",
+    "text",
+    "models",
+    "ingest",
+    "schemes.py",
+    "prelabel.py",
+    "tasks.py",
+    "worker.py",
 ]
 
 

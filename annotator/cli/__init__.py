@@ -16,7 +16,5 @@ def main():
     """Label the stance of news sentences toward the actors they mention."""
 
 
-for command in (
-    init, import_command, predict, export, evaluate, train, serve, worker, demo, jobs
-):
+for command in (init, import_command, predict, export, evaluate, train, serve, worker, demo, jobs):
     main.add_command(command)
