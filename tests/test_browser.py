@@ -228,3 +228,60 @@ def test_an_import_job_reports_progress_and_finishes_in_the_page(server, page, d
     db = open_database(db_path)
     assert db.table("documents").count_where("title like 'Summit %'") == 5
     db.close()
+
+
+SELECT_WORDS = """(words) => {
+    const sentence = document.getElementById("sentence-text");
+    const walker = document.createTreeWalker(sentence, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+        const at = node.textContent.indexOf(words);
+        if (at >= 0 && !node.parentElement.closest("mark")) {
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + words.length);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+            document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+            return true;
+        }
+    }
+    return false;
+}"""
+
+
+def test_select_words_to_add_a_missed_actor_then_label_it(server, page, db_path):
+    db = open_database(db_path)
+    text = db.table("sentences").get(FIRST)["text"]
+    spans = [
+        (m["start"], m["end"]) for m in db.table("mentions").rows_where("sentence_id = ?", [FIRST])
+    ]
+    db.close()
+    words = next(
+        w
+        for w in text.split()
+        if w.isalpha()
+        and len(w) > 3
+        and text.count(w) == 1
+        and not any(s <= text.index(w) < e for s, e in spans)
+    )
+    start_review(page, f"{server}/review", "dan")
+    assert page.evaluate(SELECT_WORDS, words)
+    page.wait_for_selector("#add-mention[open] input[name=actor]:focus")
+    page.keyboard.type("Someone New")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".actor-name:text-is('Someone New')")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused.startswith("Someone New")
+    page.keyboard.press("2")
+    page.wait_for_selector("li[aria-label='Someone New: against']")
+    db = open_database(db_path)
+    row = next(
+        db.query(
+            """select m.start, m.text, a.label from mentions m join actors ac on ac.id = m.actor_id
+           join annotations a on a.mention_id = m.id and a.annotator = 'dan'
+           where ac.name = 'Someone New'"""
+        )
+    )
+    db.close()
+    assert (row["start"], row["text"], row["label"]) == (text.index(words), words, "against")

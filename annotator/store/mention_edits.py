@@ -1,6 +1,6 @@
-"""Fixing actors in place: drop a wrong mention, or move a mention to another actor.
+"""Fixing actors in place: add a missed mention, drop a wrong one, or move one to another actor.
 
-Both are decisions of the annotator who makes them, so `undo_last` reverses them: a
+All three are decisions of the annotator who makes them, so `undo_last` reverses them: a
 dropped mention comes back with its predictions and labels.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .corpus import ensure_actor
+from .corpus import ensure_actor, insert_mention
 from .database import first_row
 from .review import ReviewError, log_decision
 
@@ -69,8 +69,89 @@ def remove_mention(db: Database, annotator: str, mention_id: int) -> str:
     return mention["sentence_id"]
 
 
+def add_mention(
+    db: Database,
+    annotator: str,
+    sentence_id: str,
+    start: int,
+    end: int,
+    actor_name: str | None = None,
+) -> int:
+    """Mark `text[start:end]` of the sentence as a mention of `actor_name` (default: the words).
+
+    The span is trimmed of surrounding spaces and must not overlap another mention.
+    Returns the new mention's id.
+    """
+    sentence = first_row(
+        db, "select id, document_id, text from sentences where id = ?", [sentence_id]
+    )
+    if sentence is None:
+        raise ReviewError(f"no sentence with id {sentence_id!r}")
+    text = sentence["text"]
+    if not 0 <= start < end <= len(text):
+        raise ReviewError(f"the span {start}-{end} is outside the sentence (0-{len(text)})")
+    words = text[start:end]
+    start, end = start + len(words) - len(words.lstrip()), end - len(words) + len(words.rstrip())
+    if start >= end:
+        raise ReviewError("select some words, not only spaces")
+    words = text[start:end]
+    overlap = first_row(
+        db,
+        "select text from mentions where sentence_id = ? and start < ? and end > ?",
+        [sentence_id, end, start],
+    )
+    if overlap is not None:
+        raise ReviewError(f"“{words}” overlaps the mention “{overlap['text']}”")
+    name = " ".join((actor_name or words).split())
+    if len(name) > MAX_ACTOR_NAME:
+        raise ReviewError(f"an actor name needs 1 to {MAX_ACTOR_NAME} characters")
+    with db.atomic():
+        known = first_row(
+            db,
+            "select id from actors where document_id = ? and name = ?",
+            [sentence["document_id"], name],
+        )
+        actor_id = ensure_actor(db, sentence["document_id"], name, None)
+        mention_id = insert_mention(db, sentence_id, actor_id, start, end, words)
+        undo = {"annotations": [], "added_mention": mention_id}
+        if known is None:
+            undo["added_actor"] = actor_id
+        log_decision(db, annotator, sentence_id, "add", undo)
+    return mention_id
+
+
+def find_words(db: Database, sentence_id: str, words: str) -> tuple[int, int]:
+    """The first span of the sentence equal to `words` that no mention covers yet."""
+    sentence = first_row(db, "select text from sentences where id = ?", [sentence_id])
+    if sentence is None:
+        raise ReviewError(f"no sentence with id {sentence_id!r}")
+    words = words.strip()
+    taken = [
+        (m["start"], m["end"])
+        for m in db.query("select start, end from mentions where sentence_id = ?", [sentence_id])
+    ]
+    start = sentence["text"].find(words) if words else -1
+    while start >= 0:
+        end = start + len(words)
+        if not any(s < end and e > start for s, e in taken):
+            return start, end
+        start = sentence["text"].find(words, start + 1)
+    raise ReviewError(f"“{words}” is not in the sentence, or is already a mention")
+
+
 def undo_mention_edit(db: Database, undo: dict) -> None:
-    """The part of `undo_last` that reverses a reassignment or a removal."""
+    """The part of `undo_last` that reverses an addition, a reassignment or a removal."""
+    if "added_mention" in undo:
+        mention_id = undo["added_mention"]
+        for table in ("annotations", "predictions"):
+            db.execute(f"delete from {table} where mention_id = ?", [mention_id])
+        db.execute("delete from mentions where id = ?", [mention_id])
+        if "added_actor" in undo:
+            db.execute(
+                "delete from actors where id = ? and not exists"
+                " (select 1 from mentions where actor_id = ?)",
+                [undo["added_actor"], undo["added_actor"]],
+            )
     if "mention_actor" in undo:
         mention_id, actor_id = undo["mention_actor"]
         db.table("mentions").update(mention_id, {"actor_id": actor_id})

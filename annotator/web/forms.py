@@ -157,6 +157,25 @@ class ActorForm(FlaskForm):
     actor = StringField("Actor", validators=[DataRequired(), Length(max=100)])
 
 
+class MentionForm(FlaskForm):
+    """A missed mention: the words (and, when selected in the page, their exact offsets)."""
+
+    text = StringField("Words", validators=[DataRequired(), Length(max=200)])
+    start = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    end = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    actor = StringField("Actor", validators=[Optional(), Length(max=100)])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        start, end = self.start.data, self.end.data
+        if (start is None) != (end is None):
+            self.end.errors.append("give both offsets or neither")
+        elif end is not None and end <= start:
+            self.end.errors.append("the end must come after the start")
+        return not self.end.errors
+
+
 class MergeForm(FlaskForm):
     """Merge one actor name into another, across the project."""
 

@@ -18,10 +18,9 @@ from flask_htmx import make_response as htmx_response
 from annotator.store import queue
 from annotator.store import review as store
 from annotator.store.flags import flag_sentence, list_flags
-from annotator.store.mention_edits import reassign_mention, remove_mention
 
 from .db import get_db, get_scheme
-from .forms import ActionForm, ActorForm, FlagForm, LabelForm, OrderForm
+from .forms import ActionForm, FlagForm, LabelForm, OrderForm
 from .htmx import htmx
 from .identity import annotator_required, current_annotator
 
@@ -70,7 +69,7 @@ def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, s
     return render_template("review.html", **context), status
 
 
-def _after(sentence_id: str | None, focus: int = 0):
+def respond_after(sentence_id: str | None, focus: int = 0):
     """Where an action lands: a redirect for plain forms, the partial for htmx."""
     if htmx:
         return _render(sentence_id, focus)
@@ -79,12 +78,12 @@ def _after(sentence_id: str | None, focus: int = 0):
     return redirect(url_for("review.sentence", sentence_id=sentence_id, focus=focus), 303)
 
 
-def _failed(sentence_id: str | None, message: str, focus: int = 0):
+def respond_failed(sentence_id: str | None, message: str, focus: int = 0):
     """A rejected action: the same view with the message (htmx does not swap 4xx replies)."""
     if htmx:
         return _render(sentence_id, focus, error=message)
     flash(message, "error")
-    return _after(sentence_id, focus)
+    return respond_after(sentence_id, focus)
 
 
 @bp.get("/review")
@@ -109,8 +108,8 @@ def label(mention_id: int):
         get_db(), current_annotator(), mention_id, form.label.data, get_scheme().label_names
     )
     if finished:  # the last actor was labelled: the sentence is saved, on to the next
-        return _after(_next_id())
-    return _after(sentence_id, form.focus.data or 0)
+        return respond_after(_next_id())
+    return respond_after(sentence_id, form.focus.data or 0)
 
 
 @bp.post("/sentences/<sentence_id>/accept")
@@ -121,8 +120,8 @@ def accept(sentence_id: str):
     try:
         store.accept_sentence(get_db(), current_annotator(), sentence_id)
     except store.ReviewError as error:
-        return _failed(sentence_id, str(error))
-    return _after(_next_id())
+        return respond_failed(sentence_id, str(error))
+    return respond_after(_next_id())
 
 
 @bp.post("/sentences/<sentence_id>/skip")
@@ -131,7 +130,7 @@ def skip(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     store.skip_sentence(get_db(), current_annotator(), sentence_id)
-    return _after(_next_id())
+    return respond_after(_next_id())
 
 
 @bp.post("/review/undo")
@@ -141,8 +140,8 @@ def undo():
         abort(400)
     sentence_id = store.undo_last(get_db(), current_annotator())
     if sentence_id is None:
-        return _failed(_next_id(), "Nothing to undo.")
-    return _after(sentence_id)
+        return respond_failed(_next_id(), "Nothing to undo.")
+    return respond_after(sentence_id)
 
 
 @bp.post("/review/order")
@@ -152,7 +151,7 @@ def order():
     if not form.validate_on_submit():
         abort(400, "unknown queue order")
     session["order"] = form.order.data
-    return _after(_next_id())
+    return respond_after(_next_id())
 
 
 @bp.route("/sentences/<sentence_id>/flag", methods=["GET", "POST"])
@@ -167,7 +166,7 @@ def flag(sentence_id: str):
         flag_sentence(
             get_db(), current_annotator(), sentence_id, form.reason.data, form.comment.data
         )
-        return _after(sentence_id)
+        return respond_after(sentence_id)
     if htmx:  # htmx does not swap 4xx replies: errors come back as 200
         return render_template("_flag_form.html", form=form, sentence=sentence)
     status = 400 if form.errors else 200
@@ -178,24 +177,3 @@ def flag(sentence_id: str):
 def flags():
     """Every flagged sentence, for leads."""
     return render_template("flags.html", flags=list_flags(get_db()))
-
-
-@bp.post("/mentions/<int:mention_id>/actor")
-@annotator_required
-def reassign(mention_id: int):
-    """Move a mention to another actor of its document (a new name creates the actor)."""
-    form = ActorForm()
-    if not form.validate_on_submit():
-        abort(400, "give an actor name of 1 to 100 characters")
-    sentence_id = reassign_mention(get_db(), current_annotator(), mention_id, form.actor.data)
-    return _after(sentence_id)
-
-
-@bp.post("/mentions/<int:mention_id>/remove")
-@annotator_required
-def remove(mention_id: int):
-    """Drop a span that names no actor; undo brings it back with its labels."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    sentence_id = remove_mention(get_db(), current_annotator(), mention_id)
-    return _after(sentence_id)

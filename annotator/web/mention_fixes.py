@@ -1,0 +1,72 @@
+"""Fixing actors from the review card: add a missed mention, move one, or remove one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort
+
+from annotator.store import queue
+from annotator.store.mention_edits import (
+    add_mention,
+    find_words,
+    reassign_mention,
+    remove_mention,
+)
+from annotator.store.review import ReviewError
+
+from .db import get_db
+from .forms import ActionForm, ActorForm, MentionForm
+from .identity import annotator_required, current_annotator
+from .review import respond_after, respond_failed, unknown_target
+
+bp = Blueprint("mention_fixes", __name__)
+bp.register_error_handler(ReviewError, unknown_target)
+
+
+@bp.post("/mentions/<int:mention_id>/actor")
+@annotator_required
+def reassign(mention_id: int):
+    """Move a mention to another actor of its document (a new name creates the actor)."""
+    form = ActorForm()
+    if not form.validate_on_submit():
+        abort(400, "give an actor name of 1 to 100 characters")
+    sentence_id = reassign_mention(get_db(), current_annotator(), mention_id, form.actor.data)
+    return respond_after(sentence_id)
+
+
+@bp.post("/mentions/<int:mention_id>/remove")
+@annotator_required
+def remove(mention_id: int):
+    """Drop a span that names no actor; undo brings it back with its labels."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    sentence_id = remove_mention(get_db(), current_annotator(), mention_id)
+    return respond_after(sentence_id)
+
+
+@bp.post("/sentences/<path:sentence_id>/mentions")
+@annotator_required
+def add(sentence_id: str):
+    """Add a missed mention, from a selection in the sentence or from typed words."""
+    db, form = get_db(), MentionForm()
+    if queue.sentence_for_review(db, sentence_id, current_annotator()) is None:
+        abort(404)
+    if not form.validate_on_submit():
+        field, messages = next(iter(form.errors.items()))
+        return respond_failed(sentence_id, f"{field}: {messages[0]}")
+    try:
+        if form.start.data is None:
+            start, end = find_words(db, sentence_id, form.text.data)
+        else:
+            start, end = form.start.data, form.end.data
+            words = db.table("sentences").get(sentence_id)["text"][start:end]
+            if words != form.text.data:
+                raise ReviewError(
+                    f"the words at {start}-{end} are “{words}”, not “{form.text.data}”"
+                )
+        mention_id = add_mention(db, current_annotator(), sentence_id, start, end, form.actor.data)
+    except ReviewError as error:
+        return respond_failed(sentence_id, str(error))
+    mentions = [
+        m["id"] for m in queue.sentence_for_review(db, sentence_id, current_annotator())["mentions"]
+    ]
+    return respond_after(sentence_id, mentions.index(mention_id))

@@ -1,0 +1,113 @@
+"""Adding a missed mention: by offsets or by words, validated, undoable, exported."""
+
+import json
+
+import pytest
+
+from annotator.store.exports import iter_export_records
+from annotator.store.mention_edits import add_mention, find_words
+from annotator.store.review import ReviewError, record_label, undo_last
+
+from .conftest import FIRST, HX
+
+
+def sentence_text(db, sentence_id=FIRST):
+    return db.table("sentences").get(sentence_id)["text"]
+
+
+def unmentioned_word(db, sentence_id=FIRST) -> tuple[int, int]:
+    """A word inside the sentence, between spaces, that no mention covers."""
+    text = sentence_text(db, sentence_id)
+    taken = [
+        (m["start"], m["end"])
+        for m in db.table("mentions").rows_where("sentence_id = ?", [sentence_id])
+    ]
+    position = 0
+    for word in text.split():
+        start = text.index(word, position)
+        end = start + len(word)
+        position = end
+        inside = start > 0 and text[start - 1] == " " and text[end : end + 1] == " "
+        if word.isalpha() and inside and not any(s < end and e > start for s, e in taken):
+            return start, end
+    raise AssertionError("every word is a mention")
+
+
+def test_add_mention_stores_a_new_actor_and_undo_removes_both(app, db):
+    start, end = unmentioned_word(db)
+    words = sentence_text(db)[start:end]
+    actors_before = db.table("actors").count
+    mention_id = add_mention(db, "ana", FIRST, start - 1, end + 1, "New Actor")  # with spaces
+    mention = db.table("mentions").get(mention_id)
+    assert (mention["start"], mention["end"], mention["text"]) == (start, end, words)
+    assert db.table("actors").get(mention["actor_id"])["name"] == "New Actor"
+    record_label(db, "ana", mention_id, "against", ["favor", "against", "neutral"])
+    undo_last(db, "ana")  # the label
+    undo_last(db, "ana")  # the addition
+    assert db.table("mentions").count_where("id = ?", [mention_id]) == 0
+    assert db.table("actors").count == actors_before
+
+
+def test_add_mention_rejects_overlaps_and_bad_spans(app, db):
+    first = next(db.table("mentions").rows_where("sentence_id = ?", [FIRST], order_by="start"))
+    with pytest.raises(ReviewError, match="overlaps the mention"):
+        add_mention(db, "ana", FIRST, first["start"], first["end"])
+    with pytest.raises(ReviewError, match="outside the sentence"):
+        add_mention(db, "ana", FIRST, 5, 10_000)
+    with pytest.raises(ReviewError, match="not only spaces"):
+        space = sentence_text(db).index(" ")
+        add_mention(db, "ana", FIRST, space, space + 1)
+    with pytest.raises(ReviewError, match="no sentence"):
+        add_mention(db, "ana", "nope:1", 0, 1)
+    with pytest.raises(ReviewError, match="is not in the sentence"):
+        find_words(db, FIRST, "Angela Merkel")
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_adding_by_typed_words_focuses_the_new_mention(client, db, headers):
+    start, end = unmentioned_word(db)
+    words = sentence_text(db)[start:end]
+    response = client.post(f"/sentences/{FIRST}/mentions", data={"text": words}, headers=headers)
+    mention = next(db.table("mentions").rows_where("sentence_id = ? and start = ?", [FIRST, start]))
+    assert mention["end"] == end
+    if headers:
+        html = response.get_data(as_text=True)
+        assert f'id="mention-{mention["id"]}"' in html
+        assert (
+            f'id="mention-{mention["id"]}" tabindex="0" data-keyscope\n            data-current'
+            in html
+        )
+    else:
+        assert response.status_code == 303 and "focus=" in response.location
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_adding_by_selection_checks_the_offsets_match_the_words(client, db, headers):
+    start, end = unmentioned_word(db)
+    data = {"text": "something else", "start": start, "end": end}
+    response = client.post(
+        f"/sentences/{FIRST}/mentions", data=data, headers=headers, follow_redirects=True
+    )
+    assert "not “something else”" in response.get_data(as_text=True)
+    assert db.table("mentions").count_where("sentence_id = ? and start = ?", [FIRST, start]) == 0
+    response = client.post(
+        f"/sentences/{FIRST}/mentions", data={"text": "x", "start": 3}, follow_redirects=True
+    )
+    assert "give both offsets or neither" in response.get_data(as_text=True)
+    assert client.post("/sentences/nope:0/mentions", data={"text": "x"}).status_code == 404
+
+
+def test_an_added_mention_is_exported_with_its_label(client, db):
+    start, end = unmentioned_word(db)
+    words = sentence_text(db)[start:end]
+    client.post(
+        f"/sentences/{FIRST}/mentions",
+        data={"text": words, "start": start, "end": end, "actor": "Someone"},
+    )
+    mention = next(db.table("mentions").rows_where("sentence_id = ? and start = ?", [FIRST, start]))
+    client.post(f"/mentions/{mention['id']}/label", data={"label": "favor"})
+    record = next(r for r in iter_export_records(db) if r["id"] == FIRST)
+    target = next(t for t in record["targets"] if t["start"] == start)
+    assert (target["actor"], target["mention"], target["end"]) == ("Someone", words, end)
+    assert json.dumps(target)  # serialisable as exported
+    assert any(label["label"] == "favor" for label in target.get("labels", [target]))
