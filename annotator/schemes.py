@@ -54,6 +54,9 @@ SCHEMES: dict[str, Scheme] = {
 
 DEFAULT_SCHEME = "stance"
 
+# The optional second question, the same in every scheme: the sentence's overall sentiment.
+OVERALL_LABELS = ("positive", "negative", "neutral")
+
 
 def get_scheme(name: str) -> Scheme:
     """Return the scheme called `name`, or raise ValueError listing the known ones."""

@@ -47,6 +47,7 @@ def test_init_is_idempotent_and_keeps_the_scheme(tmp_path):
         "add_decision_seconds",
         "create_actor_merges",
         "add_job_details",
+        "create_sentence_labels",
     ]
 
 

@@ -6,6 +6,7 @@ from annotator.ingest import import_file
 from annotator.schemes import get_scheme
 from annotator.store import review
 from annotator.store.flags import flag_sentence, list_flags
+from annotator.store.undo import undo_last
 
 from .conftest import FIRST, HX, SEED
 
@@ -17,9 +18,9 @@ def test_flag_is_stored_listed_and_undone(db):
     assert (row["reason"], row["comment"], row["annotator"]) == ("sarcasm", "irony?", "ana")
     flag_sentence(db, "ana", FIRST, "reported speech")
     assert [f["reason"] for f in list_flags(db)] == ["reported speech"]
-    assert review.undo_last(db, "ana") == FIRST
+    assert undo_last(db, "ana") == FIRST
     assert [f["reason"] for f in list_flags(db)] == ["sarcasm"]
-    review.undo_last(db, "ana")
+    undo_last(db, "ana")
     assert list_flags(db) == []
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from annotator.store.exports import iter_export_records
 from annotator.store.mention_edits import add_mention, find_words
-from annotator.store.review import ReviewError, record_label, undo_last
+from annotator.store.review import ReviewError, record_label
+from annotator.store.undo import undo_last
 
 from .conftest import FIRST, HX
 

@@ -7,6 +7,7 @@ import pytest
 from annotator.store import review
 from annotator.store.exports import iter_export_records
 from annotator.store.mention_edits import reassign_mention, remove_mention
+from annotator.store.undo import undo_last
 
 from .conftest import FIRST, HX
 
@@ -32,8 +33,8 @@ def test_reassign_moves_the_mention_and_undo_moves_it_back(app, db):
     assert first_target(db)["actor"] == "Russian President"
     reassign_mention(db, "ana", first, "North Korea")  # an existing actor of the document
     assert first_target(db)["actor"] == "North Korea"
-    review.undo_last(db, "ana")
-    review.undo_last(db, "ana")
+    undo_last(db, "ana")
+    undo_last(db, "ana")
     assert first_target(db)["actor"] == "Vladimir Putin"
     with pytest.raises(review.ReviewError, match="1 to 100 characters"):
         reassign_mention(db, "ana", first, "   ")
@@ -49,8 +50,8 @@ def test_remove_drops_labels_and_undo_restores_everything(app, db):
     assert db.table("annotations").count_where("mention_id = ?", [first]) == 0
     assert "Vladimir Putin" not in [t["actor"] for t in next(iter_export_records(db))["targets"]]
     # ben's own undo of his label on the dropped mention must not fail
-    assert review.undo_last(db, "ben") == FIRST
-    review.undo_last(db, "ana")  # brings the mention back with ana's label
+    assert undo_last(db, "ben") == FIRST
+    undo_last(db, "ana")  # brings the mention back with ana's label
     assert first in mention_ids(db)
     labels = {
         r["annotator"]: r["label"]

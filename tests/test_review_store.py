@@ -6,6 +6,7 @@ from annotator.ingest import import_file
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
 from annotator.store import queue, review
+from annotator.store.undo import undo_last
 
 from .conftest import SEED, FirstLabelModel
 
@@ -54,20 +55,20 @@ def test_undo_walks_back_one_decision_at_a_time(seeded):
     )
     review.record_label(seeded, "ana", mention["id"], "against", STANCE.label_names)
     review.accept_sentence(seeded, "ana", first)
-    assert review.undo_last(seeded, "ana") == first
+    assert undo_last(seeded, "ana") == first
     assert labels_of(seeded, first)[0] == ("against", "corrected")
     assert all(label is None for label, _ in labels_of(seeded, first)[1:])
     assert queue.next_sentence_id(seeded, "ana") == first
-    assert review.undo_last(seeded, "ana") == first
+    assert undo_last(seeded, "ana") == first
     assert all(label is None for label, _ in labels_of(seeded, first))
-    assert review.undo_last(seeded, "ana") is None
+    assert undo_last(seeded, "ana") is None
 
 
 def test_undo_of_a_relabel_restores_the_earlier_label(seeded):
     mention = next(seeded.query("select id, sentence_id from mentions order by id"))
     review.record_label(seeded, "ana", mention["id"], "against", STANCE.label_names)
     review.record_label(seeded, "ana", mention["id"], "neutral", STANCE.label_names)
-    review.undo_last(seeded, "ana")
+    undo_last(seeded, "ana")
     assert labels_of(seeded, mention["sentence_id"])[0] == ("against", "corrected")
 
 
@@ -160,7 +161,7 @@ def test_labelling_the_last_actor_finishes_the_sentence_and_one_undo_reverses_it
     assert stored[0] == ("neutral", "corrected") and stored[-1] == ("against", "corrected")
     assert all(item == ("favor", "accepted") for item in stored[1:-1])
     assert queue.next_sentence_id(seeded, "ana") != first
-    assert review.undo_last(seeded, "ana") == first
+    assert undo_last(seeded, "ana") == first
     assert labels_of(seeded, first)[0] == ("neutral", "corrected")
     assert all(label is None for label, _ in labels_of(seeded, first)[1:])
     assert queue.next_sentence_id(seeded, "ana") == first

@@ -10,6 +10,7 @@ from annotator.ingest import FORMATS, InputError, import_file
 from annotator.schemes import SCHEMES
 from annotator.store.database import init_database, project_scheme
 from annotator.store.exports import write_export
+from annotator.store.overall import question_enabled, set_question
 
 from .options import db_option, open_or_fail
 
@@ -22,16 +23,24 @@ from .options import db_option, open_or_fail
     default=None,
     help="Label set: stance (favor/against/neutral, the default) or sentiment.",
 )
-def init(db_path: Path, scheme: str | None):
+@click.option(
+    "--overall-question/--no-overall-question",
+    default=None,
+    help="Also ask each sentence's overall sentiment after its actors (default: unchanged).",
+)
+def init(db_path: Path, scheme: str | None, overall_question: bool | None):
     """Create or migrate the database.
 
-    Example: annotator init --scheme sentiment
+    Example: annotator init --scheme sentiment --overall-question
     """
     try:
         db = init_database(db_path, scheme)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"{db_path}: ready, scheme {project_scheme(db).name}")
+    if overall_question is not None:
+        set_question(db, overall_question)
+    asked = " and the overall question" if question_enabled(db) else ""
+    click.echo(f"{db_path}: ready, scheme {project_scheme(db).name}{asked}")
 
 
 @click.command("import")

@@ -73,7 +73,7 @@ def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool
 
     Example: annotator demo --port 8000
     """
-    ctx.invoke(init, db_path=db_path, scheme=None)
+    ctx.invoke(init, db_path=db_path, scheme=None, overall_question=None)
     ctx.invoke(
         import_command,
         db_path=db_path,

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from annotator.store import corpus
 from annotator.store.database import now
+from annotator.store.overall import write_overall
 from annotator.store.predictions import save_predictions
 from annotator.store.review import DONE, MANUAL
 from annotator.text.sentences import analyse_documents
@@ -137,6 +138,9 @@ def _store_sentence(db: Database, record: Record, source: str, annotator: str | 
         if target.label is not None:
             _store_label(db, mention_id, who, target)
             summary.labels += 1
+    if record.overall is not None:
+        who = record.overall["annotator"] or record.annotator or annotator or DEFAULT_ANNOTATOR
+        write_overall(db, sentence_id, who, record.overall["label"])
     _mark_reviewed(db, sentence_id)
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.schemes import OVERALL_LABELS
+
 FORMATS = ("auto", "txt", "jsonl", "newsmtsc")
 STATUSES = ("accepted", "corrected", "manual")
 NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
@@ -52,6 +54,7 @@ class Record:
     meta: dict | None = None
     annotator: str | None = None
     targets: list[Target] | None = field(default=None)
+    overall: dict | None = None  # the overall-question answer: {"label", "annotator"}
 
 
 def read_text(path: Path) -> str:
@@ -172,9 +175,24 @@ def read_jsonl(path: Path, text: str, labels: list[str]) -> list[Record]:
                 targets=None
                 if targets is None
                 else [_target(t, body, labels, fail) for t in targets],
+                overall=_overall(obj.get("overall"), targets is not None, fail),
             )
         )
     return records
+
+
+def _overall(raw, is_sentence: bool, fail) -> dict | None:
+    """The optional `overall` answer of a sentence record: a label and who gave it."""
+    if raw is None:
+        return None
+    if not is_sentence:
+        fail("'overall' belongs to sentence records (with 'targets')")
+    if not isinstance(raw, dict) or raw.get("label") not in OVERALL_LABELS:
+        fail(f"'overall' needs a 'label' out of {', '.join(OVERALL_LABELS)}")
+    return {
+        "label": raw["label"],
+        "annotator": _optional_str(raw.get("annotator"), "annotator", fail),
+    }
 
 
 def read_newsmtsc(path: Path, text: str, labels: list[str]) -> list[Record]:

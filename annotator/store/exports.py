@@ -11,7 +11,8 @@ from sqlite_utils import Database
 UNREVIEWED = "unreviewed"
 
 _EXPORT_ROWS = """
-select s.id, s.document_id, s.text, m.id as mention_id, m.start, m."end", m.text as mention,
+select s.id, s.document_id, s.text, o.label as overall, o.annotator as overall_annotator,
+  m.id as mention_id, m.start, m."end", m.text as mention,
   ac.name as actor, a.label, a.status, a.annotator,
   p.label as predicted, p.score as predicted_score, p.model as predicted_model
 from documents d
@@ -20,6 +21,8 @@ left join mentions m on m.sentence_id = s.id
 left join actors ac on ac.id = m.actor_id
 left join annotations a on a.rowid = (
   select rowid from annotations where mention_id = m.id order by updated desc limit 1)
+left join sentence_labels o on o.rowid = (
+  select rowid from sentence_labels where sentence_id = s.id order by updated desc limit 1)
 left join predictions p on p.id = (
   select id from predictions where mention_id = m.id order by id desc limit 1)
 order by d.rowid, s.position, m.start, m."end"
@@ -52,12 +55,15 @@ def iter_export_records(db: Database) -> Iterator[dict]:
     for _, group in itertools.groupby(rows, key=lambda row: row["id"]):
         group = list(group)
         first = group[0]
-        yield {
+        record = {
             "id": first["id"],
             "document_id": first["document_id"],
             "text": first["text"],
             "targets": [_target(row) for row in group if row["mention_id"] is not None],
         }
+        if first["overall"] is not None:  # only projects that ask the overall question
+            record["overall"] = {"label": first["overall"], "annotator": first["overall_annotator"]}
+        yield record
 
 
 def to_json_line(record: dict) -> str:

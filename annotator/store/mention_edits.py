@@ -1,6 +1,6 @@
 """Fixing actors in place: add a missed mention, drop a wrong one, or move one to another actor.
 
-All three are decisions of the annotator who makes them, so `undo_last` reverses them: a
+All three are decisions of the annotator who makes them, so `undo.undo_last` reverses them: a
 dropped mention comes back with its predictions and labels.
 """
 

@@ -6,6 +6,7 @@ from sqlite_utils import Database
 
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row
+from .overall import overall_label, question_enabled
 from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 
 CONTEXT = 2  # neighbouring sentences shown on each side
@@ -88,6 +89,10 @@ def sentence_for_review(db: Database, sentence_id: str, annotator: str) -> dict 
         "select reason, comment from flags where sentence_id = ? and annotator = ?",
         [sentence_id, annotator],
     )
+    sentence["overall"] = {
+        "asked": question_enabled(db),
+        "label": (overall_label(db, sentence_id, annotator) or {}).get("label"),
+    }
     review = review_row(db, sentence_id, annotator)
     sentence["review_status"] = review["status"] if review else None
     [doc] = db.query("select id, title from documents where id = ?", [sentence["document_id"]])

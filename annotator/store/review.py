@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, now
+from .overall import question_open, write_overall
 
 DONE, SKIPPED = "done", "skipped"
 REQUEUED = "requeued"  # sent back for another look (e.g. from a model diff): served first
@@ -136,7 +137,11 @@ def record_label(
             db, mention_id, annotator, label, status_for(label, mention["predicted"])
         )
         undo = {"annotations": [{"mention_id": mention_id, "previous": previous}]}
-        finished = bool(mention["is_last"]) and _can_accept(db, annotator, sentence_id)
+        finished = (
+            bool(mention["is_last"])
+            and _can_accept(db, annotator, sentence_id)
+            and not question_open(db, sentence_id, annotator)
+        )
         if finished:
             changes, review = _accept_rest(db, annotator, sentence_id)
             undo = {"annotations": undo["annotations"] + changes, "review": review}
@@ -154,8 +159,13 @@ def _can_accept(db: Database, annotator: str, sentence_id: str) -> bool:
     return all(m["predicted"] is not None for m in _unlabelled(db, annotator, sentence_id))
 
 
-def _accept_rest(db: Database, annotator: str, sentence_id: str) -> tuple[list[dict], dict]:
-    """Give unlabelled actors their pre-labels and mark the sentence done; return undo data."""
+def _accept_rest(
+    db: Database, annotator: str, sentence_id: str, finish: bool = True
+) -> tuple[list[dict], dict | None]:
+    """Give unlabelled actors their pre-labels and (if `finish`) mark the sentence done.
+
+    Returns undo data: the annotation changes and the replaced review row.
+    """
     changes = [
         {
             "mention_id": m["id"],
@@ -163,21 +173,45 @@ def _accept_rest(db: Database, annotator: str, sentence_id: str) -> tuple[list[d
         }
         for m in _unlabelled(db, annotator, sentence_id)
     ]
+    if not finish:
+        return changes, review_row(db, sentence_id, annotator)
     return changes, _write_review(db, sentence_id, annotator, DONE)
 
 
-def accept_sentence(db: Database, annotator: str, sentence_id: str) -> None:
-    """Keep the annotator's labels, take the pre-label for every other mention, mark it done."""
+def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
+    """Keep the annotator's labels, take the pre-label for every other mention, mark it done.
+
+    While the overall question is unanswered the sentence stays open for it; returns whether
+    the sentence was finished.
+    """
     if get_sentence(db, sentence_id) is None or not mentions_of_sentences(db, [sentence_id]):
         raise ReviewError(f"no sentence with actors has id {sentence_id!r}")
     missing = [m["text"] for m in _unlabelled(db, annotator, sentence_id) if not m["predicted"]]
     if missing:
         raise ReviewError(f"label these actors first (no pre-label yet): {', '.join(missing)}")
+    finish = not question_open(db, sentence_id, annotator)
     with db.atomic():
-        changes, previous = _accept_rest(db, annotator, sentence_id)
+        changes, previous = _accept_rest(db, annotator, sentence_id, finish)
         log_decision(
             db, annotator, sentence_id, "accept", {"annotations": changes, "review": previous}
         )
+    return finish
+
+
+def record_overall(db: Database, annotator: str, sentence_id: str, label: str) -> bool:
+    """Answer the overall question; like the last actor's label, it finishes the sentence
+    when every actor has a label or a pre-label. Returns whether it finished it."""
+    with db.atomic():
+        try:
+            previous = write_overall(db, sentence_id, annotator, label)
+        except ValueError as error:
+            raise ReviewError(str(error)) from None
+        undo = {"annotations": [], "overall": [sentence_id, annotator, previous]}
+        finished = _can_accept(db, annotator, sentence_id)
+        if finished:
+            undo["annotations"], undo["review"] = _accept_rest(db, annotator, sentence_id)
+        log_decision(db, annotator, sentence_id, "overall+finish" if finished else "overall", undo)
+    return finished
 
 
 def skip_sentence(db: Database, annotator: str, sentence_id: str) -> None:
@@ -187,48 +221,3 @@ def skip_sentence(db: Database, annotator: str, sentence_id: str) -> None:
     with db.atomic():
         previous = _write_review(db, sentence_id, annotator, SKIPPED)
         log_decision(db, annotator, sentence_id, "skip", {"annotations": [], "review": previous})
-
-
-def _mention_exists(db: Database, mention_id: int) -> bool:
-    return first_row(db, "select 1 from mentions where id = ?", [mention_id]) is not None
-
-
-def undo_last(db: Database, annotator: str) -> str | None:
-    """Reverse the annotator's latest decision; return its sentence id, or None if none is left."""
-    decision = first_row(
-        db, "select * from decisions where annotator = ? order by id desc limit 1", [annotator]
-    )
-    if decision is None:
-        return None
-    undo = json.loads(decision["undo"])
-    with db.atomic():
-        from .mention_edits import undo_mention_edit  # the module builds on this one
-
-        undo_mention_edit(db, undo)
-        for change in reversed(undo["annotations"]):
-            if not _mention_exists(db, change["mention_id"]):
-                continue  # dropped since by someone else: its labels went with it
-            if change["previous"]:
-                db.table("annotations").upsert(change["previous"], pk=("mention_id", "annotator"))
-            else:
-                db.execute(
-                    "delete from annotations where mention_id = ? and annotator = ?",
-                    [change["mention_id"], annotator],
-                )
-        if "review" in undo:
-            if undo["review"]:
-                db.table("reviews").upsert(undo["review"], pk=("sentence_id", "annotator"))
-            else:
-                db.execute(
-                    "delete from reviews where sentence_id = ? and annotator = ?",
-                    [decision["sentence_id"], annotator],
-                )
-        if "flag" in undo:
-            db.execute(
-                "delete from flags where sentence_id = ? and annotator = ?",
-                [decision["sentence_id"], annotator],
-            )
-            if undo["flag"]:
-                db.table("flags").insert(undo["flag"], pk="id")
-        db.execute("delete from decisions where id = ?", [decision["id"]])
-    return decision["sentence_id"]

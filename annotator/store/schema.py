@@ -171,3 +171,20 @@ def add_job_details(db: Database) -> None:
     db.table("jobs").add_column("params", str)
     db.table("jobs").add_column("worker", str)
     db.table("jobs").add_column("unit", str)
+
+
+@MIGRATIONS()
+def create_sentence_labels(db: Database) -> None:
+    """Answers to the optional second question: the sentence's overall sentiment."""
+    db.table("sentence_labels").create(
+        {
+            "sentence_id": str,
+            "annotator": str,
+            "label": str,
+            "created": str,
+            "updated": str,
+        },
+        pk=("sentence_id", "annotator"),
+        foreign_keys=[("sentence_id", "sentences", "id")],
+        not_null={"label"},
+    )

@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from annotator.models.registry import check_spec
+from annotator.schemes import OVERALL_LABELS
 from annotator.store.flags import MAX_COMMENT, REASONS
 
 
@@ -52,6 +53,18 @@ class LabelForm(FlaskForm):
     def __init__(self, labels: list[str], **kwargs):
         super().__init__(**kwargs)
         self.label.choices = [SelectChoice(name) for name in labels]
+
+
+class OverallForm(FlaskForm):
+    """The answer to the optional overall question about a sentence."""
+
+    label = SelectField(choices=list(OVERALL_LABELS), validators=[DataRequired()])
+
+
+class ProjectSettingsForm(FlaskForm):
+    """Settings that shape everyone's review of this project."""
+
+    overall_question = BooleanField("Ask each sentence's overall sentiment")
 
 
 class ImportForm(FlaskForm):

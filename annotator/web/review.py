@@ -15,16 +15,19 @@ from flask import (
 )
 from flask_htmx import make_response as htmx_response
 
+from annotator.schemes import OVERALL_LABELS
 from annotator.store import queue
 from annotator.store import review as store
 from annotator.store.flags import flag_sentence, list_flags
+from annotator.store.undo import undo_last
 
 from .db import get_db, get_scheme
-from .forms import ActionForm, FlagForm, LabelForm, OrderForm
+from .forms import ActionForm, FlagForm, LabelForm, OrderForm, OverallForm
 from .htmx import htmx
 from .identity import annotator_required, current_annotator
 
 bp = Blueprint("review", __name__)
+OVERALL_STOP = 10_000  # a focus past the last actor lands on the overall question
 
 
 @bp.errorhandler(store.ReviewError)
@@ -50,7 +53,9 @@ def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, s
     if sentence_id and sentence is None:
         abort(404)
     if sentence is not None:
-        focus = min(max(focus, 0), max(len(sentence["mentions"]) - 1, 0))
+        # The overall question, when asked, is one more stop after the last actor.
+        stops = len(sentence["mentions"]) + (1 if sentence["overall"]["asked"] else 0)
+        focus = min(max(focus, 0), max(stops - 1, 0))
     context = {
         "sentence": sentence,
         "focus": focus,
@@ -58,6 +63,7 @@ def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, s
         "progress": queue.review_progress(db, annotator),
         "action_form": ActionForm(),
         "order_form": OrderForm(order=queue_order()),
+        "overall_labels": OVERALL_LABELS,
     }
     if htmx:
         body = render_template("_review.html", oob=True, **context)
@@ -118,10 +124,24 @@ def accept(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        store.accept_sentence(get_db(), current_annotator(), sentence_id)
+        finished = store.accept_sentence(get_db(), current_annotator(), sentence_id)
     except store.ReviewError as error:
         return respond_failed(sentence_id, str(error))
+    if not finished:  # the overall question is still open: go to it
+        return respond_after(sentence_id, OVERALL_STOP)
     return respond_after(_next_id())
+
+
+@bp.post("/sentences/<sentence_id>/overall")
+@annotator_required
+def overall(sentence_id: str):
+    """Answer the overall question; with every actor labelled, the sentence is saved."""
+    form = OverallForm()
+    if not form.validate_on_submit():
+        abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    if store.record_overall(get_db(), current_annotator(), sentence_id, form.label.data):
+        return respond_after(_next_id())
+    return respond_after(sentence_id, 0)
 
 
 @bp.post("/sentences/<sentence_id>/skip")
@@ -138,7 +158,7 @@ def skip(sentence_id: str):
 def undo():
     if not ActionForm().validate_on_submit():
         abort(400)
-    sentence_id = store.undo_last(get_db(), current_annotator())
+    sentence_id = undo_last(get_db(), current_annotator())
     if sentence_id is None:
         return respond_failed(_next_id(), "Nothing to undo.")
     return respond_after(sentence_id)

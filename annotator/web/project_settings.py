@@ -1,0 +1,27 @@
+"""The project settings page: how the review is run for everyone on this database."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from annotator.store.overall import question_enabled, set_question
+
+from .db import get_db
+from .forms import ProjectSettingsForm
+
+bp = Blueprint("project_settings", __name__)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def edit():
+    db = get_db()
+    if request.method == "GET":
+        form = ProjectSettingsForm(overall_question=question_enabled(db))
+    else:  # an unticked box is simply absent from the post
+        form = ProjectSettingsForm()
+    if form.validate_on_submit():
+        with db.atomic():
+            set_question(db, form.overall_question.data)
+        flash("Settings saved.", "info")
+        return redirect(url_for("project_settings.edit"), 303)
+    return render_template("settings.html", form=form), 400 if form.errors else 200
