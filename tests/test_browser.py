@@ -285,3 +285,22 @@ def test_select_words_to_add_a_missed_actor_then_label_it(server, page, db_path)
     )
     db.close()
     assert (row["start"], row["text"], row["label"]) == (text.index(words), words, "against")
+
+
+def test_the_overall_question_takes_one_key_after_the_actors(server, page, db_path):
+    from annotator.store.overall import set_question
+
+    db = open_database(db_path)
+    set_question(db, True)
+    db.close()
+    start_review(page, f"{server}/review", "eve")
+    page.keyboard.press("a")  # accept every actor's pre-label: the question is next
+    page.wait_for_selector("#overall[data-current]")
+    assert page.evaluate("document.activeElement.id") == "overall"
+    page.keyboard.press("2")  # negative, and the sentence is saved
+    wait_for_location(page, FIRST, present=False)
+    db = open_database(db_path)
+    answer = db.table("sentence_labels").get((FIRST, "eve"))["label"]
+    status = db.table("reviews").get((FIRST, "eve"))["status"]
+    db.close()
+    assert (answer, status) == ("negative", "done")
