@@ -304,3 +304,23 @@ def test_the_overall_question_takes_one_key_after_the_actors(server, page, db_pa
     status = db.table("reviews").get((FIRST, "eve"))["status"]
     db.close()
     assert (answer, status) == ("negative", "done")
+
+
+def test_skip_then_undo_twice_walks_back_across_sentences(server, page, db_path):
+    start_review(page, f"{server}/review", "fay")
+    page.keyboard.press("a")  # accept the first sentence
+    page.wait_for_selector("#progress strong:text('1')")
+    second = page.evaluate("location.pathname").rsplit("/", 1)[-1]
+    assert second != FIRST and ":" in second
+    page.keyboard.press("s")  # skip the second: it goes to the end of the queue
+    wait_for_location(page, second, present=False)
+    page.keyboard.press("u")  # undo the skip
+    wait_for_location(page, f"/review/{second}")
+    page.keyboard.press("u")  # undo the accept, one sentence further back
+    wait_for_location(page, f"/review/{FIRST}")
+    page.wait_for_selector("#progress strong:text('0')")
+    db = open_database(db_path)
+    left = db.execute("select count(*) from reviews where annotator = 'fay'").fetchone()[0]
+    labelled = db.execute("select count(*) from annotations where annotator = 'fay'").fetchone()[0]
+    db.close()
+    assert (left, labelled) == (0, 0)

@@ -100,7 +100,10 @@ def test_answers_are_exported_and_imported_back(app, db, tmp_path):
 
 @pytest.mark.parametrize(
     ("overall", "message"),
-    [({"label": "great"}, "'overall' needs a 'label' out of"), ("positive", "'overall' needs a 'label'")],
+    [
+        ({"label": "great"}, "'overall' needs a 'label' out of"),
+        ("positive", "'overall' needs a 'label'"),
+    ],
 )
 def test_bad_answers_in_a_file_are_named_by_line(db, tmp_path, overall, message):
     good = {"text": "Merkel spoke.", "targets": []}
