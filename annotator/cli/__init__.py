@@ -8,6 +8,7 @@ from .corpus import export, import_command, init
 from .jobs import jobs
 from .modelling import evaluate, predict, train
 from .server import demo, serve, worker
+from .users import user
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,5 +17,17 @@ def main():
     """Label the stance of news sentences toward the actors they mention."""
 
 
-for command in (init, import_command, predict, export, evaluate, train, serve, worker, demo, jobs):
+for command in (
+    init,
+    import_command,
+    predict,
+    export,
+    evaluate,
+    train,
+    serve,
+    worker,
+    demo,
+    jobs,
+    user,
+):
     main.add_command(command)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import click
+
+from annotator.store.users import ADMIN, create_user
 
 from .corpus import import_command, init
 from .modelling import predict
@@ -82,7 +85,20 @@ def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool
         annotator=None,
     )
     ctx.invoke(predict, db_path=db_path, model_spec=model_spec, batch_size=64)
+    _first_admin(db_path)
     _serve(db_path, host, port, worker)
+
+
+def _first_admin(db_path: Path) -> None:
+    """A project without accounts gets an admin with a fresh random password, shown once."""
+    db = open_or_fail(db_path)
+    if db.table("users").count == 0:
+        password = secrets.token_urlsafe(12)
+        create_user(db, "admin", password, ADMIN)
+        click.echo(f"annotator: sign in as admin with the password {password}")
+        click.echo("  (change it with `annotator user password admin`; add people with")
+        click.echo("  `annotator user add NAME --role annotator|lead|admin`)")
+    db.close()
 
 
 def _serve(db_path: Path, host: str, port: int, with_worker: bool) -> None:
@@ -91,6 +107,12 @@ def _serve(db_path: Path, host: str, port: int, with_worker: bool) -> None:
     from annotator import create_app
 
     server = make_server(host, port, create_app({"DB": str(db_path)}), threaded=True)
+    db = open_or_fail(db_path)
+    if db.table("users").count == 0:
+        click.echo(
+            "annotator: no accounts yet; add one with `annotator user add NAME --role admin`"
+        )
+    db.close()
     worker_process = _start_worker(db_path) if with_worker else None
     click.echo(f"annotator: open http://{host}:{server.server_port}/ in a browser (Ctrl+C stops)")
     try:

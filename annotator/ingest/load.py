@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.store import corpus
+from annotator.store.adjudication import adjudicate
 from annotator.store.database import now
 from annotator.store.overall import write_overall
 from annotator.store.predictions import save_predictions
@@ -135,9 +136,15 @@ def _store_sentence(db: Database, record: Record, source: str, annotator: str | 
         mention_id = _ensure_mention(db, document_id, sentence_id, target, summary)
         if target.prediction is not None:
             _store_prediction(db, mention_id, target.prediction)
-        if target.label is not None:
-            _store_label(db, mention_id, who, target)
+        if target.labels is not None:  # several annotators: each one's label
+            for entry in target.labels:
+                _store_label(db, mention_id, entry["annotator"], entry["label"], entry["status"])
+                summary.labels += 1
+        elif target.label is not None and not target.adjudicated:
+            _store_label(db, mention_id, who, target.label, target.status)
             summary.labels += 1
+        if target.adjudicated:
+            adjudicate(db, mention_id, target.label, target.annotator)
     if record.overall is not None:
         who = record.overall["annotator"] or record.annotator or annotator or DEFAULT_ANNOTATOR
         write_overall(db, sentence_id, who, record.overall["label"])
@@ -171,14 +178,16 @@ def _store_prediction(db: Database, mention_id: int, prediction: dict) -> None:
     )
 
 
-def _store_label(db: Database, mention_id: int, annotator: str, target: Target) -> None:
+def _store_label(
+    db: Database, mention_id: int, annotator: str, label: str, status: str | None
+) -> None:
     stamp = now()
     db.table("annotations").upsert(
         {
             "mention_id": mention_id,
             "annotator": annotator,
-            "label": target.label,
-            "status": target.status or MANUAL,
+            "label": label,
+            "status": status or MANUAL,
             "created": stamp,
             "updated": stamp,
         },

@@ -16,6 +16,7 @@ from annotator.schemes import OVERALL_LABELS
 
 FORMATS = ("auto", "txt", "jsonl", "newsmtsc")
 STATUSES = ("accepted", "corrected", "manual")
+ADJUDICATED = "adjudicated"
 NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 
 
@@ -40,6 +41,8 @@ class Target:
     status: str | None = None
     annotator: str | None = None
     prediction: dict | None = None
+    labels: list[dict] | None = None  # every annotator's label, when several labelled it
+    adjudicated: bool = False  # `label` is a lead's adjudication, by `annotator`
 
 
 @dataclass
@@ -135,6 +138,10 @@ def _target(raw, text: str, labels: list[str], fail) -> Target:
         and isinstance(prediction.get("model"), str)
     ):
         fail("a target's 'prediction' needs 'label' in the scheme, a numeric 'score' and 'model'")
+    annotator = _optional_str(raw.get("annotator"), "annotator", fail)
+    adjudicated = status == ADJUDICATED and label is not None
+    if adjudicated and not annotator:
+        fail("an adjudicated target needs the adjudicator as 'annotator'")
     return Target(
         start=start,
         end=end,
@@ -142,9 +149,28 @@ def _target(raw, text: str, labels: list[str], fail) -> Target:
         actor=_optional_str(raw.get("actor"), "actor", fail) or mention,
         label=label,
         status=status if label is not None and status in STATUSES else None,
-        annotator=_optional_str(raw.get("annotator"), "annotator", fail),
+        annotator=annotator,
         prediction=prediction,
+        labels=_labels(raw.get("labels"), labels, fail),
+        adjudicated=adjudicated,
     )
+
+
+def _labels(raw, labels: list[str], fail) -> list[dict] | None:
+    """A target's `labels`: each annotator's label (and its status) on the mention."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        fail("a target's 'labels' must be a list")
+    entries = []
+    for entry in raw:
+        if not isinstance(entry, dict) or not isinstance(entry.get("annotator"), str):
+            fail("each of a target's 'labels' needs an 'annotator'")
+        if entry.get("label") not in labels:
+            fail(f"label {entry.get('label')!r} is not in the scheme ({', '.join(labels)})")
+        status = entry.get("status") if entry.get("status") in STATUSES else None
+        entries.append({"annotator": entry["annotator"], "label": entry["label"], "status": status})
+    return entries
 
 
 def read_jsonl(path: Path, text: str, labels: list[str]) -> list[Record]:

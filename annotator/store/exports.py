@@ -8,58 +8,77 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
-UNREVIEWED = "unreviewed"
+from .gold import gold_of
 
+# One row per (mention, annotator), ordered so that a sentence's rows, and within it a
+# mention's rows, are adjacent: the export streams with one pass and flat memory.
 _EXPORT_ROWS = """
 select s.id, s.document_id, s.text, o.label as overall, o.annotator as overall_annotator,
-  m.id as mention_id, m.start, m."end", m.text as mention,
-  ac.name as actor, a.label, a.status, a.annotator,
+  m.id as mention_id, m.start, m."end", m.text as mention, ac.name as actor,
+  a.label, a.status, a.annotator, j.label as adjudicated, j.adjudicator,
   p.label as predicted, p.score as predicted_score, p.model as predicted_model
 from documents d
 join sentences s on s.document_id = d.id
-left join mentions m on m.sentence_id = s.id
-left join actors ac on ac.id = m.actor_id
-left join annotations a on a.rowid = (
-  select rowid from annotations where mention_id = m.id order by updated desc limit 1)
 left join sentence_labels o on o.rowid = (
   select rowid from sentence_labels where sentence_id = s.id order by updated desc limit 1)
+left join mentions m on m.sentence_id = s.id
+left join actors ac on ac.id = m.actor_id
+left join annotations a on a.mention_id = m.id
+left join adjudications j on j.mention_id = m.id
 left join predictions p on p.id = (
   select id from predictions where mention_id = m.id order by id desc limit 1)
-order by d.rowid, s.position, m.start, m."end"
+order by d.rowid, s.position, m.start, m."end", a.annotator
 """
 
 
-def _target(row: dict) -> dict:
+def _target(rows: list[dict]) -> dict:
+    first = rows[0]
+    annotations = [
+        {"annotator": r["annotator"], "label": r["label"], "status": r["status"]}
+        for r in rows
+        if r["annotator"] is not None
+    ]
+    adjudication = None
+    if first["adjudicated"] is not None:
+        adjudication = {"label": first["adjudicated"], "adjudicator": first["adjudicator"]}
+    gold = gold_of(annotations, adjudication)
     prediction = None
-    if row["predicted"] is not None:
+    if first["predicted"] is not None:
         prediction = {
-            "label": row["predicted"],
-            "score": row["predicted_score"],
-            "model": row["predicted_model"],
+            "label": first["predicted"],
+            "score": first["predicted_score"],
+            "model": first["predicted_model"],
         }
-    return {
-        "actor": row["actor"],
-        "mention": row["mention"],
-        "start": row["start"],
-        "end": row["end"],
-        "label": row["label"],
-        "status": row["status"] or UNREVIEWED,
-        "annotator": row["annotator"],
+    target = {
+        "actor": first["actor"],
+        "mention": first["mention"],
+        "start": first["start"],
+        "end": first["end"],
+        "label": gold.label,
+        "status": gold.status,
+        "annotator": gold.annotator,
         "prediction": prediction,
     }
+    if len(annotations) > 1 or adjudication is not None:  # several people: everyone's label
+        target["labels"] = annotations
+    return target
 
 
 def iter_export_records(db: Database) -> Iterator[dict]:
-    """Every sentence with its targets; the latest label by any annotator is the gold one."""
+    """Every sentence with its targets and their gold labels (see `gold`)."""
     rows = db.query(_EXPORT_ROWS)
-    for _, group in itertools.groupby(rows, key=lambda row: row["id"]):
-        group = list(group)
-        first = group[0]
+    for _, sentence_rows in itertools.groupby(rows, key=lambda row: row["id"]):
+        sentence_rows = list(sentence_rows)
+        first = sentence_rows[0]
+        mentions = itertools.groupby(
+            (r for r in sentence_rows if r["mention_id"] is not None),
+            key=lambda row: row["mention_id"],
+        )
         record = {
             "id": first["id"],
             "document_id": first["document_id"],
             "text": first["text"],
-            "targets": [_target(row) for row in group if row["mention_id"] is not None],
+            "targets": [_target(list(group)) for _, group in mentions],
         }
         if first["overall"] is not None:  # only projects that ask the overall question
             record["overall"] = {"label": first["overall"], "annotator": first["overall_annotator"]}

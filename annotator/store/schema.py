@@ -188,3 +188,43 @@ def create_sentence_labels(db: Database) -> None:
         foreign_keys=[("sentence_id", "sentences", "id")],
         not_null={"label"},
     )
+
+
+@MIGRATIONS()
+def create_users(db: Database) -> None:
+    """Accounts: a unique username, an argon2 password hash and a role."""
+    db.table("users").create(
+        {
+            "id": int,
+            "username": str,
+            "password_hash": str,
+            "role": str,
+            "active": int,
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"username", "password_hash", "role", "active"},
+    )
+    db.table("users").create_index(["username"], unique=True)
+
+
+@MIGRATIONS()
+def create_login_failures(db: Database) -> None:
+    """Failed sign-ins, kept a short while to slow down password guessing."""
+    db.table("login_failures").create(
+        {"id": int, "username": str, "address": str, "created": str}, pk="id"
+    )
+    db.table("login_failures").create_index(["username", "created"])
+    db.table("login_failures").create_index(["address", "created"])
+
+
+@MIGRATIONS()
+def create_adjudications(db: Database) -> None:
+    """A lead's final label for a mention the annotators disagree on."""
+    db.table("adjudications").create(
+        {"mention_id": int, "label": str, "adjudicator": str, "created": str, "updated": str},
+        pk="mention_id",
+        foreign_keys=[("mention_id", "mentions", "id")],
+        not_null={"label", "adjudicator"},
+    )

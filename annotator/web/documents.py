@@ -11,13 +11,13 @@ from annotator.store.jobs import recent_jobs
 from annotator.store.queue import review_progress
 from annotator.store.stats import actor_stances
 
+from .auth import current_annotator
 from .db import get_db
-from .identity import current_annotator
 
 bp = Blueprint("documents", __name__)
 
 
-@bp.get("/")
+@bp.get("/documents")
 def index():
     db, annotator = get_db(), current_annotator()
     return render_template(

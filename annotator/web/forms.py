@@ -7,6 +7,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     IntegerField,
+    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -25,19 +26,40 @@ from wtforms.validators import (
 from annotator.models.registry import check_spec
 from annotator.schemes import OVERALL_LABELS
 from annotator.store.flags import MAX_COMMENT, REASONS
+from annotator.store.users import ANNOTATOR, MIN_PASSWORD, ROLES, USERNAME
 
 
-class NameForm(FlaskForm):
-    """The name an annotator's labels are stored under."""
+class LoginForm(FlaskForm):
+    """A username and password."""
 
-    name = StringField(
-        "Your name",
+    username = StringField("Username", validators=[DataRequired(), Length(max=40)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class UserForm(FlaskForm):
+    """A new account, made by an admin."""
+
+    username = StringField(
+        "Username",
         validators=[
             DataRequired(),
-            Length(max=40),
-            Regexp(r"^[\w .@-]+$", message="Use letters, digits, spaces and . @ - _ only."),
+            Regexp(USERNAME.pattern, message="1 to 40 letters, digits or . _ @ -"),
         ],
     )
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)]
+    )
+    role = SelectField("Role", choices=list(ROLES), default=ANNOTATOR)
+
+
+class UserChangeForm(FlaskForm):
+    """An admin's change to an account: its role, a new password, or switching it off."""
+
+    role = SelectField("Role", choices=list(ROLES))
+    password = PasswordField(
+        "New password", validators=[Optional(), Length(min=MIN_PASSWORD, max=200)]
+    )
+    active = BooleanField("Active")
 
 
 class ActionForm(FlaskForm):

@@ -15,10 +15,10 @@ from annotator.ingest.readers import read_records
 from annotator.tasks import IMPORT, import_params
 from annotator.worker import uploads_dir
 
+from .auth import current_annotator
 from .db import get_scheme
 from .forms import ImportForm
 from .htmx import htmx
-from .identity import current_annotator
 from .job_queue import get_queue
 
 bp = Blueprint("imports", __name__)

@@ -8,8 +8,10 @@ from annotator.models import DEFAULT_MODEL
 from annotator.models.registry import models_dir_beside, trained_specs
 from annotator.store.diff import model_versions
 from annotator.store.jobs import cancel_job, get_job, recent_jobs
+from annotator.store.users import LEAD
 from annotator.tasks import PRELABEL, prelabel_params
 
+from .access import requires
 from .db import get_db
 from .forms import ActionForm, RerunForm
 from .htmx import htmx
@@ -57,6 +59,7 @@ def _job_or_404(job_id: int) -> dict:
 
 
 @bp.get("/jobs/<int:job_id>")
+@requires(LEAD)  # the documents page follows running jobs for leads too
 def show(job_id: int):
     job = _job_or_404(job_id)
     if htmx:

@@ -20,11 +20,13 @@ from annotator.store import queue
 from annotator.store import review as store
 from annotator.store.flags import flag_sentence, list_flags
 from annotator.store.undo import undo_last
+from annotator.store.users import LEAD
 
+from .access import requires
+from .auth import current_annotator
 from .db import get_db, get_scheme
 from .forms import ActionForm, FlagForm, LabelForm, OrderForm, OverallForm
 from .htmx import htmx
-from .identity import annotator_required, current_annotator
 
 bp = Blueprint("review", __name__)
 OVERALL_STOP = 10_000  # a focus past the last actor lands on the overall question
@@ -93,19 +95,16 @@ def respond_failed(sentence_id: str | None, message: str, focus: int = 0):
 
 
 @bp.get("/review")
-@annotator_required
 def next_item():
     return _render(_next_id())
 
 
 @bp.get("/review/<sentence_id>")
-@annotator_required
 def sentence(sentence_id: str):
     return _render(sentence_id, request.args.get("focus", 0, type=int))
 
 
 @bp.post("/mentions/<int:mention_id>/label")
-@annotator_required
 def label(mention_id: int):
     form = LabelForm(get_scheme().label_names)
     if not form.validate_on_submit():
@@ -119,7 +118,6 @@ def label(mention_id: int):
 
 
 @bp.post("/sentences/<sentence_id>/accept")
-@annotator_required
 def accept(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -133,7 +131,6 @@ def accept(sentence_id: str):
 
 
 @bp.post("/sentences/<sentence_id>/overall")
-@annotator_required
 def overall(sentence_id: str):
     """Answer the overall question; with every actor labelled, the sentence is saved."""
     form = OverallForm()
@@ -145,7 +142,6 @@ def overall(sentence_id: str):
 
 
 @bp.post("/sentences/<sentence_id>/skip")
-@annotator_required
 def skip(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -154,7 +150,6 @@ def skip(sentence_id: str):
 
 
 @bp.post("/review/undo")
-@annotator_required
 def undo():
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -165,7 +160,6 @@ def undo():
 
 
 @bp.post("/review/order")
-@annotator_required
 def order():
     form = OrderForm()
     if not form.validate_on_submit():
@@ -175,7 +169,6 @@ def order():
 
 
 @bp.route("/sentences/<sentence_id>/flag", methods=["GET", "POST"])
-@annotator_required
 def flag(sentence_id: str):
     """The flag form (a panel in the review card for htmx, a page otherwise) and its post."""
     sentence = queue.sentence_for_review(get_db(), sentence_id, current_annotator())
@@ -194,6 +187,7 @@ def flag(sentence_id: str):
 
 
 @bp.get("/flags")
+@requires(LEAD)
 def flags():
     """Every flagged sentence, for leads."""
     return render_template("flags.html", flags=list_flags(get_db()))

@@ -1,0 +1,105 @@
+"""Adjudication: leads settle the mentions annotators disagree on into gold labels."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from .corpus import get_sentence
+from .database import first_row, now
+from .gold import DISPUTED, gold_of
+
+# Mentions with at least two different labels: the disputes, open or settled.
+_DISPUTED_MENTIONS = """
+select mention_id from annotations group by mention_id having count(distinct label) > 1
+"""
+
+
+def adjudicate(db: Database, mention_id: int, label: str, adjudicator: str) -> None:
+    """Make `label` the mention's gold label, decided by `adjudicator`."""
+    if first_row(db, "select 1 from mentions where id = ?", [mention_id]) is None:
+        raise ValueError(f"no mention with id {mention_id}")
+    previous = first_row(db, "select created from adjudications where mention_id = ?", [mention_id])
+    stamp = now()
+    db.table("adjudications").upsert(
+        {
+            "mention_id": mention_id,
+            "label": label,
+            "adjudicator": adjudicator,
+            "created": previous["created"] if previous else stamp,
+            "updated": stamp,
+        },
+        pk="mention_id",
+    )
+
+
+def reopen(db: Database, mention_id: int) -> None:
+    """Withdraw an adjudication: the mention is disputed again."""
+    db.execute("delete from adjudications where mention_id = ?", [mention_id])
+
+
+def dispute_counts(db: Database) -> dict:
+    """How many disputed mentions there are, and how many are still open."""
+    [row] = db.query(
+        f"""
+        select count(*) as disputed,
+          sum(not exists (select 1 from adjudications j where j.mention_id = d.mention_id))
+            as open
+        from ({_DISPUTED_MENTIONS}) d
+        """
+    )
+    return {"disputed": row["disputed"], "open": row["open"] or 0}
+
+
+def next_open_sentence(db: Database, after: str | None = None) -> str | None:
+    """The first sentence (in document order) with a dispute no lead has settled yet."""
+    row = first_row(
+        db,
+        f"""
+        select s.id from sentences s join documents d on d.id = s.document_id
+        where s.id in (
+          select m.sentence_id from mentions m
+          where m.id in ({_DISPUTED_MENTIONS})
+            and not exists (select 1 from adjudications j where j.mention_id = m.id))
+          and (:after is null or s.id != :after)
+        order by d.rowid, s.position limit 1
+        """,
+        {"after": after},
+    )
+    return row["id"] if row else None
+
+
+def sentence_for_adjudication(db: Database, sentence_id: str) -> dict | None:
+    """A sentence with, per mention, every annotator's label, the model's, and the gold."""
+    sentence = get_sentence(db, sentence_id)
+    if sentence is None:
+        return None
+    mentions = list(
+        db.query(
+            """
+            select m.id, m.start, m."end", m.text, ac.name as actor, ac.kind,
+              j.label as adjudicated, j.adjudicator,
+              (select label from predictions where mention_id = m.id order by id desc limit 1)
+                as predicted
+            from mentions m join actors ac on ac.id = m.actor_id
+            left join adjudications j on j.mention_id = m.id
+            where m.sentence_id = ? order by m.start, m."end"
+            """,
+            [sentence_id],
+        )
+    )
+    for mention in mentions:
+        mention["annotations"] = list(
+            db.query(
+                "select annotator, label, status from annotations where mention_id = ?"
+                " order by annotator",
+                [mention["id"]],
+            )
+        )
+        adjudication = None
+        if mention["adjudicated"] is not None:
+            adjudication = {"label": mention["adjudicated"], "adjudicator": mention["adjudicator"]}
+        mention["gold"] = gold_of(mention["annotations"], adjudication)
+        mention["disputed"] = len({a["label"] for a in mention["annotations"]}) > 1
+        mention["open"] = mention["gold"].status == DISPUTED
+    sentence["mentions"] = mentions
+    return sentence

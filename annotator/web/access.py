@@ -1,0 +1,69 @@
+"""Who may open what: every endpoint but sign-in needs a session and a role.
+
+The role is declared per blueprint here, or per view with `@requires(role)`; an endpoint
+with neither is refused to everyone, so a new page is closed until someone decides who it
+is for.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from annotator.store.users import ADMIN, ANNOTATOR, LEAD
+
+from .htmx import htmx
+
+PUBLIC = {"auth.login", "static"}
+BLUEPRINT_ROLES = {
+    "auth": ANNOTATOR,  # signing out
+    "review": ANNOTATOR,
+    "mention_fixes": ANNOTATOR,
+    "documents": LEAD,
+    "search": LEAD,
+    "actors": LEAD,
+    "stats": LEAD,
+    "evaluation": LEAD,
+    "adjudication": LEAD,
+    "imports": ADMIN,
+    "job_pages": ADMIN,
+    "project_settings": ADMIN,
+    "users": ADMIN,
+}
+
+
+def requires(role: str):
+    """Give one view its own minimum role, overriding its blueprint's."""
+
+    def mark(view):
+        view.required_role = role
+        return view
+
+    return mark
+
+
+def required_role(endpoint: str) -> str | None:
+    """The role an endpoint needs; None means nobody may open it."""
+    view = current_app.view_functions.get(endpoint)
+    own = getattr(view, "required_role", None)
+    return own or BLUEPRINT_ROLES.get(endpoint.partition(".")[0] if "." in endpoint else "")
+
+
+def check_access():
+    """Before every request: a session for everything but sign-in, then the role."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in PUBLIC:
+        return None  # 404s and 405s answer as usual
+    if not current_user.is_authenticated:
+        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if htmx:  # a fragment request cannot follow a redirect into the page
+            return "", 401, {"HX-Redirect": target}
+        return redirect(target, 303)
+    needed = required_role(endpoint)
+    if needed is None or not current_user.can(needed):
+        abort(403)
+    return None
+
+
+def init_app(app) -> None:
+    app.before_request(check_access)

@@ -1,0 +1,104 @@
+"""The adjudication page: a lead settles each disputed mention with one key."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_htmx import make_response as htmx_response
+
+from annotator.store.adjudication import (
+    adjudicate,
+    dispute_counts,
+    next_open_sentence,
+    reopen,
+    sentence_for_adjudication,
+)
+
+from .auth import current_annotator
+from .db import get_db, get_scheme
+from .forms import ActionForm, LabelForm
+from .htmx import htmx
+
+bp = Blueprint("adjudication", __name__)
+
+
+def _render(sentence_id: str | None, focus: int | None = None):
+    db = get_db()
+    sentence = sentence_for_adjudication(db, sentence_id) if sentence_id else None
+    if sentence_id and sentence is None:
+        abort(404)
+    if sentence is not None and focus is None:  # the first open dispute
+        focus = next((i for i, m in enumerate(sentence["mentions"]) if m["open"]), 0)
+    context = {
+        "sentence": sentence,
+        "focus": focus or 0,
+        "counts": dispute_counts(db),
+        "action_form": ActionForm(),
+    }
+    if htmx:
+        push = (
+            url_for("adjudication.sentence", sentence_id=sentence_id)
+            if sentence_id
+            else (url_for("adjudication.index"))
+        )
+        return htmx_response(render_template("_adjudication.html", **context), push_url=push)
+    return render_template("adjudication.html", **context)
+
+
+@bp.get("/adjudicate")
+def index():
+    return _render(next_open_sentence(get_db()))
+
+
+@bp.get("/adjudicate/<path:sentence_id>")
+def sentence(sentence_id: str):
+    return _render(sentence_id)
+
+
+def _after(sentence_id: str):
+    """Stay on the sentence while it has open disputes, then go to the next one."""
+    sentence = sentence_for_adjudication(get_db(), sentence_id)
+    if any(m["open"] for m in sentence["mentions"]):
+        target = sentence_id
+    else:
+        target = next_open_sentence(get_db())
+    if htmx:
+        return _render(target)
+    if target is None:
+        return redirect(url_for("adjudication.index"), 303)
+    return redirect(url_for("adjudication.sentence", sentence_id=target), 303)
+
+
+def _mention_sentence(mention_id: int) -> str:
+    row = get_db().table("mentions").get(mention_id) if _exists(mention_id) else None
+    if row is None:
+        abort(404)
+    return row["sentence_id"]
+
+
+def _exists(mention_id: int) -> bool:
+    return get_db().table("mentions").count_where("id = ?", [mention_id]) > 0
+
+
+@bp.post("/adjudicate/mentions/<int:mention_id>")
+def decide(mention_id: int):
+    """Make the chosen label the mention's gold label."""
+    sentence_id = _mention_sentence(mention_id)
+    form = LabelForm(get_scheme().label_names)
+    if not form.validate_on_submit():
+        abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    db = get_db()
+    with db.atomic():
+        adjudicate(db, mention_id, form.label.data, current_annotator())
+    return _after(sentence_id)
+
+
+@bp.post("/adjudicate/mentions/<int:mention_id>/reopen")
+def undo(mention_id: int):
+    """Withdraw an adjudication: the mention is disputed again."""
+    sentence_id = _mention_sentence(mention_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    reopen(get_db(), mention_id)
+    if htmx:
+        return _render(sentence_id)
+    return redirect(url_for("adjudication.sentence", sentence_id=sentence_id), 303)

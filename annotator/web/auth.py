@@ -1,0 +1,103 @@
+"""Signing in and out: Flask-Login sessions over the users table."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from annotator.store.login_limits import allow_attempt, forget_failures, note_failure
+from annotator.store.users import ANNOTATOR, authenticate, get_user, role_at_least
+
+from .db import get_db
+from .forms import ActionForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to continue."
+
+
+class User(UserMixin):
+    """The signed-in account as Flask-Login sees it."""
+
+    def __init__(self, row: dict):
+        self.user_id, self.username, self.role = row["id"], row["username"], row["role"]
+        # The session names the password hash's tail, so a password change signs out
+        # every other session of the account.
+        self._session_id = f"{row['id']}:{row['password_hash'][-16:]}"
+
+    def get_id(self) -> str:
+        return self._session_id
+
+    def can(self, role: str) -> bool:
+        return role_at_least(self.role, role)
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, fingerprint = session_id.partition(":")
+    row = get_user(get_db(), int(user_id)) if user_id.isdigit() else None
+    if row is None or not row["active"] or row["password_hash"][-16:] != fingerprint:
+        return None
+    return User(row)
+
+
+def current_annotator() -> str | None:
+    """The username labels are stored under, or None when nobody is signed in."""
+    return current_user.username if current_user.is_authenticated else None
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after signing in."""
+    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return None
+
+
+def home_for(user: User) -> str:
+    """Annotators start in their queue; leads and admins on the documents."""
+    if user.can("lead"):
+        return url_for("documents.index")
+    return url_for("review.next_item")
+
+
+@bp.get("/")
+def home():
+    """Everyone's start page: the review queue, or the documents for leads and admins."""
+    return redirect(home_for(current_user), 303)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        username, address = form.username.data.strip(), request.remote_addr or "?"
+        if not allow_attempt(get_db(), username, address):
+            error = "Too many failed sign-ins: wait a few minutes and try again."
+            return render_template("login.html", form=form, error=error), 429
+        row = authenticate(get_db(), username, form.password.data)
+        if row is not None:
+            forget_failures(get_db(), username, address)
+            user = User(row)
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or home_for(user), 303)
+        note_failure(get_db(), username, address)
+        error = "Unknown username or wrong password."
+    status = 400 if (form.errors or error) else 200
+    return render_template("login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    if ActionForm().validate_on_submit():
+        logout_user()
+        flash("Signed out.", "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    app.jinja_env.globals["ANNOTATOR_ROLE"] = ANNOTATOR

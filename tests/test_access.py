@@ -1,0 +1,247 @@
+"""Accounts, roles and CSRF, checked on every endpoint of the URL map."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.store import jobs
+from annotator.store.users import UserError, authenticate, create_user, get_user_by_name, set_role
+
+from .conftest import FIRST, HX, PASSWORD, add_user, signed_in
+
+# Who may use each endpoint. A new endpoint fails the walk until it is listed here.
+REQUIRED = {
+    "auth.home": "annotator",
+    "auth.logout": "annotator",
+    "review.next_item": "annotator",
+    "review.sentence": "annotator",
+    "review.label": "annotator",
+    "review.accept": "annotator",
+    "review.overall": "annotator",
+    "review.skip": "annotator",
+    "review.undo": "annotator",
+    "review.order": "annotator",
+    "review.flag": "annotator",
+    "mention_fixes.reassign": "annotator",
+    "mention_fixes.remove": "annotator",
+    "mention_fixes.add": "annotator",
+    "review.flags": "lead",
+    "actors.index": "lead",
+    "actors.merge": "lead",
+    "actors.undo": "lead",
+    "adjudication.index": "lead",
+    "adjudication.sentence": "lead",
+    "adjudication.decide": "lead",
+    "adjudication.undo": "lead",
+    "documents.index": "lead",
+    "documents.document": "lead",
+    "documents.export": "lead",
+    "evaluation.report": "lead",
+    "evaluation.diff": "lead",
+    "evaluation.requeue": "lead",
+    "search.sentences": "lead",
+    "stats.corpus": "lead",
+    "imports.new": "admin",
+    "job_pages.index": "admin",
+    "job_pages.rerun": "admin",
+    "job_pages.show": "lead",
+    "job_pages.cancel": "admin",
+    "project_settings.edit": "admin",
+    "users.index": "admin",
+    "users.add": "admin",
+    "users.change": "admin",
+}
+ROLES = ["annotator", "lead", "admin"]
+PUBLIC = {"static", "auth.login"}
+
+
+def requests_of(app, db) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every rule, with real ids filled in.
+
+    Built in full before any request is made: requests inside this function's request
+    context would share its `g`, and with it the signed-in user.
+    """
+    mention = next(db.query("select id from mentions order by id limit 1"))["id"]
+    values = {
+        "sentence_id": FIRST,
+        "mention_id": mention,
+        "document_id": FIRST.split(":")[0],
+        "job_id": jobs.create_job(db, "prelabel", {"model": "embedding"}),
+        "user_id": 1,
+        "merge_id": 1,
+    }
+    found = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint in PUBLIC:
+                continue
+            url = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                found.append((rule.endpoint, method, url))
+    return found
+
+
+def test_every_endpoint_has_a_declared_role(app):
+    endpoints = set(app.view_functions) - PUBLIC
+    assert endpoints == set(REQUIRED)
+
+
+def test_anonymous_requests_are_sent_to_sign_in(app, db):
+    client = app.test_client()
+    for endpoint, method, url in requests_of(app, db):
+        response = client.open(url, method=method)
+        assert response.status_code == 303, (endpoint, method)
+        assert "/login?next=" in response.location, endpoint
+        response = client.open(url, method=method, headers=HX)
+        assert response.status_code == 401 and "/login" in response.headers["HX-Redirect"]
+
+
+def test_each_role_gets_exactly_its_endpoints(app, db):
+    clients = {role: signed_in(app, f"user-{role}", role) for role in ROLES}
+    for endpoint, method, url in requests_of(app, db):
+        needed = ROLES.index(REQUIRED[endpoint])
+        for rank, role in enumerate(ROLES):
+            if endpoint == "auth.logout":
+                continue  # it would end the session the walk goes on with
+            response = clients[role].open(url, method=method)
+            response.close()  # the export streams
+            if rank < needed:
+                assert response.status_code == 403, (endpoint, method, role)
+            else:
+                assert response.status_code != 403, (endpoint, method, role)
+                assert "/login" not in (response.location or ""), (endpoint, role)
+
+
+def test_every_state_changing_request_needs_the_csrf_token(app, db):
+    client = signed_in(app, "ana")  # signed in before CSRF is switched on
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/review").get_data(as_text=True)
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    posts = [(e, u) for e, m, u in requests_of(app, db) if m == "POST" and e != "auth.logout"]
+    assert len(posts) > 20
+    for endpoint, url in posts:
+        for headers in ({}, HX):
+            response = client.post(url, headers=headers)
+            assert response.status_code == 400, endpoint
+            assert "CSRF token" in response.get_data(as_text=True), endpoint
+        response = client.post(url, headers={**HX, "X-CSRFToken": token})
+        assert "CSRF token" not in response.get_data(as_text=True), endpoint
+    assert client.post("/logout").status_code == 400  # signing out is protected too
+    assert client.get("/review").status_code == 200
+
+
+def test_sign_in_and_out(app):
+    add_user(app.config["DB"], "ana", "annotator")
+    client = app.test_client()
+    response = client.post(
+        "/login?next=/review/" + FIRST, data={"username": "ana", "password": PASSWORD}
+    )
+    assert response.status_code == 303 and response.location.endswith(f"/review/{FIRST}")
+    assert "ana (annotator)" in client.get("/review").get_data(as_text=True)
+    assert client.post("/logout").status_code == 303
+    assert client.get("/review").status_code == 303
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
+def test_sign_in_never_redirects_off_site(app, target):
+    add_user(app.config["DB"], "ana", "annotator")
+    response = app.test_client().post(
+        f"/login?next={target}", data={"username": "ana", "password": PASSWORD}
+    )
+    assert response.status_code == 303 and response.location.endswith("/review")
+
+
+def test_wrong_passwords_are_refused_then_rate_limited(app):
+    add_user(app.config["DB"], "ana", "annotator")
+    client = app.test_client()
+    for _ in range(5):
+        response = client.post("/login", data={"username": "ana", "password": "wrong password"})
+        assert response.status_code == 400
+        assert "Unknown username or wrong password." in response.get_data(as_text=True)
+    response = client.post("/login", data={"username": "ana", "password": PASSWORD})
+    assert response.status_code == 429 and "Too many failed sign-ins" in response.get_data(
+        as_text=True
+    )
+    other = client.post("/login", data={"username": "nobody", "password": "wrong password"})
+    assert other.status_code == 400  # other accounts from the address are not locked yet
+
+
+def test_a_password_change_signs_out_other_sessions(app, db):
+    client = signed_in(app, "ana", "annotator")
+    assert client.get("/review").status_code == 200
+    from annotator.store.users import set_password
+
+    set_password(db, get_user_by_name(db, "ana")["id"], "a new password")
+    assert client.get("/review").status_code == 303
+
+
+def test_switched_off_accounts_cannot_sign_in(app, db):
+    client = signed_in(app, "ana", "annotator")
+    admin = signed_in(app, "boss", "admin")
+    ana = get_user_by_name(db, "ana")
+    response = admin.post(f"/users/{ana['id']}", data={f"u{ana['id']}-role": "annotator"})
+    assert response.status_code == 303  # the unticked box switches the account off
+    assert client.get("/review").status_code == 303
+    assert authenticate(db, "ana", PASSWORD) is None
+
+
+def test_admins_add_users_and_change_roles_in_the_browser(app, db):
+    admin = signed_in(app, "boss", "admin")
+    response = admin.post(
+        "/users", data={"username": "cleo", "password": "long enough", "role": "lead"}
+    )
+    assert response.status_code == 303
+    assert get_user_by_name(db, "cleo")["role"] == "lead"
+    response = admin.post(
+        "/users", data={"username": "cleo", "password": "long enough", "role": "lead"}
+    )
+    assert response.status_code == 400 and "is taken" in response.get_data(as_text=True)
+    response = admin.post("/users", data={"username": "<b>", "password": "short", "role": "x"})
+    html = response.get_data(as_text=True)
+    assert (
+        response.status_code == 400 and "&lt;b&gt;" in html and "<b>" not in html.split("<main>")[1]
+    )
+    boss = get_user_by_name(db, "boss")
+    response = admin.post(
+        f"/users/{boss['id']}", data={f"u{boss['id']}-role": "lead", f"u{boss['id']}-active": "y"}
+    )
+    assert response.status_code == 400 and "at least one active admin" in response.get_data(
+        as_text=True
+    )
+
+
+def test_store_refuses_bad_accounts(db):
+    with pytest.raises(UserError, match="at least 8 characters"):
+        create_user(db, "ana", "short")
+    with pytest.raises(UserError, match="username"):
+        create_user(db, "has space", PASSWORD)
+    with pytest.raises(UserError, match="role"):
+        create_user(db, "ana", PASSWORD, "owner")
+    user_id = create_user(db, "ana", PASSWORD, "admin")
+    with pytest.raises(UserError, match="at least one active admin"):
+        set_role(db, user_id, "lead")
+    stored = get_user_by_name(db, "ana")["password_hash"]
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_user_commands(db_path):
+    runner = CliRunner()
+    env = {"ANNOTATOR_DB": str(db_path), "ANNOTATOR_PASSWORD": PASSWORD}
+    result = runner.invoke(main, ["user", "add", "ana", "--role", "lead"], env=env)
+    assert result.exit_code == 0 and "added ana (lead)" in result.output
+    result = runner.invoke(main, ["user", "add", "ana"], env=env)
+    assert result.exit_code != 0 and "is taken" in result.output
+    result = runner.invoke(main, ["user", "role", "ana", "admin"], env=env)
+    assert result.exit_code == 0
+    result = runner.invoke(main, ["user", "list"], env=env)
+    assert "ana" in result.output and "admin" in result.output
+    result = runner.invoke(main, ["user", "password", "nobody"], env=env)
+    assert result.exit_code != 0 and "no user 'nobody'" in result.output
+    result = runner.invoke(
+        main, ["user", "add", "ben"], input="short\nshort\n", env={"ANNOTATOR_DB": str(db_path)}
+    )
+    assert result.exit_code != 0 and "at least 8 characters" in result.output
