@@ -278,8 +278,9 @@ def test_select_words_to_add_a_missed_actor_then_label_it(server, page, db_path)
     page.keyboard.type("Someone New")
     page.keyboard.press("Enter")
     page.wait_for_selector(".actor-name:text-is('Someone New')")
-    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
-    assert focused.startswith("Someone New")
+    page.wait_for_function(  # htmx focuses the new mention once the swap has settled
+        "(document.activeElement.getAttribute('aria-label') || '').startsWith('Someone New')"
+    )
     page.keyboard.press("2")
     page.wait_for_selector("li[aria-label='Someone New: against']")
     db = open_database(db_path)

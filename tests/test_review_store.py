@@ -82,10 +82,64 @@ def test_skipped_sentences_come_back_at_the_end(seeded):
     assert queue.next_sentence_id(seeded, "ana") == first
 
 
-def test_annotators_have_separate_queues(seeded):
+def test_with_overlap_one_each_sentence_goes_to_one_annotator(seeded):
+    first = queue.next_sentence_id(seeded, "ana")
+    second = queue.next_sentence_id(seeded, "ben")
+    assert second != first
+    assert queue.next_sentence_id(seeded, "ana") == first  # held until finished
+    review.accept_sentence(seeded, "ana", first)
+    third = queue.next_sentence_id(seeded, "ana")
+    assert third not in (first, second)
+
+
+def test_with_overlap_two_annotators_share_sentences(seeded):
+    queue.set_overlap(seeded, 2)
     first = queue.next_sentence_id(seeded, "ana")
     review.accept_sentence(seeded, "ana", first)
     assert queue.next_sentence_id(seeded, "ben") == first
+    assert queue.next_sentence_id(seeded, "cleo") != first  # two places, both taken
+    with pytest.raises(ValueError, match="between 1 and 20"):
+        queue.set_overlap(seeded, 0)
+
+
+def test_concurrent_annotators_never_exceed_k(db_path, seeded):
+    """Eight threads, each its own connection, review everything they are served."""
+    import threading
+
+    from annotator.store.database import connect
+
+    queue.set_overlap(seeded, 3)
+    served: dict[str, list[str]] = {}
+    errors = []
+
+    def work(name):
+        db = connect(db_path)
+        try:
+            while (sentence_id := queue.next_sentence_id(db, name)) is not None:
+                served.setdefault(name, []).append(sentence_id)
+                review.accept_sentence(db, name, sentence_id)
+        except Exception as error:  # surfaced below: a thread's failure must fail the test
+            errors.append(error)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=work, args=(f"a{n}",)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for name, sentences in served.items():
+        assert len(sentences) == len(set(sentences)), name  # never served twice
+    counts = [
+        row["n"]
+        for row in seeded.query(
+            "select count(*) as n from reviews where status = 'done' group by sentence_id"
+        )
+    ]
+    with_actors = seeded.execute("select count(distinct sentence_id) from mentions").fetchone()[0]
+    assert len(counts) == with_actors and set(counts) == {3}
+    assert seeded.table("assignments").count == 3 * with_actors
 
 
 def test_accept_without_prelabels_is_refused(db):

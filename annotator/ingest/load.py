@@ -208,3 +208,10 @@ def _mark_reviewed(db: Database, sentence_id: str) -> None:
         """,
         {"sentence": sentence_id, "done": DONE, "stamp": now()},
     )
+    db.execute(  # a review holds one of the sentence's k places, as in the queue
+        """
+        insert or ignore into assignments (sentence_id, annotator, created)
+        select sentence_id, annotator, updated from reviews where sentence_id = ?
+        """,
+        [sentence_id],
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,10 +26,36 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+class LockingDatabase(Database):
+    """sqlite-utils' Database whose transactions take the write lock when they begin.
+
+    A transaction that reads, then writes, cannot wait for a writer that committed in
+    between: SQLite fails it at once ("database is locked"). Taking the lock first (BEGIN
+    IMMEDIATE) makes concurrent writers queue on the busy timeout instead, and makes
+    read-then-write decisions (claiming a sentence while fewer than k annotators hold it)
+    safe between connections.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:  # nested: a savepoint, as sqlite-utils does
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
+        self.conn.commit()
+
+
 def connect(path: str | Path) -> Database:
     """Open `path` for use by one thread: foreign keys on, waiting on locks instead of failing."""
     conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-    db = Database(conn)
+    db = LockingDatabase(conn)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
     return db
@@ -93,3 +121,4 @@ def project_scheme(db: Database) -> Scheme:
 def has_labels(db: Database) -> bool:
     """True when any annotation or prediction is stored."""
     return bool(db.table("annotations").count or db.table("predictions").count)
+

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .assignments import claim
 from .corpus import get_sentence, mentions_of_sentences
-from .database import first_row
+from .database import first_row, get_setting, set_setting
 from .overall import overall_label, question_enabled
 from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 
 CONTEXT = 2  # neighbouring sentences shown on each side
 
 
+OVERLAP_SETTING = "overlap"
+MAX_OVERLAP = 20
 ORDERS = ("document", "uncertainty")
 _ORDER_BY = {
     "document": "d.rowid, s.position",
@@ -27,36 +30,85 @@ _ORDER_BY = {
 }
 
 
+def overlap(db: Database) -> int:
+    """k: how many different annotators review each sentence (the `overlap` setting)."""
+    value = get_setting(db, OVERLAP_SETTING)
+    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+
+
+def set_overlap(db: Database, k: int) -> None:
+    if not 1 <= k <= MAX_OVERLAP:
+        raise ValueError(f"the overlap must be between 1 and {MAX_OVERLAP}")
+    set_setting(db, OVERLAP_SETTING, str(k))
+
+
 def next_sentence_id(db: Database, annotator: str, order: str = "document") -> str | None:
-    """The next sentence to review: requeued ones, then unreviewed (in `order`), then skipped."""
+    """The annotator's next sentence, claiming a new one when they hold none.
+
+    In turn: sentences sent back to them (requeued), those they hold but have not finished,
+    a new sentence that fewer than k annotators hold (claimed now), then those they skipped.
+    The claim runs in a transaction that holds SQLite's write lock, so concurrent annotators
+    never take more than k places on a sentence, and nobody is served a sentence twice.
+    """
     if order not in _ORDER_BY:
         raise ReviewError(f"unknown queue order {order!r} (use {' or '.join(ORDERS)})")
-    row = first_row(
+    with db.atomic():
+        held = first_row(
+            db,
+            f"""
+            select s.id from assignments a
+            join sentences s on s.id = a.sentence_id join documents d on d.id = s.document_id
+            left join reviews r on r.sentence_id = a.sentence_id and r.annotator = a.annotator
+            where a.annotator = :annotator and (r.status is null or r.status = :requeued)
+            order by r.status is null, {_ORDER_BY[order]}
+            limit 1
+            """,
+            {"annotator": annotator, "requeued": REQUEUED},
+        )
+        if held:
+            return held["id"]
+        fresh = first_row(
+            db,
+            f"""
+            select s.id from sentences s join documents d on d.id = s.document_id
+            where exists (select 1 from mentions m where m.sentence_id = s.id)
+              and not exists (select 1 from assignments a
+                              where a.sentence_id = s.id and a.annotator = :annotator)
+              and (select count(*) from assignments a where a.sentence_id = s.id) < :k
+            order by {_ORDER_BY[order]}
+            limit 1
+            """,
+            {"annotator": annotator, "k": overlap(db)},
+        )
+        if fresh:
+            claim(db, fresh["id"], annotator)
+            return fresh["id"]
+    skipped = first_row(
         db,
-        f"""
-        select s.id from sentences s
-        join documents d on d.id = s.document_id
-        left join reviews r on r.sentence_id = s.id and r.annotator = :annotator
-        where exists (select 1 from mentions m where m.sentence_id = s.id)
-          and (r.status is null or r.status in (:skipped, :requeued))
-        order by case r.status when :requeued then 0 when :skipped then 2 else 1 end,
-          r.updated, {_ORDER_BY[order]}
-        limit 1
+        """
+        select r.sentence_id as id from reviews r
+        where r.annotator = :annotator and r.status = :skipped order by r.updated limit 1
         """,
-        {"annotator": annotator, "skipped": SKIPPED, "requeued": REQUEUED},
+        {"annotator": annotator, "skipped": SKIPPED},
     )
-    return row["id"] if row else None
+    return skipped["id"] if skipped else None
 
 
 def review_progress(db: Database, annotator: str) -> dict:
-    """How many sentences with actors the annotator has reviewed, of how many."""
+    """How many sentences the annotator has reviewed, of how many they hold or could take."""
     [row] = db.query(
         """
         select
-          (select count(distinct sentence_id) from mentions) as total,
-          (select count(*) from reviews where annotator = ? and status = ?) as reviewed
+          (select count(*) from sentences s
+           where exists (select 1 from mentions m where m.sentence_id = s.id)
+             and (exists (select 1 from assignments a
+                          where a.sentence_id = s.id and a.annotator = :annotator)
+                  or (select count(*) from assignments a where a.sentence_id = s.id) < :k))
+            as total,
+          (select count(*) from reviews where annotator = :annotator and status = :done)
+            as reviewed
         """,
-        [annotator, DONE],
+        {"annotator": annotator, "done": DONE, "k": overlap(db)},
     )
     return row
 

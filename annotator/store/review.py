@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from .assignments import claim
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, now
 from .overall import question_open, write_overall
@@ -71,6 +72,7 @@ def _write_annotation(
 def _write_review(db: Database, sentence_id: str, annotator: str, status: str) -> dict | None:
     """Set the annotator's review state of a sentence; return the row it replaced."""
     previous = review_row(db, sentence_id, annotator)
+    claim(db, sentence_id, annotator)  # a review by URL holds a place like one from the queue
     db.table("reviews").upsert(
         {"sentence_id": sentence_id, "annotator": annotator, "status": status, "updated": now()},
         pk=("sentence_id", "annotator"),

@@ -228,3 +228,18 @@ def create_adjudications(db: Database) -> None:
         foreign_keys=[("mention_id", "mentions", "id")],
         not_null={"label", "adjudicator"},
     )
+
+
+@MIGRATIONS()
+def create_assignments(db: Database) -> None:
+    """Which annotators hold each sentence: at most the project's overlap k of them."""
+    db.table("assignments").create(
+        {"sentence_id": str, "annotator": str, "created": str},
+        pk=("sentence_id", "annotator"),
+        foreign_keys=[("sentence_id", "sentences", "id")],
+    )
+    db.table("assignments").create_index(["annotator", "created"])
+    db.execute(
+        "insert or ignore into assignments (sentence_id, annotator, created)"
+        " select sentence_id, annotator, updated from reviews"
+    )
