@@ -56,12 +56,12 @@ def test_a_bad_answer_is_refused(app, db):
 
 def test_the_question_is_hidden_until_the_project_asks_it(client, db):
     assert 'id="overall"' not in client.get(f"/review/{FIRST}").get_data(as_text=True)
-    response = client.post("/settings", data={"overall_question": "y"})
+    response = client.post("/settings", data={"overall_question": "y", "overlap": 1})
     assert response.status_code == 303
     html = client.get(f"/review/{FIRST}").get_data(as_text=True)
     assert 'id="overall"' in html and "Overall" in html
     assert "checked" in client.get("/settings").get_data(as_text=True)
-    client.post("/settings", data={})
+    client.post("/settings", data={"overlap": 1})
     assert 'id="overall"' not in client.get(f"/review/{FIRST}").get_data(as_text=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .agreement import agreement
 from .corpus import export, import_command, init
 from .jobs import jobs
 from .modelling import evaluate, predict, train
@@ -29,5 +30,6 @@ for command in (
     demo,
     jobs,
     user,
+    agreement,
 ):
     main.add_command(command)

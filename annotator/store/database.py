@@ -121,4 +121,3 @@ def project_scheme(db: Database) -> Scheme:
 def has_labels(db: Database) -> bool:
     """True when any annotation or prediction is stored."""
     return bool(db.table("annotations").count or db.table("predictions").count)
-

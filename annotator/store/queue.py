@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import claim
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
@@ -13,7 +14,7 @@ from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 CONTEXT = 2  # neighbouring sentences shown on each side
 
 
-OVERLAP_SETTING = "overlap"
+OVERLAP_SETTING, BLIND_SETTING = "overlap", "blind"
 MAX_OVERLAP = 20
 ORDERS = ("document", "uncertainty")
 _ORDER_BY = {
@@ -34,6 +35,30 @@ def overlap(db: Database) -> int:
     """k: how many different annotators review each sentence (the `overlap` setting)."""
     value = get_setting(db, OVERLAP_SETTING)
     return int(value) if value and value.isdigit() and int(value) > 0 else 1
+
+
+def blind(db: Database) -> bool:
+    """Whether annotators work blind to each other's labels (the default)."""
+    return get_setting(db, BLIND_SETTING) != "off"
+
+
+def set_blind(db: Database, on: bool) -> None:
+    set_setting(db, BLIND_SETTING, "on" if on else "off")
+
+
+def others_labels(db: Database, sentence_id: str, annotator: str) -> dict[int, list[dict]]:
+    """Other annotators' labels on the sentence's mentions, by mention id."""
+    found: dict[int, list[dict]] = {}
+    for row in db.query(
+        """
+        select a.mention_id, a.annotator, a.label from annotations a
+        join mentions m on m.id = a.mention_id
+        where m.sentence_id = ? and a.annotator != ? order by a.annotator
+        """,
+        [sentence_id, annotator],
+    ):
+        found.setdefault(row["mention_id"], []).append(row)
+    return found
 
 
 def set_overlap(db: Database, k: int) -> None:
@@ -119,6 +144,10 @@ def sentence_for_review(db: Database, sentence_id: str, annotator: str) -> dict 
     if sentence is None:
         return None
     sentence["mentions"] = mentions_of_sentences(db, [sentence_id], annotator).get(sentence_id, [])
+    sentence["prelabels_hidden"] = prelabels_hidden(db, sentence_id, annotator)
+    if sentence["prelabels_hidden"]:
+        hide_predictions(sentence["mentions"])
+    sentence["others"] = {} if blind(db) else others_labels(db, sentence_id, annotator)
     neighbours = list(
         db.query(
             """

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import claim
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, now
@@ -50,9 +51,12 @@ def _annotation_row(db: Database, mention_id: int, annotator: str) -> dict | Non
 
 
 def _write_annotation(
-    db: Database, mention_id: int, annotator: str, label: str, status: str
+    db: Database, mention_id: int, annotator: str, label: str, status: str, shown: bool = True
 ) -> dict | None:
-    """Upsert the annotator's label on a mention; return the row it replaced."""
+    """Upsert the annotator's label on a mention; return the row it replaced.
+
+    `shown` records whether the annotator saw the pre-label (see `anchoring`).
+    """
     previous = _annotation_row(db, mention_id, annotator)
     stamp = now()
     db.table("annotations").upsert(
@@ -61,6 +65,7 @@ def _write_annotation(
             "annotator": annotator,
             "label": label,
             "status": status,
+            "prelabel_shown": int(shown),
             "created": previous["created"] if previous else stamp,
             "updated": stamp,
         },
@@ -134,9 +139,11 @@ def record_label(
     if mention is None:
         raise ReviewError(f"no mention with id {mention_id}")
     sentence_id = mention["sentence_id"]
+    hidden = prelabels_hidden(db, sentence_id, annotator)
+    predicted = None if hidden else mention["predicted"]
     with db.atomic():
         previous = _write_annotation(
-            db, mention_id, annotator, label, status_for(label, mention["predicted"])
+            db, mention_id, annotator, label, status_for(label, predicted), not hidden
         )
         undo = {"annotations": [{"mention_id": mention_id, "previous": previous}]}
         finished = (
@@ -152,7 +159,10 @@ def record_label(
 
 
 def _unlabelled(db: Database, annotator: str, sentence_id: str) -> list[dict]:
+    """The sentence's mentions the annotator has not labelled, with the pre-labels they see."""
     mentions = mentions_of_sentences(db, [sentence_id], annotator).get(sentence_id, [])
+    if prelabels_hidden(db, sentence_id, annotator):
+        hide_predictions(mentions)
     return [m for m in mentions if m["label"] is None]
 
 
@@ -190,7 +200,12 @@ def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
         raise ReviewError(f"no sentence with actors has id {sentence_id!r}")
     missing = [m["text"] for m in _unlabelled(db, annotator, sentence_id) if not m["predicted"]]
     if missing:
-        raise ReviewError(f"label these actors first (no pre-label yet): {', '.join(missing)}")
+        why = (
+            "pre-labels hidden here"
+            if prelabels_hidden(db, sentence_id, annotator)
+            else ("no pre-label yet")
+        )
+        raise ReviewError(f"label these actors first ({why}): {', '.join(missing)}")
     finish = not question_open(db, sentence_id, annotator)
     with db.atomic():
         changes, previous = _accept_rest(db, annotator, sentence_id, finish)

@@ -243,3 +243,9 @@ def create_assignments(db: Database) -> None:
         "insert or ignore into assignments (sentence_id, annotator, created)"
         " select sentence_id, annotator, updated from reviews"
     )
+
+
+@MIGRATIONS()
+def add_prelabel_shown(db: Database) -> None:
+    """Whether the annotator saw the pre-label when labelling (anchoring control hides some)."""
+    db.table("annotations").add_column("prelabel_shown", int, not_null_default=1)

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
+    DecimalField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -25,7 +26,9 @@ from wtforms.validators import (
 
 from annotator.models.registry import check_spec
 from annotator.schemes import OVERALL_LABELS
+from annotator.store.anchoring import MAX_SHARE
 from annotator.store.flags import MAX_COMMENT, REASONS
+from annotator.store.queue import MAX_OVERLAP
 from annotator.store.users import ANNOTATOR, MIN_PASSWORD, ROLES, USERNAME
 
 
@@ -87,6 +90,15 @@ class ProjectSettingsForm(FlaskForm):
     """Settings that shape everyone's review of this project."""
 
     overall_question = BooleanField("Ask each sentence's overall sentiment")
+    overlap = IntegerField(
+        "Annotators per sentence (k)", validators=[DataRequired(), NumberRange(1, MAX_OVERLAP)]
+    )
+    blind = BooleanField("Blind: annotators do not see each other's labels")
+    hidden_share = DecimalField(
+        "Share of sentences shown without pre-labels",
+        places=2,
+        validators=[Optional(), NumberRange(0, MAX_SHARE)],
+    )
 
 
 class ImportForm(FlaskForm):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from annotator.store.anchoring import hidden_share, set_hidden_share
 from annotator.store.overall import question_enabled, set_question
+from annotator.store.queue import blind, overlap, set_blind, set_overlap
 
 from .db import get_db
 from .forms import ProjectSettingsForm
@@ -16,12 +18,20 @@ bp = Blueprint("project_settings", __name__)
 def edit():
     db = get_db()
     if request.method == "GET":
-        form = ProjectSettingsForm(overall_question=question_enabled(db))
+        form = ProjectSettingsForm(
+            overall_question=question_enabled(db),
+            overlap=overlap(db),
+            blind=blind(db),
+            hidden_share=hidden_share(db),
+        )
     else:  # an unticked box is simply absent from the post
         form = ProjectSettingsForm()
     if form.validate_on_submit():
         with db.atomic():
             set_question(db, form.overall_question.data)
+            set_overlap(db, form.overlap.data)
+            set_blind(db, form.blind.data)
+            set_hidden_share(db, float(form.hidden_share.data or 0))
         flash("Settings saved.", "info")
         return redirect(url_for("project_settings.edit"), 303)
     return render_template("settings.html", form=form), 400 if form.errors else 200

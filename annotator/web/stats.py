@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from annotator.agreement import agreement_report
+from annotator.store.anchoring import anchoring_by_annotator
+from annotator.store.label_tables import label_tables
 from annotator.store.stats import actor_stances, annotator_speed, label_totals, progress_by_day
 
 from .db import get_db
@@ -20,4 +23,6 @@ def corpus():
         totals=label_totals(db),
         progress=progress_by_day(db),
         speed=annotator_speed(db),
+        agreement=[(name, agreement_report(table)) for name, table in label_tables(db)],
+        anchoring=anchoring_by_annotator(db),
     )

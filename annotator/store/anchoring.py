@@ -1,0 +1,76 @@
+"""Anchoring control: hide pre-labels on a random share of items, to measure their pull.
+
+Pre-labels push people toward accepting them. With the `hidden_share` setting above zero,
+each annotator sees no pre-labels on that share of their sentences (chosen by a keyed hash,
+so the choice is stable across visits and differs between annotators). Comparing how often
+they accept a shown pre-label with how often they agree with a hidden one shows the pull.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlite_utils import Database
+
+from .database import get_setting, set_setting
+
+SHARE_SETTING, SALT_SETTING = "hidden_share", "hidden_salt"
+MAX_SHARE = 0.5
+
+
+def hidden_share(db: Database) -> float:
+    """The share of items shown without pre-labels (0 when anchoring control is off)."""
+    try:
+        return min(max(float(get_setting(db, SHARE_SETTING) or 0), 0.0), MAX_SHARE)
+    except ValueError:
+        return 0.0
+
+
+def set_hidden_share(db: Database, share: float) -> None:
+    if not 0 <= share <= MAX_SHARE:
+        raise ValueError(f"the hidden share must be between 0 and {MAX_SHARE}")
+    set_setting(db, SHARE_SETTING, repr(float(share)))
+    if get_setting(db, SALT_SETTING) is None:
+        set_setting(db, SALT_SETTING, secrets.token_hex(8))
+
+
+def prelabels_hidden(db: Database, sentence_id: str, annotator: str) -> bool:
+    """Whether this annotator sees this sentence without its pre-labels."""
+    share = hidden_share(db)
+    if share <= 0:
+        return False
+    key = f"{get_setting(db, SALT_SETTING) or ''}:{sentence_id}:{annotator}".encode()
+    draw = int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2**64
+    return draw < share
+
+
+def hide_predictions(mentions: list[dict]) -> list[dict]:
+    """The mentions as an annotator without pre-labels sees them."""
+    for mention in mentions:
+        mention.update(predicted=None, predicted_score=None, predicted_scores=None)
+    return mentions
+
+
+def anchoring_by_annotator(db: Database) -> list[dict]:
+    """Per annotator: how often a shown pre-label was kept, and how often a hidden one was
+    matched anyway. A large gap means the pre-labels pull people toward them."""
+    return list(
+        db.query(
+            """
+            select a.annotator,
+              sum(a.prelabel_shown = 1 and p.label is not null) as shown,
+              avg(case when a.prelabel_shown = 1 and p.label is not null
+                  then a.status = 'accepted' end) as accept_rate,
+              sum(a.prelabel_shown = 0 and p.label is not null) as hidden,
+              avg(case when a.prelabel_shown = 0 and p.label is not null
+                  then a.label = p.label end) as hidden_agreement
+            from annotations a
+            left join predictions p on p.id = (
+              select id from predictions where mention_id = a.mention_id order by id desc limit 1)
+            group by a.annotator
+            having sum(a.prelabel_shown = 0) > 0
+            order by a.annotator
+            """
+        )
+    )

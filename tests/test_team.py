@@ -1,0 +1,73 @@
+"""Team settings: overlap k, blind mode, and anchoring control with its figures."""
+
+import pytest
+
+from annotator.store import review
+from annotator.store.anchoring import (
+    anchoring_by_annotator,
+    prelabels_hidden,
+    set_hidden_share,
+)
+from annotator.store.queue import blind, overlap, sentence_for_review
+
+from .conftest import FIRST, signed_in
+
+LABELS = ["favor", "against", "neutral"]
+
+
+def test_settings_page_sets_k_blind_and_hidden_share(client, db):
+    assert overlap(db) == 1 and blind(db)
+    response = client.post("/settings", data={"overlap": 3, "hidden_share": "0.1"})
+    assert response.status_code == 303
+    assert overlap(db) == 3 and not blind(db)
+    for bad in ({"overlap": 0}, {"overlap": 21}, {"overlap": 2, "hidden_share": "0.9"}):
+        response = client.post("/settings", data=bad)
+        assert response.status_code == 400
+    assert overlap(db) == 3
+
+
+def test_without_blind_mode_others_labels_show_on_the_card(app, db):
+    mention = next(db.query("select id from mentions where sentence_id = ?", [FIRST]))["id"]
+    review.record_label(db, "ben", mention, "against", LABELS)
+    assert sentence_for_review(db, FIRST, "ana")["others"] == {}
+    ana = signed_in(app, "ana")
+    assert ">ben<" not in ana.get(f"/review/{FIRST}").get_data(as_text=True)
+    ana.post("/settings", data={"overlap": 1})  # blind box unticked: blind mode off
+    html = ana.get(f"/review/{FIRST}").get_data(as_text=True)
+    assert '<span class="who-label">ben</span>' in html
+
+
+def test_hidden_prelabels_are_a_stable_share_per_annotator(app, db):
+    set_hidden_share(db, 0.3)
+    sentences = [r["id"] for r in db.query("select distinct sentence_id as id from mentions")]
+    ana = [prelabels_hidden(db, s, "ana") for s in sentences]
+    assert ana == [prelabels_hidden(db, s, "ana") for s in sentences]  # stable
+    assert 0.1 < sum(ana) / len(ana) < 0.5
+    assert ana != [prelabels_hidden(db, s, "ben") for s in sentences]  # per annotator
+    set_hidden_share(db, 0)
+    assert not any(prelabels_hidden(db, s, "ana") for s in sentences)
+    with pytest.raises(ValueError):
+        set_hidden_share(db, 0.6)
+
+
+def test_on_a_hidden_sentence_nothing_can_be_accepted_and_labels_are_marked(app, db):
+    set_hidden_share(db, 0.5)
+    sentences = [r["id"] for r in db.query("select distinct sentence_id as id from mentions")]
+    hidden = next(s for s in sentences if prelabels_hidden(db, s, "ana"))
+    shown = next(s for s in sentences if not prelabels_hidden(db, s, "ana"))
+    card = sentence_for_review(db, hidden, "ana")
+    assert card["prelabels_hidden"] and all(m["predicted"] is None for m in card["mentions"])
+    with pytest.raises(review.ReviewError, match="pre-labels hidden here"):
+        review.accept_sentence(db, "ana", hidden)
+    html = signed_in(app, "ana").get(f"/review/{hidden}").get_data(as_text=True)
+    assert "pre-label hidden" in html and "0.90" not in html
+    for mention in card["mentions"]:  # the stub model predicts favor everywhere
+        review.record_label(db, "ana", mention["id"], "against", LABELS)
+    review.accept_sentence(db, "ana", shown)
+    rows = list(db.query("select prelabel_shown, status from annotations where annotator = 'ana'"))
+    assert {(r["prelabel_shown"], r["status"]) for r in rows} == {(0, "manual"), (1, "accepted")}
+    [figures] = anchoring_by_annotator(db)
+    assert figures["annotator"] == "ana" and figures["accept_rate"] == 1.0
+    assert figures["hidden"] == len(card["mentions"]) and figures["hidden_agreement"] == 0.0
+    stats = signed_in(app, "lea", "lead").get("/stats").get_data(as_text=True)
+    assert "Anchoring" in stats and "100%" in stats
