@@ -332,3 +332,33 @@ def test_skip_then_undo_twice_walks_back_across_sentences(server, page, db_path)
     labelled = db.execute("select count(*) from annotations where annotator = 'fay'").fetchone()[0]
     db.close()
     assert (left, labelled) == (0, 0)
+
+
+def test_a_lead_adjudicates_from_the_keyboard(server, page, db_path):
+    from annotator.store import review
+
+    db = open_database(db_path)
+    labels = project_scheme(db).label_names
+    mentions = [
+        r["id"]
+        for r in db.query("select id from mentions where sentence_id = ? order by start", [FIRST])
+    ]
+    for mention in mentions:  # ana and ben disagree on every actor of the first sentence
+        review.record_label(db, "ana", mention, labels[0], labels)
+        review.record_label(db, "ben", mention, labels[1], labels)
+    db.close()
+    add_user(db_path, "lea", "lead")
+    page.goto(f"{server}/adjudicate")
+    page.fill("#username", "lea")
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#adjudication .mention[data-current]")
+    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    assert "Adjudicate" in page.inner_text("nav") and "Users" not in page.inner_text("nav")
+    for _ in mentions:
+        page.keyboard.press("3")  # neither ana's nor ben's label: the lead's own call
+    page.wait_for_selector("text=Nothing to adjudicate")
+    db = open_database(db_path)
+    rows = list(db.query("select label, adjudicator from adjudications"))
+    db.close()
+    assert rows == [{"label": labels[2], "adjudicator": "lea"}] * len(mentions)
