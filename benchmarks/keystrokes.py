@@ -56,6 +56,7 @@ def replay(db, annotator: str, wrong_every: int | None) -> tuple[int, int]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = init_database(Path(folder) / "keys.db")
+        queue.set_overlap(db, 2)  # both runs review every sentence
         import_file(db, SEED, "txt", project_scheme(db).label_names)
         prelabel(db, load_model("embedding"), project_scheme(db))
         sentences = queue.review_progress(db, "x")["total"]
