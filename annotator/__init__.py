@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         project_settings,
         review,
         search,
+        security,
         stats,
         user_admin,
     )
@@ -78,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     highlight.init_app(app)
     auth.init_app(app)
     access.init_app(app)
+    security.init_app(app)
     for module in (
         actor_pages,
         adjudication,

@@ -56,8 +56,16 @@ def page():
             ],
         )
         page = browser.new_page()
+        blocked = []  # the content security policy must never have to block anything
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and blocked.append(message.text)
+            ),
+        )
         yield page
         browser.close()
+        assert blocked == []
 
 
 def wait_for_location(page, contains: str, present: bool = True) -> None:
