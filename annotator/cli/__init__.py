@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .agreement import agreement
+from .backup import backup, restore
 from .corpus import export, import_command, init
 from .jobs import jobs
 from .modelling import evaluate, predict, train
@@ -31,5 +32,7 @@ for command in (
     jobs,
     user,
     agreement,
+    backup,
+    restore,
 ):
     main.add_command(command)
