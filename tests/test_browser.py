@@ -312,7 +312,7 @@ def test_the_overall_question_takes_one_key_after_the_actors(server, page, db_pa
     start_review(page, f"{server}/review", "eve", db_path)
     page.keyboard.press("a")  # accept every actor's pre-label: the question is next
     page.wait_for_selector("#overall[data-current]")
-    assert page.evaluate("document.activeElement.id") == "overall"
+    page.wait_for_function("document.activeElement.id === 'overall'")  # focus follows the swap
     page.keyboard.press("2")  # negative, and the sentence is saved
     wait_for_location(page, FIRST, present=False)
     db = open_database(db_path)
