@@ -14,6 +14,7 @@ from annotator.store.adjudication import adjudicate
 from annotator.store.database import now
 from annotator.store.overall import write_overall
 from annotator.store.predictions import save_predictions
+from annotator.store.queue import count_sentences_with_actors
 from annotator.store.review import DONE, MANUAL
 from annotator.text.sentences import analyse_documents
 
@@ -86,6 +87,7 @@ def import_records(
         for record in records:
             if record.targets is not None:
                 _store_sentence(db, record, source, annotator, summary)
+        count_sentences_with_actors(db)
     return summary
 
 

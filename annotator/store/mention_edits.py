@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from .corpus import ensure_actor, insert_mention
 from .database import first_row
+from .queue import count_sentences_with_actors
 from .review import ReviewError, log_decision
 
 MAX_ACTOR_NAME = 100
@@ -66,6 +67,7 @@ def remove_mention(db: Database, annotator: str, mention_id: int) -> str:
         log_decision(
             db, annotator, mention["sentence_id"], "remove", {"annotations": [], "restore": rows}
         )
+        count_sentences_with_actors(db)
     return mention["sentence_id"]
 
 
@@ -117,6 +119,7 @@ def add_mention(
         if known is None:
             undo["added_actor"] = actor_id
         log_decision(db, annotator, sentence_id, "add", undo)
+        count_sentences_with_actors(db)
     return mention_id
 
 
@@ -160,3 +163,5 @@ def undo_mention_edit(db: Database, undo: dict) -> None:
             db.table(table).insert(row, pk="id")
     for row in undo.get("restore", {}).get("annotations", []):
         db.table("annotations").insert(row, pk=("mention_id", "annotator"))
+    if "added_mention" in undo or "restore" in undo:
+        count_sentences_with_actors(db)

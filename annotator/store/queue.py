@@ -14,7 +14,7 @@ from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 CONTEXT = 2  # neighbouring sentences shown on each side
 
 
-OVERLAP_SETTING, BLIND_SETTING = "overlap", "blind"
+OVERLAP_SETTING, BLIND_SETTING, TOTAL_SETTING = "overlap", "blind", "sentences_with_actors"
 MAX_OVERLAP = 20
 ORDERS = ("document", "uncertainty")
 _ORDER_BY = {
@@ -120,22 +120,25 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
 
 
 def review_progress(db: Database, annotator: str) -> dict:
-    """How many sentences the annotator has reviewed, of how many they hold or could take."""
-    [row] = db.query(
-        """
-        select
-          (select count(*) from sentences s
-           where exists (select 1 from mentions m where m.sentence_id = s.id)
-             and (exists (select 1 from assignments a
-                          where a.sentence_id = s.id and a.annotator = :annotator)
-                  or (select count(*) from assignments a where a.sentence_id = s.id) < :k))
-            as total,
-          (select count(*) from reviews where annotator = :annotator and status = :done)
-            as reviewed
-        """,
-        {"annotator": annotator, "done": DONE, "k": overlap(db)},
-    )
-    return row
+    """How many sentences the annotator has reviewed, of the sentences with actors.
+
+    Both counts are cheap at any corpus size: the first uses an index, the second is kept
+    by `count_sentences_with_actors` whenever mentions are added or removed.
+    """
+    reviewed = db.execute(
+        "select count(*) from reviews where annotator = ? and status = ?", [annotator, DONE]
+    ).fetchone()[0]
+    total = get_setting(db, TOTAL_SETTING)
+    if total is None:
+        total = count_sentences_with_actors(db)
+    return {"reviewed": reviewed, "total": int(total)}
+
+
+def count_sentences_with_actors(db: Database) -> int:
+    """Count the sentences that have mentions, and keep the figure for `review_progress`."""
+    total = db.execute("select count(distinct sentence_id) from mentions").fetchone()[0]
+    set_setting(db, TOTAL_SETTING, str(total))
+    return total
 
 
 def sentence_for_review(db: Database, sentence_id: str, annotator: str) -> dict | None:
