@@ -1,0 +1,186 @@
+"""Load: simulated annotators labelling through a real server, then a check of every decision.
+
+    python benchmarks/load.py [--annotators 20] [--seconds 60] [--sentences 50000]
+
+Starts `annotator serve --no-worker` on 127.0.0.1 over a synthetic pre-labelled corpus
+(built by benchmarks/scale.py's builder), signs in N annotators and has each, in its own
+thread with its own session, accept sentence after sentence over htmx as fast as the server
+answers. Prints requests per second and latency percentiles, then checks the database: every
+accepted sentence is stored exactly once for its annotator, and none went to more annotators
+than the project's k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import build  # noqa: E402
+
+from annotator.store.database import connect  # noqa: E402
+from annotator.store.users import create_user  # noqa: E402
+
+PASSWORD = "load test password"
+TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+FORM_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+ACCEPT = re.compile(r'action="/sentences/([^"/]+)/accept"')
+
+
+class Annotator(threading.Thread):
+    """One person: a session of their own, accepting sentences until the time is up."""
+
+    def __init__(self, base: str, name: str, until: float):
+        super().__init__()
+        self.base, self.name, self.until = base, name, until
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self.latencies: list[float] = []
+        self.accepted: list[str] = []
+        self.errors = 0
+
+    def request(self, path: str, data: dict | None = None, headers: dict | None = None) -> str:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        started = time.perf_counter()
+        with self.opener.open(
+            urllib.request.Request(self.base + path, data=body, headers=headers or {})
+        ) as response:
+            html = response.read().decode()
+        self.latencies.append(time.perf_counter() - started)
+        return html
+
+    def run(self) -> None:
+        login = self.request("/login")
+        token = FORM_TOKEN.search(login).group(1)
+        page = self.request(
+            "/login", {"csrf_token": token, "username": self.name, "password": PASSWORD}
+        )
+        token = TOKEN.search(page).group(1)
+        headers = {"HX-Request": "true", "X-CSRFToken": token}
+        while time.time() < self.until:
+            found = ACCEPT.search(page)
+            if found is None:
+                break  # nothing left in this annotator's queue
+            sentence_id = urllib.parse.unquote(found.group(1))
+            try:
+                page = self.request(f"/sentences/{found.group(1)}/accept", {}, headers)
+            except OSError:
+                self.errors += 1
+                page = self.request("/review")
+                continue
+            self.accepted.append(sentence_id)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--annotators", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--sentences", type=int, default=50_000)
+    parser.add_argument("--overlap", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db_path = Path(folder) / "load.db"
+        build(db_path, args.sentences)
+        db = connect(db_path)
+        from annotator.store.queue import set_overlap
+
+        set_overlap(db, args.overlap)
+        names = [f"annotator-{n}" for n in range(args.annotators)]
+        for name in names:
+            create_user(db, name, PASSWORD, "annotator")
+        db.close()
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "annotator.cli",
+                "serve",
+                "--no-worker",
+                "--port",
+                str(port),
+                "--db",
+                str(db_path),
+            ],
+            env={**os.environ, "ANNOTATOR_SECRET_KEY": "load-test"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/login").close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            started = time.time()
+            workers = [Annotator(base, name, started + args.seconds) for name in names]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            elapsed = time.time() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        latencies = [t for w in workers for t in w.latencies]
+        accepted = {(w.name, s) for w in workers for s in w.accepted}
+        attempts = sum(len(w.accepted) for w in workers)
+        cents = statistics.quantiles(latencies, n=100)
+        print(
+            f"{args.annotators} annotators for {elapsed:.0f} s, k = {args.overlap}: "
+            f"{len(latencies):,} requests, {len(latencies) / elapsed:,.0f} requests/s"
+        )
+        print(
+            f"latency p50 {1000 * cents[49]:.1f} ms, p95 {1000 * cents[94]:.1f} ms, "
+            f"p99 {1000 * cents[98]:.1f} ms; {sum(w.errors for w in workers)} failed requests"
+        )
+        conn = sqlite3.connect(db_path)
+        stored = set(
+            conn.execute(
+                "select annotator, sentence_id from reviews where status = 'done'"
+            ).fetchall()
+        )
+        decisions = conn.execute(
+            "select count(*), count(distinct annotator || '|' || sentence_id) from decisions"
+            " where action = 'accept'"
+        ).fetchone()
+        most = conn.execute(
+            "select coalesce(max(n), 0) from (select count(*) as n from reviews"
+            " where status = 'done' group by sentence_id)"
+        ).fetchone()[0]
+        conn.close()
+        lost = accepted - stored
+        print(
+            f"decisions: {attempts:,} accepted by the clients, {len(stored):,} stored, "
+            f"{len(lost)} lost, {decisions[0] - decisions[1]} duplicated, "
+            f"at most {most} annotators per sentence (k = {args.overlap})"
+        )
+        if lost or decisions[0] != decisions[1] or len(stored) != attempts or most > args.overlap:
+            raise SystemExit("FAILED: decisions were lost, duplicated or over-shared")
+
+
+if __name__ == "__main__":
+    main()
