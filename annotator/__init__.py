@@ -28,23 +28,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from annotator.store.database import DEFAULT_DB_PATH
     from annotator.web import (
         access,
-        actor_pages,
-        adjudication,
         auth,
         db,
-        documents,
         errors,
-        evaluation,
         highlight,
-        imports,
-        job_pages,
-        mention_fixes,
-        project_settings,
-        review,
-        search,
+        register_blueprints,
         security,
-        stats,
-        user_admin,
     )
     from annotator.web.htmx import htmx
 
@@ -80,20 +69,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     access.init_app(app)
     security.init_app(app)
-    for module in (
-        actor_pages,
-        adjudication,
-        auth,
-        documents,
-        evaluation,
-        imports,
-        job_pages,
-        mention_fixes,
-        project_settings,
-        review,
-        search,
-        stats,
-        user_admin,
-    ):
-        app.register_blueprint(module.bp)
+    register_blueprints(app)
     return app

@@ -249,4 +249,3 @@ def create_assignments(db: Database) -> None:
 def add_prelabel_shown(db: Database) -> None:
     """Whether the annotator saw the pre-label when labelling (anchoring control hides some)."""
     db.table("annotations").add_column("prelabel_shown", int, not_null_default=1)
-
