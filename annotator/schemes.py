@@ -27,6 +27,11 @@ class Scheme:
         return [label.name for label in self.labels]
 
     @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(label, key) pairs, in the scheme's order: what the label buttons show."""
+        return [(label.name, label.key) for label in self.labels]
+
+    @property
     def template_version(self) -> str:
         """A short hash of the hypotheses; stored with predictions so new templates re-predict."""
         text = "|".join(f"{label.name}={label.hypothesis}" for label in self.labels)
@@ -56,6 +61,7 @@ DEFAULT_SCHEME = "stance"
 
 # The optional second question, the same in every scheme: the sentence's overall sentiment.
 OVERALL_LABELS = ("positive", "negative", "neutral")
+OVERALL_CHOICES = [(name, str(key)) for key, name in enumerate(OVERALL_LABELS, start=1)]
 
 
 def get_scheme(name: str) -> Scheme:

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_htmx import make_response as htmx_response
 
-from annotator.schemes import OVERALL_LABELS
+from annotator.schemes import OVERALL_CHOICES
 from annotator.store import queue
 from annotator.store import review as store
 from annotator.store.flags import flag_sentence, list_flags
@@ -65,7 +65,7 @@ def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, s
         "progress": queue.review_progress(db, annotator),
         "action_form": ActionForm(),
         "order_form": OrderForm(order=queue_order()),
-        "overall_labels": OVERALL_LABELS,
+        "overall_choices": OVERALL_CHOICES,
     }
     if htmx:
         body = render_template("_review.html", oob=True, **context)
