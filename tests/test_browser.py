@@ -370,3 +370,33 @@ def test_a_lead_adjudicates_from_the_keyboard(server, page, db_path):
     rows = list(db.query("select label, adjudicator from adjudications"))
     db.close()
     assert rows == [{"label": labels[2], "adjudicator": "lea"}] * len(mentions)
+
+
+def test_an_admin_sets_up_overlap_and_anchoring_then_stats_show_agreement(server, page, db_path):
+    from annotator.store import queue, review
+    from annotator.store.anchoring import prelabels_hidden
+
+    sign_in(page, f"{server}/settings", "ada", db_path)
+    page.fill("#overlap", "2")
+    page.fill("#hidden_share", "0.5")
+    page.click("form button.primary")
+    page.wait_for_selector("text=Settings saved.")
+    db = open_database(db_path)
+    assert queue.overlap(db) == 2
+    hidden = next(
+        row["id"]
+        for row in db.query("select distinct sentence_id as id from mentions")
+        if prelabels_hidden(db, row["id"], "ada")
+    )
+    labels = project_scheme(db).label_names
+    mentions = list(db.query("select id from mentions where sentence_id = ?", [FIRST]))
+    for name, label in (("ben", labels[0]), ("cleo", labels[1])):
+        for mention in mentions:
+            review.record_label(db, name, mention["id"], label, labels)
+    db.close()
+    page.goto(f"{server}/review/{hidden}")
+    page.wait_for_selector("text=pre-label hidden")
+    assert page.locator(".prelabel .score").count() == 0
+    page.goto(f"{server}/stats")
+    agreement = page.inner_text("#agreement")
+    assert "Krippendorff" in agreement and "ben × cleo" in agreement
