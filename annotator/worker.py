@@ -42,18 +42,23 @@ def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def worker_alive(worker: str | None) -> bool:
-    """Whether the process named by `this_worker()` still runs; other hosts are assumed alive."""
-    host, _, pid = (worker or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return worker is not None and host != socket.gethostname()
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
     return True
+
+
+def worker_alive(worker: str | None) -> bool:
+    """Whether the process named by `this_worker()` still runs; other hosts are assumed alive."""
+    host, _, pid = (worker or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return worker is not None and host != socket.gethostname()
+    return process_alive(int(pid))
 
 
 def run_job(db_path: str, job_id: int) -> None:

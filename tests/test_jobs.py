@@ -217,3 +217,38 @@ def test_a_job_survives_a_killed_worker(db, db_path, tmp_path):
         assert job()["done"] + stopped["done"] == mentions
     assert queue_path(db_path).exists()
     assert json.loads(json.dumps(job()["params"])) == {"model": "embedding", "batch_size": 64}
+
+
+def processes_with(fragment: str) -> list[int]:
+    """Process ids whose command line contains `fragment` (read from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    if fragment.encode() in cmdline.read().replace(b"\0", b" "):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def test_the_worker_of_a_killed_server_stops_too(db_path):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        annotator_command("serve", "--db", str(db_path), "--port", str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        fragment = f"--exit-with {server.pid}"
+        [worker] = wait_until(lambda: processes_with(fragment), timeout=60)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    wait_until(lambda: not processes_with(fragment), timeout=30)
+    assert worker not in processes_with("annotator.cli worker")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import click
@@ -43,7 +46,14 @@ def serve(db_path: Path, host: str, port: int, worker: bool):
 
 @click.command()
 @db_option
-def worker(db_path: Path):
+@click.option(
+    "--exit-with",
+    type=int,
+    default=None,
+    hidden=True,
+    help="Stop when this process ends (how `serve` ties its worker to itself).",
+)
+def worker(db_path: Path, exit_with: int | None):
     """Run background jobs (browser imports, model re-runs) one at a time until stopped.
 
     Jobs left running by a worker that was killed are resumed first. Ctrl+C stops at once;
@@ -59,7 +69,25 @@ def worker(db_path: Path):
     if resumed:
         click.echo(f"annotator worker: queued again jobs {', '.join(map(str, resumed))}")
     click.echo(f"annotator worker: running jobs for {db_path} (Ctrl+C stops)")
+    if exit_with is not None:
+        _stop_when_gone(exit_with)
     queue.consumer().run()
+
+
+def _stop_when_gone(pid: int) -> None:
+    """Interrupt this worker once process `pid` has ended, even if it was killed outright.
+
+    A server killed with SIGKILL cannot stop its worker itself; the interrupted job
+    resumes when the next worker starts.
+    """
+    from annotator.worker import process_alive
+
+    def watch() -> None:
+        while process_alive(pid):
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 @click.command()
@@ -127,6 +155,7 @@ def _serve(db_path: Path, host: str, port: int, with_worker: bool) -> None:
 def _start_worker(db_path: Path) -> subprocess.Popen:
     """The worker in its own process, so a model run never slows the web server's requests."""
     command = [sys.executable, "-m", "annotator.cli", "worker", "--db", str(db_path)]
+    command += ["--exit-with", str(os.getpid())]
     return subprocess.Popen(command)
 
 
