@@ -15,6 +15,8 @@ WEB_FREE = [
     "prelabel.py",
     "tasks.py",
     "worker.py",
+    "corpus_stats.py",
+    "agreement.py",
 ]
 
 

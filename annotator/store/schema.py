@@ -249,3 +249,9 @@ def create_assignments(db: Database) -> None:
 def add_prelabel_shown(db: Database) -> None:
     """Whether the annotator saw the pre-label when labelling (anchoring control hides some)."""
     db.table("annotations").add_column("prelabel_shown", int, not_null_default=1)
+
+
+@MIGRATIONS()
+def create_snapshots(db: Database) -> None:
+    """Figures computed in the background for large corpora, with when they were computed."""
+    db.table("snapshots").create({"name": str, "data": str, "created": str}, pk="name")

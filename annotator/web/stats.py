@@ -1,28 +1,39 @@
-"""The corpus pictures: actor stance map, label distribution and progress per annotator."""
+"""The corpus pictures: actor stance map, label distribution, progress, agreement, anchoring."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from annotator.agreement import agreement_report
-from annotator.store.anchoring import anchoring_by_annotator
-from annotator.store.label_tables import label_tables
-from annotator.store.stats import actor_stances, annotator_speed, label_totals, progress_by_day
+from annotator.corpus_stats import compute, is_large, is_stale, latest_snapshot
+from annotator.store.jobs import ACTIVE
+from annotator.tasks import STATS
 
 from .db import get_db
+from .job_queue import get_queue
 
 bp = Blueprint("stats", __name__)
+
+
+def _refresh_queued(db) -> bool:
+    """Queue a snapshot job unless one is already waiting or running."""
+    marks = ",".join("?" for _ in ACTIVE)
+    busy = db.execute(
+        f"select count(*) from jobs where kind = ? and status in ({marks})", [STATS, *ACTIVE]
+    ).fetchone()[0]
+    if not busy:
+        get_queue().submit(STATS, {}, "waiting to compute the corpus figures")
+    return True
 
 
 @bp.get("/stats")
 def corpus():
     db = get_db()
-    return render_template(
-        "stats.html",
-        actors=actor_stances(db),
-        totals=label_totals(db),
-        progress=progress_by_day(db),
-        speed=annotator_speed(db),
-        agreement=[(name, agreement_report(table)) for name, table in label_tables(db)],
-        anchoring=anchoring_by_annotator(db),
-    )
+    if not is_large(db):
+        return render_template("stats.html", as_of=None, refreshing=False, **compute(db))
+    snapshot = latest_snapshot(db)
+    if snapshot is None:
+        _refresh_queued(db)
+        return render_template("stats_pending.html")
+    figures, created = snapshot
+    refreshing = is_stale(created) and _refresh_queued(db)
+    return render_template("stats.html", as_of=created, refreshing=refreshing, **figures)
