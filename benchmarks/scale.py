@@ -143,10 +143,17 @@ def review_rounds(path: Path, rounds: int) -> None:
 
 
 def stats_page(path: Path) -> None:
+    """The figures' background computation (large corpora), then the page that shows them."""
     from annotator import create_app
+    from annotator.corpus_stats import is_large, save_snapshot
     from annotator.store.users import create_user, get_user_by_name
 
+    init_database(path).close()  # a database built by an older version gets the new tables
     db = connect(path)
+    if is_large(db):
+        started = time.perf_counter()
+        save_snapshot(db)
+        print(f"{'stats snapshot (background job)':<34} {time.perf_counter() - started:6.2f} s")
     if get_user_by_name(db, "bench-lead") is None:
         create_user(db, "bench-lead", "benchmark password", "lead")
     db.close()
