@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from annotator.ingest import InputError, import_file
 from annotator.ingest.readers import read_records
 from annotator.store.database import init_database
-from annotator.store.exports import iter_export_records, to_json_line
+from annotator.store.exports import iter_export_lines
 
 LABELS = ["favor", "against", "neutral"]
 SENTIMENT = ["positive", "negative", "neutral"]
@@ -57,12 +57,12 @@ def test_export_import_export_is_the_identity(records):
         source = Path(folder) / "in.jsonl"
         source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
         import_file(first_db, source, "jsonl", LABELS)
-        exported = "".join(to_json_line(r) for r in iter_export_records(first_db))
+        exported = "".join(iter_export_lines(first_db))
         again = Path(folder) / "again.jsonl"
         again.write_text(exported, encoding="utf-8")
         second_db = init_database(Path(folder) / "second.db")
         import_file(second_db, again, "jsonl", LABELS)
-        assert "".join(to_json_line(r) for r in iter_export_records(second_db)) == exported
+        assert "".join(iter_export_lines(second_db)) == exported
         for line in exported.split("\n")[:-1]:
             json.loads(line)  # every line is one record, whatever the text holds
 

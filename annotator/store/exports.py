@@ -1,100 +1,102 @@
-"""Gold labels as export records: one dict per sentence, streamed in document order."""
+"""Gold labels as export records: one JSON line per sentence, streamed in document order.
+
+SQLite builds each line itself (its JSON functions run in C), so the export streams at a
+steady pace and flat memory whatever the corpus size. The gold label of a mention follows
+`gold`'s rule, spelled here in SQL: a lead's adjudication, else the one label every
+annotator gave, else none ("disputed").
+"""
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterator
 
 from sqlite_utils import Database
 
-from .gold import gold_of
+from .gold import ADJUDICATED, DISPUTED, UNREVIEWED
 
-# One row per (mention, annotator), ordered so that a sentence's rows, and within it a
-# mention's rows, are adjacent: the export streams with one pass and flat memory.
-_EXPORT_ROWS = """
-select s.id, s.document_id, s.text, o.label as overall, o.annotator as overall_annotator,
-  m.id as mention_id, m.start, m."end", m.text as mention, ac.name as actor,
-  a.label, a.status, a.annotator, j.label as adjudicated, j.adjudicator,
-  p.label as predicted, p.score as predicted_score, p.model as predicted_model
+_MENTIONS = """
+select m.id as mention_id, m.start, m."end", m.text, ac.name as actor,
+  j.label as adjudicated, j.adjudicator,
+  (select count(distinct label) from annotations where mention_id = m.id) as labels,
+  (select count(*) from annotations where mention_id = m.id) as people,
+  (select annotator from annotations where mention_id = m.id order by annotator limit 1)
+    as first_annotator,
+  (select label from annotations where mention_id = m.id order by annotator limit 1)
+    as first_label,
+  (select status from annotations where mention_id = m.id order by annotator limit 1)
+    as first_status,
+  (select json_object('label', p.label, 'score', p.score, 'model', p.model)
+   from predictions p where p.mention_id = m.id order by p.id desc limit 1) as prediction
+from mentions m
+join actors ac on ac.id = m.actor_id
+left join adjudications j on j.mention_id = m.id
+where m.sentence_id = s.id
+order by m.start, m."end"
+"""
+
+_TARGET = f"""
+select json_object(
+    'actor', x.actor, 'mention', x.text, 'start', x.start, 'end', x."end",
+    'label', case
+      when x.adjudicated is not null then x.adjudicated
+      when x.labels = 1 then x.first_label end,
+    'status', case
+      when x.adjudicated is not null then '{ADJUDICATED}'
+      when x.people = 0 then '{UNREVIEWED}'
+      when x.labels > 1 then '{DISPUTED}'
+      else x.first_status end,
+    'annotator', case
+      when x.adjudicated is not null then x.adjudicator
+      when x.labels = 1 then x.first_annotator end,
+    'prediction', json(x.prediction)
+  ) as base,
+  x.adjudicated is not null or x.people > 1 as several,
+  x.mention_id
+from ({_MENTIONS}) x
+"""
+
+_LABELS = """
+select json_group_array(json_object('annotator', annotator, 'label', label, 'status', status))
+from (select * from annotations where mention_id = t.mention_id order by annotator)
+"""
+
+_EXPORT_LINES = f"""
+select json_object(
+    'id', s.id, 'document_id', s.document_id, 'text', s.text,
+    'targets', json((
+      select json_group_array(json(
+        case when t.several then json_insert(t.base, '$.labels', json(({_LABELS})))
+        else t.base end))
+      from ({_TARGET}) t))
+  ) as line,
+  (select json_object('label', label, 'annotator', annotator) from sentence_labels
+   where sentence_id = s.id order by updated desc limit 1) as overall
 from documents d
 join sentences s on s.document_id = d.id
-left join sentence_labels o on o.rowid = (
-  select rowid from sentence_labels where sentence_id = s.id order by updated desc limit 1)
-left join mentions m on m.sentence_id = s.id
-left join actors ac on ac.id = m.actor_id
-left join annotations a on a.mention_id = m.id
-left join adjudications j on j.mention_id = m.id
-left join predictions p on p.id = (
-  select id from predictions where mention_id = m.id order by id desc limit 1)
-order by d.rowid, s.position, m.start, m."end", a.annotator
+order by d.rowid, s.position
 """
 
 
-def _target(rows: list[dict]) -> dict:
-    first = rows[0]
-    annotations = [
-        {"annotator": r["annotator"], "label": r["label"], "status": r["status"]}
-        for r in rows
-        if r["annotator"] is not None
-    ]
-    adjudication = None
-    if first["adjudicated"] is not None:
-        adjudication = {"label": first["adjudicated"], "adjudicator": first["adjudicator"]}
-    gold = gold_of(annotations, adjudication)
-    prediction = None
-    if first["predicted"] is not None:
-        prediction = {
-            "label": first["predicted"],
-            "score": first["predicted_score"],
-            "model": first["predicted_model"],
-        }
-    target = {
-        "actor": first["actor"],
-        "mention": first["mention"],
-        "start": first["start"],
-        "end": first["end"],
-        "label": gold.label,
-        "status": gold.status,
-        "annotator": gold.annotator,
-        "prediction": prediction,
-    }
-    if len(annotations) > 1 or adjudication is not None:  # several people: everyone's label
-        target["labels"] = annotations
-    return target
+def iter_export_lines(db: Database) -> Iterator[str]:
+    """Every sentence as one JSONL line (ending in a newline)."""
+    for line, overall in db.execute(_EXPORT_LINES):
+        if overall is not None:  # only projects that ask the overall question
+            line = line[:-1] + ',"overall":' + overall + "}"
+        # A raw U+2028/U+2029 is valid JSON but splits the line for some tools.
+        yield line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
 def iter_export_records(db: Database) -> Iterator[dict]:
-    """Every sentence with its targets and their gold labels (see `gold`)."""
-    rows = db.query(_EXPORT_ROWS)
-    for _, sentence_rows in itertools.groupby(rows, key=lambda row: row["id"]):
-        sentence_rows = list(sentence_rows)
-        first = sentence_rows[0]
-        mentions = itertools.groupby(
-            (r for r in sentence_rows if r["mention_id"] is not None),
-            key=lambda row: row["mention_id"],
-        )
-        record = {
-            "id": first["id"],
-            "document_id": first["document_id"],
-            "text": first["text"],
-            "targets": [_target(list(group)) for _, group in mentions],
-        }
-        if first["overall"] is not None:  # only projects that ask the overall question
-            record["overall"] = {"label": first["overall"], "annotator": first["overall_annotator"]}
-        yield record
-
-
-def to_json_line(record: dict) -> str:
-    """One JSONL line; U+2028/U+2029 are escaped so line-splitting tools see one record."""
-    text = json.dumps(record, ensure_ascii=False)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
+    """Every sentence with its targets and their gold labels, as dicts."""
+    for line in iter_export_lines(db):
+        yield json.loads(line)
 
 
 def write_export(db: Database, stream) -> int:
     """Write the export as JSONL to a text stream; return the number of lines."""
     count = 0
-    for record in iter_export_records(db):
-        stream.write(to_json_line(record))
+    for line in iter_export_lines(db):
+        stream.write(line)
         count += 1
     return count

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, stre
 
 from annotator.store import corpus
 from annotator.store.database import connect
-from annotator.store.exports import iter_export_records, to_json_line
+from annotator.store.exports import iter_export_lines
 from annotator.store.jobs import recent_jobs
 from annotator.store.queue import review_progress
 from annotator.store.stats import actor_stances
@@ -50,8 +50,7 @@ def export():
     def lines():
         db = connect(path)
         try:
-            for record in iter_export_records(db):
-                yield to_json_line(record)
+            yield from iter_export_lines(db)
         finally:
             db.close()
 
