@@ -68,6 +68,10 @@ def page():
         assert blocked == []
 
 
+# Predicates are functions, never bare expressions: Playwright polls an expression with
+# eval(), which the content security policy rightly blocks.
+
+
 def wait_for_location(page, contains: str, present: bool = True) -> None:
     """Wait for htmx's pushed URL; Playwright's page.url can lag behind pushState."""
     check = "s => location.href.includes(s)" if present else "s => !location.href.includes(s)"
@@ -87,7 +91,7 @@ def start_review(page, url: str, name: str, db_path) -> None:
     """Sign in on the way to `url`; wait until the review card and htmx are ready."""
     sign_in(page, url, name, db_path)
     page.wait_for_selector("#review .mention")
-    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
 
 
 def labels(db_path, sentence_id):
@@ -287,7 +291,7 @@ def test_select_words_to_add_a_missed_actor_then_label_it(server, page, db_path)
     page.keyboard.press("Enter")
     page.wait_for_selector(".actor-name:text-is('Someone New')")
     page.wait_for_function(  # htmx focuses the new mention once the swap has settled
-        "(document.activeElement.getAttribute('aria-label') || '').startsWith('Someone New')"
+        "() => (document.activeElement.getAttribute('aria-label') || '').startsWith('Someone New')"
     )
     page.keyboard.press("2")
     page.wait_for_selector("li[aria-label='Someone New: against']")
@@ -312,7 +316,9 @@ def test_the_overall_question_takes_one_key_after_the_actors(server, page, db_pa
     start_review(page, f"{server}/review", "eve", db_path)
     page.keyboard.press("a")  # accept every actor's pre-label: the question is next
     page.wait_for_selector("#overall[data-current]")
-    page.wait_for_function("document.activeElement.id === 'overall'")  # focus follows the swap
+    page.wait_for_function(
+        "() => document.activeElement.id === 'overall'"
+    )  # focus follows the swap
     page.keyboard.press("2")  # negative, and the sentence is saved
     wait_for_location(page, FIRST, present=False)
     db = open_database(db_path)
@@ -361,7 +367,7 @@ def test_a_lead_adjudicates_from_the_keyboard(server, page, db_path):
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector("#adjudication .mention[data-current]")
-    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
     assert "Adjudicate" in page.inner_text("nav") and "Users" not in page.inner_text("nav")
     for _ in mentions:
         page.keyboard.press("3")  # neither ana's nor ben's label: the lead's own call
