@@ -18,19 +18,14 @@ from .gold import ADJUDICATED, DISPUTED, UNREVIEWED
 _MENTIONS = """
 select m.id as mention_id, m.start, m."end", m.text, ac.name as actor,
   j.label as adjudicated, j.adjudicator,
-  (select count(distinct label) from annotations where mention_id = m.id) as labels,
-  (select count(*) from annotations where mention_id = m.id) as people,
-  (select annotator from annotations where mention_id = m.id order by annotator limit 1)
-    as first_annotator,
-  (select label from annotations where mention_id = m.id order by annotator limit 1)
-    as first_label,
-  (select status from annotations where mention_id = m.id order by annotator limit 1)
-    as first_status,
+  coalesce(g.labels, 0) as labels, coalesce(g.people, 0) as people,
+  g.first_annotator, g.first_label, g.first_status,
   (select json_object('label', p.label, 'score', p.score, 'model', p.model)
    from predictions p where p.mention_id = m.id order by p.id desc limit 1) as prediction
 from mentions m
 join actors ac on ac.id = m.actor_id
 left join adjudications j on j.mention_id = m.id
+left join people_labels g on g.mention_id = m.id
 where m.sentence_id = s.id
 order by m.start, m."end"
 """
@@ -62,6 +57,13 @@ from (select * from annotations where mention_id = t.mention_id order by annotat
 """
 
 _EXPORT_LINES = f"""
+with people_labels as materialized (
+  -- Per labelled mention, in one pass: how many labels, by how many people, and the label
+  -- of the first of them by username (SQLite takes bare columns from the min() row).
+  select mention_id, count(distinct label) as labels, count(*) as people,
+    min(annotator) as first_annotator, label as first_label, status as first_status
+  from annotations group by mention_id
+)
 select json_object(
     'id', s.id, 'document_id', s.document_id, 'text', s.text,
     'targets', json((
