@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .corpus import get_sentence
-from .database import first_row, now
+from .database import first_row, upsert_stamped
 from .gold import DISPUTED, gold_of
 
 # Mentions with at least two different labels: the disputes, open or settled.
@@ -18,17 +18,11 @@ def adjudicate(db: Database, mention_id: int, label: str, adjudicator: str) -> N
     """Make `label` the mention's gold label, decided by `adjudicator`."""
     if first_row(db, "select 1 from mentions where id = ?", [mention_id]) is None:
         raise ValueError(f"no mention with id {mention_id}")
-    previous = first_row(db, "select created from adjudications where mention_id = ?", [mention_id])
-    stamp = now()
-    db.table("adjudications").upsert(
-        {
-            "mention_id": mention_id,
-            "label": label,
-            "adjudicator": adjudicator,
-            "created": previous["created"] if previous else stamp,
-            "updated": stamp,
-        },
-        pk="mention_id",
+    upsert_stamped(
+        db,
+        "adjudications",
+        {"mention_id": mention_id, "label": label, "adjudicator": adjudicator},
+        ("mention_id",),
     )
 
 

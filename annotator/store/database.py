@@ -121,3 +121,16 @@ def project_scheme(db: Database) -> Scheme:
 def has_labels(db: Database) -> bool:
     """True when any annotation or prediction is stored."""
     return bool(db.table("annotations").count or db.table("predictions").count)
+
+
+def upsert_stamped(db: Database, table: str, row: dict, pk: tuple[str, ...]) -> dict | None:
+    """Insert or replace `row` (keyed by the `pk` columns), stamping `updated` now and keeping
+    the `created` of the row it replaces; return that earlier row, or None."""
+    where = " and ".join(f"[{column}] = ?" for column in pk)
+    previous = first_row(
+        db, f"select * from [{table}] where {where}", [row[column] for column in pk]
+    )
+    stamp = now()
+    stamped = {**row, "created": previous["created"] if previous else stamp, "updated": stamp}
+    db.table(table).upsert(stamped, pk=pk if len(pk) > 1 else pk[0])
+    return previous

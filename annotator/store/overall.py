@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from annotator.schemes import OVERALL_LABELS
 
 from .corpus import get_sentence
-from .database import first_row, get_setting, now, set_setting
+from .database import first_row, get_setting, set_setting, upsert_stamped
 
 SETTING = "overall_question"
 
@@ -45,19 +45,12 @@ def write_overall(db: Database, sentence_id: str, annotator: str, label: str) ->
         raise ValueError(f"overall label {label!r} is not one of {', '.join(OVERALL_LABELS)}")
     if get_sentence(db, sentence_id) is None:
         raise ValueError(f"no sentence with id {sentence_id!r}")
-    previous = overall_label(db, sentence_id, annotator)
-    stamp = now()
-    db.table("sentence_labels").upsert(
-        {
-            "sentence_id": sentence_id,
-            "annotator": annotator,
-            "label": label,
-            "created": previous["created"] if previous else stamp,
-            "updated": stamp,
-        },
-        pk=("sentence_id", "annotator"),
+    return upsert_stamped(
+        db,
+        "sentence_labels",
+        {"sentence_id": sentence_id, "annotator": annotator, "label": label},
+        ("sentence_id", "annotator"),
     )
-    return previous
 
 
 def undo_overall(db: Database, undo: dict) -> None:

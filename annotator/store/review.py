@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import claim
 from .corpus import get_sentence, mentions_of_sentences
-from .database import first_row, now
+from .database import first_row, now, upsert_stamped
 from .overall import question_open, write_overall
 
 DONE, SKIPPED = "done", "skipped"
@@ -42,14 +42,6 @@ def review_row(db: Database, sentence_id: str, annotator: str) -> dict | None:
     )
 
 
-def _annotation_row(db: Database, mention_id: int, annotator: str) -> dict | None:
-    return first_row(
-        db,
-        "select * from annotations where mention_id = ? and annotator = ?",
-        [mention_id, annotator],
-    )
-
-
 def _write_annotation(
     db: Database, mention_id: int, annotator: str, label: str, status: str, shown: bool = True
 ) -> dict | None:
@@ -57,21 +49,18 @@ def _write_annotation(
 
     `shown` records whether the annotator saw the pre-label (see `anchoring`).
     """
-    previous = _annotation_row(db, mention_id, annotator)
-    stamp = now()
-    db.table("annotations").upsert(
+    return upsert_stamped(
+        db,
+        "annotations",
         {
             "mention_id": mention_id,
             "annotator": annotator,
             "label": label,
             "status": status,
             "prelabel_shown": int(shown),
-            "created": previous["created"] if previous else stamp,
-            "updated": stamp,
         },
-        pk=("mention_id", "annotator"),
+        ("mention_id", "annotator"),
     )
-    return previous
 
 
 def _write_review(db: Database, sentence_id: str, annotator: str, status: str) -> dict | None:
