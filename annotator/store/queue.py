@@ -77,21 +77,16 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
     """
     if order not in _ORDER_BY:
         raise ReviewError(f"unknown queue order {order!r} (use {' or '.join(ORDERS)})")
+    # What the annotator already holds is theirs alone: reading it needs no lock. Only
+    # claiming a new sentence does, and it looks again under the lock (another tab may
+    # have claimed one meanwhile).
+    held = _held(db, annotator, order)
+    if held:
+        return held
     with db.atomic():
-        held = first_row(
-            db,
-            f"""
-            select s.id from assignments a
-            join sentences s on s.id = a.sentence_id join documents d on d.id = s.document_id
-            left join reviews r on r.sentence_id = a.sentence_id and r.annotator = a.annotator
-            where a.annotator = :annotator and (r.status is null or r.status = :requeued)
-            order by r.status is null, {_ORDER_BY[order]}
-            limit 1
-            """,
-            {"annotator": annotator, "requeued": REQUEUED},
-        )
+        held = _held(db, annotator, order)
         if held:
-            return held["id"]
+            return held
         fresh = first_row(
             db,
             f"""
@@ -117,6 +112,23 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
         {"annotator": annotator, "skipped": SKIPPED},
     )
     return skipped["id"] if skipped else None
+
+
+def _held(db: Database, annotator: str, order: str) -> str | None:
+    """A sentence the annotator holds and has not finished (requeued ones first)."""
+    row = first_row(
+        db,
+        f"""
+        select s.id from assignments a
+        join sentences s on s.id = a.sentence_id join documents d on d.id = s.document_id
+        left join reviews r on r.sentence_id = a.sentence_id and r.annotator = a.annotator
+        where a.annotator = :annotator and (r.status is null or r.status = :requeued)
+        order by r.status is null, {_ORDER_BY[order]}
+        limit 1
+        """,
+        {"annotator": annotator, "requeued": REQUEUED},
+    )
+    return row["id"] if row else None
 
 
 def review_progress(db: Database, annotator: str) -> dict:
