@@ -16,7 +16,7 @@ from annotator.agreement import agreement_report
 from annotator.store.anchoring import anchoring_by_annotator
 from annotator.store.database import first_row, now
 from annotator.store.label_tables import label_tables
-from annotator.store.queue import review_progress
+from annotator.store.queue import sentences_with_actors
 from annotator.store.stats import actor_stances, annotator_speed, label_totals, progress_by_day
 
 SNAPSHOT = "corpus_stats"
@@ -37,7 +37,7 @@ def compute(db: Database) -> dict:
 
 
 def is_large(db: Database) -> bool:
-    return review_progress(db, "")["total"] > LIVE_LIMIT
+    return sentences_with_actors(db) > LIVE_LIMIT
 
 
 def save_snapshot(db: Database) -> dict:

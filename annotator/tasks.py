@@ -63,12 +63,10 @@ def run_import(db: Database, db_path: str, job: dict) -> str:
                 params["annotator"],
                 lambda n: advance_job(db, job_id, n),
             )
-        except InputError as error:
+        except Exception as error:  # failed or cancelled: nothing stored, nothing to resume
             path.unlink()
-            # Name the file as the user knows it, not the stored copy.
-            raise InputError(params["source"], error.message, error.line) from None
-        except Exception:  # cancelled or failed: nothing was stored, and it will not resume
-            path.unlink()
+            if isinstance(error, InputError):  # named as the user knows it, not the copy
+                raise InputError(params["source"], error.message, error.line) from None
             raise
         path.unlink()
         update_job(db, job_id, message=f"imported {summary}")

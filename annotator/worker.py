@@ -55,10 +55,12 @@ def process_alive(pid: int) -> bool:
 
 def worker_alive(worker: str | None) -> bool:
     """Whether the process named by `this_worker()` still runs; other hosts are assumed alive."""
-    host, _, pid = (worker or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return worker is not None and host != socket.gethostname()
-    return process_alive(int(pid))
+    if worker is None:
+        return False
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname():
+        return True  # a process elsewhere cannot be checked from here
+    return pid.isdigit() and process_alive(int(pid))
 
 
 def run_job(db_path: str, job_id: int) -> None:

@@ -140,10 +140,13 @@ def review_progress(db: Database, annotator: str) -> dict:
     reviewed = db.execute(
         "select count(*) from reviews where annotator = ? and status = ?", [annotator, DONE]
     ).fetchone()[0]
+    return {"reviewed": reviewed, "total": sentences_with_actors(db)}
+
+
+def sentences_with_actors(db: Database) -> int:
+    """How many sentences have mentions, from the kept count (counted once if missing)."""
     total = get_setting(db, TOTAL_SETTING)
-    if total is None:
-        total = count_sentences_with_actors(db)
-    return {"reviewed": reviewed, "total": int(total)}
+    return int(total) if total is not None else count_sentences_with_actors(db)
 
 
 def count_sentences_with_actors(db: Database) -> int:

@@ -12,6 +12,7 @@ from annotator.store.adjudication import (
     reopen,
     sentence_for_adjudication,
 )
+from annotator.store.database import first_row
 
 from .auth import current_annotator
 from .db import get_db, get_scheme
@@ -69,14 +70,10 @@ def _after(sentence_id: str):
 
 
 def _mention_sentence(mention_id: int) -> str:
-    row = get_db().table("mentions").get(mention_id) if _exists(mention_id) else None
+    row = first_row(get_db(), "select sentence_id from mentions where id = ?", [mention_id])
     if row is None:
         abort(404)
     return row["sentence_id"]
-
-
-def _exists(mention_id: int) -> bool:
-    return get_db().table("mentions").count_where("id = ?", [mention_id]) > 0
 
 
 @bp.post("/adjudicate/mentions/<int:mention_id>")

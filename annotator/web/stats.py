@@ -14,7 +14,7 @@ from .job_queue import get_queue
 bp = Blueprint("stats", __name__)
 
 
-def _refresh_queued(db) -> bool:
+def _queue_refresh(db) -> None:
     """Queue a snapshot job unless one is already waiting or running."""
     marks = ",".join("?" for _ in ACTIVE)
     busy = db.execute(
@@ -22,7 +22,6 @@ def _refresh_queued(db) -> bool:
     ).fetchone()[0]
     if not busy:
         get_queue().submit(STATS, {}, "waiting to compute the corpus figures")
-    return True
 
 
 @bp.get("/stats")
@@ -32,8 +31,10 @@ def corpus():
         return render_template("stats.html", as_of=None, refreshing=False, **compute(db))
     snapshot = latest_snapshot(db)
     if snapshot is None:
-        _refresh_queued(db)
+        _queue_refresh(db)
         return render_template("stats_pending.html")
     figures, created = snapshot
-    refreshing = is_stale(created) and _refresh_queued(db)
+    refreshing = is_stale(created)
+    if refreshing:
+        _queue_refresh(db)
     return render_template("stats.html", as_of=created, refreshing=refreshing, **figures)
