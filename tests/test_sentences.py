@@ -46,3 +46,26 @@ def test_possessive_is_trimmed_from_the_span():
 
 def test_paragraphs_fold_hard_wrapped_lines():
     assert paragraphs("One line\nwrapped.\n\n\nNext  para.") == ["One line wrapped.", "Next para."]
+
+
+def test_opening_quote_starts_the_sentence_it_opens():
+    [sentences] = analyse_documents(
+        ['Putin spoke first. “We will win,” he said. "Never," Kim said.']
+    )
+    assert [s.text for s in sentences] == [
+        "Putin spoke first.",
+        "“We will win,” he said.",
+        '"Never," Kim said.',
+    ]
+
+
+def test_worker_processes_give_the_same_analysis(monkeypatch):
+    from annotator.text import sentences as module
+
+    texts = [f"Edition {n}.\n\n{SEED.read_text(encoding='utf-8')}" for n in range(3)]
+    alone = list(analyse_documents(texts, processes=1))
+    monkeypatch.setattr(module, "PARALLEL_MIN_CHARACTERS", 0)
+    monkeypatch.setattr(module, "CHUNK_CHARACTERS", 1)  # one document per chunk
+    shared = list(analyse_documents(texts, processes=2))
+    assert shared == alone
+    assert len(alone) == 3 and len(alone[0]) == 49

@@ -75,7 +75,7 @@ def import_records(
     documents = [r for r in records if r.targets is None]
     # Parse before the transaction so the write lock is held only while storing.
     analysed = []
-    for sentences in analyse_documents(r.text for r in documents):
+    for sentences in analyse_documents([r.text for r in documents]):
         analysed.append(sentences)
         if on_progress:
             on_progress(1)
@@ -104,13 +104,21 @@ def _store_document(db: Database, record: Record, sentences, source: str, summar
         return
     corpus.insert_document(db, document_id, record.title or document_id, digest, record.meta)
     summary.documents += 1
-    for position, sentence in enumerate(sentences):
-        sentence_id = f"{document_id}:{position}"
-        corpus.insert_sentence(db, sentence_id, document_id, sentence.text)
-        summary.sentences += 1
+    sentence_ids = [f"{document_id}:{position}" for position in range(len(sentences))]
+    corpus.insert_new_document_sentences(
+        db, document_id, [(sid, sentence.text) for sid, sentence in zip(sentence_ids, sentences)]
+    )
+    summary.sentences += len(sentences)
+    actor_ids: dict[str, int] = {}  # the document is new: its actors are all created here
+    for sentence_id, sentence in zip(sentence_ids, sentences):
         for found in sentence.mentions:
-            actor_id = corpus.ensure_actor(db, document_id, found.actor, found.kind)
-            corpus.insert_mention(db, sentence_id, actor_id, found.start, found.end, found.text)
+            if found.actor not in actor_ids:
+                actor_ids[found.actor] = corpus.ensure_actor(
+                    db, document_id, found.actor, found.kind
+                )
+            corpus.insert_mention(
+                db, sentence_id, actor_ids[found.actor], found.start, found.end, found.text
+            )
             summary.mentions += 1
 
 

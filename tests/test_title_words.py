@@ -1,0 +1,38 @@
+"""Which nationality words only qualify a person's title, read without a parse."""
+
+import pytest
+
+from annotator.text.sentences import load_pipeline
+from annotator.text.titles import is_title_modifier
+
+
+def norp_entities(text):
+    return [ent for ent in load_pipeline()(text).ents if ent.label_ == "NORP"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian President Vladimir Putin arrived on Wednesday.",
+        "He met North Korean leader Kim Jong-un in Pyongyang.",
+        "Republican presidential nominee Donald Trump spoke.",
+        "Swedish climate activist Greta Thunberg spoke at the summit.",
+    ],
+)
+def test_nationality_before_a_title_and_a_person_qualifies_the_person(text):
+    [ent] = norp_entities(text)[:1]
+    assert is_title_modifier(ent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Republicans who picked Cruz were angry.",
+        "Russians hate Vladimir Putin, the poll says.",
+        "The German newspaper said Angela Merkel would stay.",
+        "Many Russian voters still support Vladimir Putin.",
+    ],
+)
+def test_nationality_that_names_a_group_is_kept(text):
+    entities = norp_entities(text)
+    assert entities and not any(is_title_modifier(ent) for ent in entities)
