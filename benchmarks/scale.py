@@ -7,7 +7,7 @@ Builds the database once (kept for later runs), then prints, server-side:
   store calls the review page makes),
 - rendering the stats page (through the Flask test client),
 - streaming the whole export (sentences per second, peak memory of that step),
-- importing and splitting fresh text with spaCy (sentences per second).
+- (import speed has its own script: benchmarks/import_speed.py).
 """
 
 from __future__ import annotations
@@ -190,28 +190,6 @@ def export_all(path: Path) -> None:
     )
 
 
-def import_speed(documents: int = 40) -> None:
-    import tempfile
-
-    from annotator.ingest.load import import_records
-    from annotator.ingest.readers import Record
-    from annotator.text.sentences import load_pipeline
-
-    seed = Path(__file__).resolve().parent.parent / "seeds"
-    text = next(seed.glob("*.txt")).read_text(encoding="utf-8")
-    load_pipeline()  # model loading is start-up, not import speed
-    with tempfile.TemporaryDirectory() as folder:
-        db = init_database(Path(folder) / "import.db")
-        records = [Record(text=f"Edition {n}.\n\n{text}", line=n + 1) for n in range(documents)]
-        started = time.perf_counter()
-        summary = import_records(db, records, "bench")
-        seconds = time.perf_counter() - started
-    print(
-        f"{'import (split + find actors)':<34} {summary.sentences:,} sentences in {seconds:.1f} s"
-        f" = {summary.sentences / seconds:,.0f} sentences/s"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=1_000_000)
@@ -229,7 +207,6 @@ def main() -> None:
     review_rounds(args.db, args.rounds)
     stats_page(args.db)
     export_all(args.db)
-    import_speed()
     print(
         f"peak memory of this process: "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"

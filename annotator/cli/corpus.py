@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -67,13 +68,16 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
     labels = project_scheme(db).label_names
     failed = 0
     for path in paths:
+        started = time.perf_counter()
         try:
             summary = import_file(db, path, fmt, labels, annotator)
         except InputError as error:
             failed += 1
             click.secho(f"error: {error}", fg="red", err=True)
             continue
-        click.echo(f"{path}: {summary}")
+        seconds = time.perf_counter() - started
+        rate = f", {summary.sentences / seconds:,.0f} sentences/s" if summary.sentences else ""
+        click.echo(f"{path}: {summary} in {seconds:.1f} s{rate}")
     if failed:
         raise click.ClickException(f"{failed} of {len(paths)} files were not imported")
 
