@@ -15,47 +15,32 @@ from sqlite_utils import Database
 
 from .gold import ADJUDICATED, DISPUTED, UNREVIEWED
 
-_MENTIONS = """
-select m.id as mention_id, m.start, m."end", m.text, ac.name as actor,
-  j.label as adjudicated, j.adjudicator,
-  coalesce(g.labels, 0) as labels, coalesce(g.people, 0) as people,
-  g.first_annotator, g.first_label, g.first_status,
-  (select json_object('label', p.label, 'score', p.score, 'model', p.model)
-   from predictions p where p.mention_id = m.id order by p.id desc limit 1) as prediction
-from mentions m
-join actors ac on ac.id = m.actor_id
-left join adjudications j on j.mention_id = m.id
-left join people_labels g on g.mention_id = m.id
-where m.sentence_id = s.id
-order by m.start, m."end"
+# One target's fields, read from the mention (m), its actor (ac), adjudication (j), the
+# people's labels (g) and its latest prediction (p).
+_TARGET_FIELDS = f"""
+  'actor', ac.name, 'mention', m.text, 'start', m.start, 'end', m."end",
+  'label', case when j.label is not null then j.label when g.labels = 1 then g.first_label end,
+  'status', case
+    when j.label is not null then '{ADJUDICATED}'
+    when g.people is null then '{UNREVIEWED}'
+    when g.labels > 1 then '{DISPUTED}'
+    else g.first_status end,
+  'annotator', case
+    when j.label is not null then j.adjudicator
+    when g.labels = 1 then g.first_annotator end,
+  'prediction', case
+    when p.id is not null then json_object('label', p.label, 'score', p.score, 'model', p.model) end
 """
 
-_TARGET = f"""
-select json_object(
-    'actor', x.actor, 'mention', x.text, 'start', x.start, 'end', x."end",
-    'label', case
-      when x.adjudicated is not null then x.adjudicated
-      when x.labels = 1 then x.first_label end,
-    'status', case
-      when x.adjudicated is not null then '{ADJUDICATED}'
-      when x.people = 0 then '{UNREVIEWED}'
-      when x.labels > 1 then '{DISPUTED}'
-      else x.first_status end,
-    'annotator', case
-      when x.adjudicated is not null then x.adjudicator
-      when x.labels = 1 then x.first_annotator end,
-    'prediction', json(x.prediction)
-  ) as base,
-  x.adjudicated is not null or x.people > 1 as several,
-  x.mention_id
-from ({_MENTIONS}) x
+# Everyone's label, by username, where several people labelled or a lead adjudicated.
+_LABELS = """json((
+  select json_group_array(json_object('annotator', annotator, 'label', label, 'status', status))
+  from (select * from annotations where mention_id = m.id order by annotator)))
 """
 
-_LABELS = """
-select json_group_array(json_object('annotator', annotator, 'label', label, 'status', status))
-from (select * from annotations where mention_id = t.mention_id order by annotator)
-"""
-
+# Each JSON object is built where it is used (json_group_array(json_object(...))): a JSON
+# value that passes through a subquery column turns into text and must be parsed again.
+# The line's outer object is joined as text for the same reason.
 _EXPORT_LINES = f"""
 with people_labels as materialized (
   -- Per labelled mention, in one pass: how many labels, by how many people, and the label
@@ -64,14 +49,18 @@ with people_labels as materialized (
     min(annotator) as first_annotator, label as first_label, status as first_status
   from annotations group by mention_id
 )
-select json_object(
-    'id', s.id, 'document_id', s.document_id, 'text', s.text,
-    'targets', json((
-      select json_group_array(json(
-        case when t.several then json_insert(t.base, '$.labels', json(({_LABELS})))
-        else t.base end))
-      from ({_TARGET}) t))
-  ) as line,
+select '{{"id":' || json_quote(s.id) || ',"document_id":' || json_quote(s.document_id)
+  || ',"text":' || json_quote(s.text) || ',"targets":' || (
+    select json_group_array(case
+      when j.label is not null or g.people > 1
+      then json_object({_TARGET_FIELDS}, 'labels', {_LABELS})
+      else json_object({_TARGET_FIELDS}) end)
+    from (select * from mentions where sentence_id = s.id order by start, "end") m
+    join actors ac on ac.id = m.actor_id
+    left join adjudications j on j.mention_id = m.id
+    left join people_labels g on g.mention_id = m.id
+    left join predictions p on p.id = (select max(id) from predictions where mention_id = m.id)
+  ) || '}}' as line,
   (select json_object('label', label, 'annotator', annotator) from sentence_labels
    where sentence_id = s.id order by updated desc limit 1) as overall
 from documents d
