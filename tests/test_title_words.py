@@ -17,6 +17,7 @@ def norp_entities(text):
         "He met North Korean leader Kim Jong-un in Pyongyang.",
         "Republican presidential nominee Donald Trump spoke.",
         "Swedish climate activist Greta Thunberg spoke at the summit.",
+        "Democratic front-runner Hillary Clinton won the primary.",
     ],
 )
 def test_nationality_before_a_title_and_a_person_qualifies_the_person(text):
@@ -31,6 +32,7 @@ def test_nationality_before_a_title_and_a_person_qualifies_the_person(text):
         "Russians hate Vladimir Putin, the poll says.",
         "The German newspaper said Angela Merkel would stay.",
         "Many Russian voters still support Vladimir Putin.",
+        "No Democrat like Kathryn Allen has won here.",
     ],
 )
 def test_nationality_that_names_a_group_is_kept(text):

@@ -17,16 +17,21 @@ if TYPE_CHECKING:
 
 PERSON, NORP = "PERSON", "NORP"
 MAX_TITLE_WORDS = 4
-# Frequent irregular verbs of news reporting, which the "-ed" rule does not catch.
-_VERBS = frozenset(
+# Frequent irregular verbs of news reporting, which the "-ed" rule does not catch, and
+# prepositions spaCy does not count as stop words.
+_NOT_TITLE_WORDS = frozenset(
     "said says told tells gave gives met meets wrote writes saw sees took takes made makes "
-    "spoke speaks sent sends put puts let lets sought seeks won wins lost loses".split()
+    "spoke speaks sent sends put puts let lets sought seeks won wins lost loses like "
+    "unlike versus vs.".split()
 )
 
 
 def _is_title_word(token) -> bool:
     word = token.text.lower()
-    if token.is_stop or word in _VERBS:
+    if word == "-":  # inside a hyphenated title: "front-runner", "vice-presidential"
+        return True
+    hyphenated = token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "-"
+    if (token.is_stop and not hyphenated) or word in _NOT_TITLE_WORDS:
         return False
     if word.endswith(("ing", "ed")) and not token.is_title:
         return False
