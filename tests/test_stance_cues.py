@@ -11,20 +11,24 @@ def span(sentence, mention):
     return sentence, start, start + len(mention)
 
 
+def polarity(sentence, mention):
+    return weighted_polarity(*span(sentence, mention))
+
+
 def test_nearby_praise_and_criticism_have_opposite_signs():
-    assert weighted_polarity(*span("Critics praised Merkel for her brave decision.", "Merkel")) > 0.3
-    assert weighted_polarity(*span("Merkel was blamed for the terrible failure.", "Merkel")) < -0.3
-    assert weighted_polarity(*span("Merkel arrived in Paris on Monday.", "Merkel")) == 0
+    assert polarity("Critics praised Merkel for her brave decision.", "Merkel") > 0.3
+    assert polarity("Merkel was blamed for the terrible failure.", "Merkel") < -0.3
+    assert polarity("Merkel arrived in Paris on Monday.", "Merkel") == 0
 
 
 def test_words_next_to_an_actor_count_more_than_words_far_away():
     sentence = "Macron met Merkel, and a long while later the crowd booed the corrupt, awful Orban."
-    assert weighted_polarity(*span(sentence, "Orban")) < weighted_polarity(*span(sentence, "Macron"))
+    assert polarity(sentence, "Orban") < polarity(sentence, "Macron")
 
 
 def test_negation_turns_a_word_around():
-    praised = weighted_polarity(*span("Merkel was praised.", "Merkel"))
-    negated = weighted_polarity(*span("Merkel was not praised.", "Merkel"))
+    praised = polarity("Merkel was praised.", "Merkel")
+    negated = polarity("Merkel was not praised.", "Merkel")
     assert praised > 0 > negated
 
 

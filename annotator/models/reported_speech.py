@@ -1,9 +1,9 @@
 """Who speaks in a sentence: the sentiment of a quote is rarely about its speaker.
 
 "Putin said the sanctions were a disgrace" is negative about the sanctions, not about
-Putin. A mention followed (at most one word later, not a passive) by a reporting verb, or preceded by
-"according to", marks the actor as the speaker, and the embedding backend gives neutral a
-head start for it.
+Putin. A mention followed by a reporting verb (at most one word later, not a passive), or
+preceded by "according to", marks the actor as the speaker, and the embedding backend gives
+neutral a head start for it.
 """
 
 from __future__ import annotations
