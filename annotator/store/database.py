@@ -51,6 +51,46 @@ class LockingDatabase(Database):
             raise
         self.conn.commit()
 
+    def query(self, sql: str, params=None) -> Iterator[dict]:
+        """Run a SELECT now and yield its rows as dicts, as sqlite-utils' `query` does, without
+        the savepoint it wraps every statement in (two more statements per read)."""
+        cursor = self.conn.execute(sql, params if params is not None else ())
+        if cursor.description is None:
+            raise ValueError("query() is for statements that return rows; use execute()")
+        return _dict_rows(cursor)
+
+
+def _dict_rows(cursor: sqlite3.Cursor) -> Iterator[dict]:
+    keys = [column[0] for column in cursor.description]
+    for row in cursor:
+        yield dict(zip(keys, row))
+
+
+def insert_row(db: Database, table: str, row: dict) -> int:
+    """Insert one row in plain SQL and return its rowid.
+
+    sqlite-utils' `insert` reads the table's schema on every call; the hot paths (saving a
+    decision, importing) write known columns of known tables.
+    """
+    names = ", ".join(f"[{column}]" for column in row)
+    marks = ", ".join("?" for _ in row)
+    return db.execute(
+        f"insert into [{table}] ({names}) values ({marks})", list(row.values())
+    ).lastrowid
+
+
+def upsert_row(db: Database, table: str, row: dict, pk: tuple[str, ...]) -> None:
+    """Insert `row`, or update the given columns of the row with the same `pk` columns."""
+    names = ", ".join(f"[{column}]" for column in row)
+    marks = ", ".join("?" for _ in row)
+    keys = ", ".join(f"[{column}]" for column in pk)
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in row if c not in pk)
+    action = f"update set {updates}" if updates else "nothing"
+    db.execute(
+        f"insert into [{table}] ({names}) values ({marks}) on conflict ({keys}) do {action}",
+        list(row.values()),
+    )
+
 
 def connect(path: str | Path) -> Database:
     """Open `path` for use by one thread: foreign keys on, waiting on locks instead of failing."""
@@ -101,16 +141,19 @@ def first_row(db: Database, sql: str, params=()) -> dict | None:
 
 
 def get_setting(db: Database, key: str) -> str | None:
-    """Read one project setting, or None when it is unset."""
-    if not db["settings"].exists():
-        return None
-    row = first_row(db, "select value from settings where key = ?", [key])
+    """Read one project setting, or None when it is unset (or the database has no schema yet)."""
+    try:
+        row = first_row(db, "select value from settings where key = ?", [key])
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return None
+        raise
     return row["value"] if row else None
 
 
 def set_setting(db: Database, key: str, value: str) -> None:
     """Write one project setting."""
-    db.table("settings").upsert({"key": key, "value": value}, pk="key")
+    upsert_row(db, "settings", {"key": key, "value": value}, ("key",))
 
 
 def project_scheme(db: Database) -> Scheme:
@@ -132,5 +175,5 @@ def upsert_stamped(db: Database, table: str, row: dict, pk: tuple[str, ...]) -> 
     )
     stamp = now()
     stamped = {**row, "created": previous["created"] if previous else stamp, "updated": stamp}
-    db.table(table).upsert(stamped, pk=pk if len(pk) > 1 else pk[0])
+    upsert_row(db, table, stamped, pk)
     return previous

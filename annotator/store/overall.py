@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from annotator.schemes import OVERALL_LABELS
 
 from .corpus import get_sentence
-from .database import first_row, get_setting, set_setting, upsert_stamped
+from .database import first_row, get_setting, insert_row, set_setting, upsert_stamped
 
 SETTING = "overall_question"
 
@@ -63,4 +63,4 @@ def undo_overall(db: Database, undo: dict) -> None:
         [sentence_id, annotator],
     )
     if previous:
-        db.table("sentence_labels").insert(previous, pk=("sentence_id", "annotator"))
+        insert_row(db, "sentence_labels", previous)

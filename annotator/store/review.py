@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import claim
 from .corpus import get_sentence, mentions_of_sentences
-from .database import first_row, now, upsert_stamped
+from .database import first_row, insert_row, now, upsert_row, upsert_stamped
 from .overall import question_open, write_overall
 
 DONE, SKIPPED = "done", "skipped"
@@ -67,9 +67,11 @@ def _write_review(db: Database, sentence_id: str, annotator: str, status: str) -
     """Set the annotator's review state of a sentence; return the row it replaced."""
     previous = review_row(db, sentence_id, annotator)
     claim(db, sentence_id, annotator)  # a review by URL holds a place like one from the queue
-    db.table("reviews").upsert(
+    upsert_row(
+        db,
+        "reviews",
         {"sentence_id": sentence_id, "annotator": annotator, "status": status, "updated": now()},
-        pk=("sentence_id", "annotator"),
+        ("sentence_id", "annotator"),
     )
     return previous
 
@@ -82,7 +84,9 @@ def log_decision(db: Database, annotator: str, sentence_id: str, action: str, un
         "select created from decisions where annotator = ? order by id desc limit 1",
         [annotator],
     )
-    table = db.table("decisions").insert(
+    return insert_row(
+        db,
+        "decisions",
         {
             "annotator": annotator,
             "sentence_id": sentence_id,
@@ -90,9 +94,8 @@ def log_decision(db: Database, annotator: str, sentence_id: str, action: str, un
             "undo": json.dumps(undo),
             "created": stamp,
             "seconds": _seconds_between(previous["created"], stamp) if previous else None,
-        }
+        },
     )
-    return table.last_pk
 
 
 def _seconds_between(earlier: str, later: str) -> float | None:

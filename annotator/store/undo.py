@@ -10,7 +10,7 @@ import json
 
 from sqlite_utils import Database
 
-from .database import first_row
+from .database import first_row, insert_row, upsert_row
 from .mention_edits import undo_mention_edit
 from .overall import undo_overall
 
@@ -34,7 +34,7 @@ def undo_last(db: Database, annotator: str) -> str | None:
             if not _mention_exists(db, change["mention_id"]):
                 continue  # dropped since by someone else: its labels went with it
             if change["previous"]:
-                db.table("annotations").upsert(change["previous"], pk=("mention_id", "annotator"))
+                upsert_row(db, "annotations", change["previous"], ("mention_id", "annotator"))
             else:
                 db.execute(
                     "delete from annotations where mention_id = ? and annotator = ?",
@@ -42,7 +42,7 @@ def undo_last(db: Database, annotator: str) -> str | None:
                 )
         if "review" in undo:
             if undo["review"]:
-                db.table("reviews").upsert(undo["review"], pk=("sentence_id", "annotator"))
+                upsert_row(db, "reviews", undo["review"], ("sentence_id", "annotator"))
             else:
                 db.execute(
                     "delete from reviews where sentence_id = ? and annotator = ?",
@@ -54,6 +54,6 @@ def undo_last(db: Database, annotator: str) -> str | None:
                 [decision["sentence_id"], annotator],
             )
             if undo["flag"]:
-                db.table("flags").insert(undo["flag"], pk="id")
+                insert_row(db, "flags", undo["flag"])
         db.execute("delete from decisions where id = ?", [decision["id"]])
     return decision["sentence_id"]
