@@ -9,6 +9,8 @@ to the sentence it opens.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 
 OPENING_MARKS = frozenset({"“", "‘", '"', "'", "(", "[", "«", "—", "–", "-", "--"})
@@ -18,14 +20,15 @@ COMPONENT = "opening_marks"
 @Language.component(COMPONENT)
 def opening_marks(doc):
     """Move a sentence start back over an opening mark stranded at the previous sentence's end."""
-    for token in doc[1:]:
-        if not token.is_sent_start or token.i < 2:
+    # Only the tokens at sentence starts are looked at: making a Python object of every
+    # token cost a fifth of the whole analysis.
+    starts = numpy.flatnonzero(doc.to_array(SENT_START).astype(numpy.int64) == 1)
+    for i in starts[starts >= 2].tolist():
+        mark, before = doc[i - 1], doc[i - 2]
+        if mark.text not in OPENING_MARKS or not before.whitespace_ or mark.is_sent_start:
             continue
-        mark = doc[token.i - 1]
-        before = doc[token.i - 2]
-        if mark.text in OPENING_MARKS and before.whitespace_ and not mark.is_sent_start:
-            if mark.text in {'"', "'"} and mark.whitespace_:
-                continue  # a straight quote with a space after it closes, not opens
-            mark.is_sent_start = True
-            token.is_sent_start = False
+        if mark.text in {'"', "'"} and mark.whitespace_:
+            continue  # a straight quote with a space after it closes, not opens
+        mark.is_sent_start = True
+        doc[i].is_sent_start = False
     return doc
