@@ -1,5 +1,9 @@
 """Sentence splitting and actor detection on the seed article."""
 
+import subprocess
+import sys
+import time
+
 from annotator.text.sentences import analyse_documents, paragraphs
 
 from .conftest import SEED
@@ -69,3 +73,43 @@ def test_worker_processes_give_the_same_analysis(monkeypatch):
     shared = list(analyse_documents(texts, processes=2))
     assert shared == alone
     assert len(alone) == 3 and len(alone[0]) == 49
+
+
+WORKER_SCRIPT = """
+import sys
+from annotator.text import sentences
+sentences.PARALLEL_MIN_CHARACTERS = 0
+sentences.CHUNK_CHARACTERS = 1
+text = open(sys.argv[1], encoding="utf-8").read()
+if __name__ == "__main__":
+    for _ in sentences.analyse_documents([text] * 400, processes=2):
+        print("analysed", flush=True)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return "\\tZ" not in next(line for line in status if line.startswith("State:"))
+    except FileNotFoundError:
+        return False
+
+
+def test_worker_processes_end_with_a_killed_parent(tmp_path):
+    script = tmp_path / "analyse.py"
+    script.write_text(WORKER_SCRIPT)
+    parent = subprocess.Popen(
+        [sys.executable, str(script), str(SEED)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout.readline().startswith("analysed")  # the workers are running
+        found = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True)
+        workers = [int(pid) for pid in found.stdout.split()]
+        assert workers
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)

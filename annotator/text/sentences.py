@@ -6,6 +6,8 @@ import multiprocessing
 import os
 import re
 import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -151,7 +153,17 @@ def _start_worker() -> None:
     ~250 MiB; nothing in these processes uses it, and thinc runs without it.
     """
     sys.modules.setdefault("torch", None)  # makes `import torch` fail as if not installed
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     load_pipeline()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the process that started it is gone (killed, say): the pool's
+    workers would otherwise wait for work forever."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _analyse_chunk(texts: Sequence[str]) -> list[list[FoundSentence]]:
