@@ -15,6 +15,8 @@ from annotator.store.overall import question_enabled, set_question
 
 from .options import db_option, open_or_fail
 
+RATE_MIN_SENTENCES = 1_000
+
 
 @click.command()
 @db_option
@@ -76,7 +78,9 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
             click.secho(f"error: {error}", fg="red", err=True)
             continue
         seconds = time.perf_counter() - started
-        rate = f", {summary.sentences / seconds:,.0f} sentences/s" if summary.sentences else ""
+        # Small files are mostly model loading; a rate would only mislead there.
+        large = summary.sentences >= RATE_MIN_SENTENCES
+        rate = f", {summary.sentences / seconds:,.0f} sentences/s" if large else ""
         click.echo(f"{path}: {summary} in {seconds:.1f} s{rate}")
     if failed:
         raise click.ClickException(f"{failed} of {len(paths)} files were not imported")
