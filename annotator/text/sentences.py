@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -153,6 +154,9 @@ def _start_worker() -> None:
     ~250 MiB; nothing in these processes uses it, and thinc runs without it.
     """
     sys.modules.setdefault("torch", None)  # makes `import torch` fail as if not installed
+    # Ctrl+C in a terminal reaches the whole process group: the parent stops the import,
+    # and a worker must not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     load_pipeline()
