@@ -33,21 +33,11 @@ def undo_last(db: Database, annotator: str) -> str | None:
         for change in reversed(undo["annotations"]):
             if not _mention_exists(db, change["mention_id"]):
                 continue  # dropped since by someone else: its labels went with it
-            if change["previous"]:
-                upsert_row(db, "annotations", change["previous"], ("mention_id", "annotator"))
-            else:
-                db.execute(
-                    "delete from annotations where mention_id = ? and annotator = ?",
-                    [change["mention_id"], annotator],
-                )
+            key = {"mention_id": change["mention_id"], "annotator": annotator}
+            _put_back(db, "annotations", change["previous"], key)
         if "review" in undo:
-            if undo["review"]:
-                upsert_row(db, "reviews", undo["review"], ("sentence_id", "annotator"))
-            else:
-                db.execute(
-                    "delete from reviews where sentence_id = ? and annotator = ?",
-                    [decision["sentence_id"], annotator],
-                )
+            key = {"sentence_id": decision["sentence_id"], "annotator": annotator}
+            _put_back(db, "reviews", undo["review"], key)
         if "flag" in undo:
             db.execute(
                 "delete from flags where sentence_id = ? and annotator = ?",
@@ -57,3 +47,12 @@ def undo_last(db: Database, annotator: str) -> str | None:
                 insert_row(db, "flags", undo["flag"])
         db.execute("delete from decisions where id = ?", [decision["id"]])
     return decision["sentence_id"]
+
+
+def _put_back(db: Database, table: str, previous: dict | None, key: dict) -> None:
+    """Restore the row a decision replaced, or delete the row it created."""
+    if previous:
+        upsert_row(db, table, previous, tuple(key))
+    else:
+        where = " and ".join(f"[{column}] = ?" for column in key)
+        db.execute(f"delete from [{table}] where {where}", list(key.values()))
