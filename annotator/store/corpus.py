@@ -6,7 +6,7 @@ import json
 
 from sqlite_utils import Database
 
-from .database import first_row, now
+from .database import first_row, insert_row, now
 
 
 def get_document(db: Database, document_id: str) -> dict | None:
@@ -27,9 +27,16 @@ def insert_document(
     meta: dict | None = None,
 ) -> None:
     """Store a new document row."""
-    db.execute(
-        "insert into documents (id, title, text_hash, meta, created) values (?, ?, ?, ?, ?)",
-        [document_id, title, text_hash, json.dumps(meta) if meta else None, now()],
+    insert_row(
+        db,
+        "documents",
+        {
+            "id": document_id,
+            "title": title,
+            "text_hash": text_hash,
+            "meta": json.dumps(meta) if meta else None,
+            "created": now(),
+        },
     )
 
 
@@ -74,9 +81,7 @@ def ensure_actor(db: Database, document_id: str, name: str, kind: str | None) ->
     )
     if row:
         return row["id"]
-    return db.execute(
-        "insert into actors (document_id, name, kind) values (?, ?, ?)", [document_id, name, kind]
-    ).lastrowid
+    return insert_row(db, "actors", {"document_id": document_id, "name": name, "kind": kind})
 
 
 def find_mention(db: Database, sentence_id: str, start: int, end: int) -> dict | None:
@@ -92,10 +97,17 @@ def insert_mention(
     db: Database, sentence_id: str, actor_id: int, start: int, end: int, text: str
 ) -> int:
     """Store a mention span and return its id."""
-    return db.execute(
-        'insert into mentions (sentence_id, actor_id, start, "end", text) values (?, ?, ?, ?, ?)',
-        [sentence_id, actor_id, start, end, text],
-    ).lastrowid
+    return insert_row(
+        db,
+        "mentions",
+        {
+            "sentence_id": sentence_id,
+            "actor_id": actor_id,
+            "start": start,
+            "end": end,
+            "text": text,
+        },
+    )
 
 
 def list_documents(db: Database, annotator: str | None = None) -> list[dict]:
