@@ -4,10 +4,12 @@ import pytest
 
 from annotator.store import review
 from annotator.store.anchoring import (
+    SALT_SETTING,
     anchoring_by_annotator,
     prelabels_hidden,
     set_hidden_share,
 )
+from annotator.store.database import set_setting
 from annotator.store.queue import blind, overlap, sentence_for_review
 
 from .conftest import FIRST, signed_in
@@ -38,6 +40,9 @@ def test_without_blind_mode_others_labels_show_on_the_card(app, db):
 
 
 def test_hidden_prelabels_are_a_stable_share_per_annotator(app, db):
+    # A fixed salt: with a random one, 43 draws at 0.3 fall outside the bounds below about
+    # once in three hundred databases.
+    set_setting(db, SALT_SETTING, "test salt")
     set_hidden_share(db, 0.3)
     sentences = [r["id"] for r in db.query("select distinct sentence_id as id from mentions")]
     ana = [prelabels_hidden(db, s, "ana") for s in sentences]
