@@ -26,6 +26,19 @@ def test_txt_file_is_one_document_split_into_sentences(db):
     assert doc["id"] == "putin-visits-north-korea-and-vietnam"
 
 
+def test_a_documents_mentions_of_one_actor_share_its_actor_row(db):
+    import_file(db, SEED, "auto", STANCE)
+    actors = {a["id"]: a for a in db.table("actors").rows}
+    assert len({(a["document_id"], a["name"]) for a in actors.values()}) == len(actors)
+    mentions = list(db.table("mentions").rows)
+    sentences = {s["id"]: s["text"] for s in db.table("sentences").rows}
+    assert all(sentences[m["sentence_id"]][m["start"] : m["end"]] == m["text"] for m in mentions)
+    putin = [a for a in actors.values() if a["name"] == "Vladimir Putin"]
+    assert len(putin) == 1 and putin[0]["kind"] == "PERSON"
+    in_sentences = {m["sentence_id"] for m in mentions if m["actor_id"] == putin[0]["id"]}
+    assert len(in_sentences) > 5  # "Putin", "Vladimir Putin", "Russian President Putin"…
+
+
 def test_reimporting_the_same_text_adds_nothing(db, tmp_path):
     import_file(db, SEED, "auto", STANCE)
     before = counts(db)

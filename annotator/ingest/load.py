@@ -109,17 +109,13 @@ def _store_document(db: Database, record: Record, sentences, source: str, summar
         db, document_id, [(sid, sentence.text) for sid, sentence in zip(sentence_ids, sentences)]
     )
     summary.sentences += len(sentences)
-    actor_ids: dict[str, int] = {}  # the document is new: its actors are all created here
-    for sentence_id, sentence in zip(sentence_ids, sentences):
-        for found in sentence.mentions:
-            if found.actor not in actor_ids:
-                actor_ids[found.actor] = corpus.ensure_actor(
-                    db, document_id, found.actor, found.kind
-                )
-            corpus.insert_mention(
-                db, sentence_id, actor_ids[found.actor], found.start, found.end, found.text
-            )
-            summary.mentions += 1
+    mentions = [
+        (sentence_id, found.actor, found.kind, found.start, found.end, found.text)
+        for sentence_id, sentence in zip(sentence_ids, sentences)
+        for found in sentence.mentions
+    ]
+    corpus.insert_new_document_mentions(db, document_id, mentions)
+    summary.mentions += len(mentions)
 
 
 def _store_sentence(db: Database, record: Record, source: str, annotator: str | None, summary):

@@ -74,6 +74,33 @@ def insert_new_document_sentences(
     )
 
 
+def insert_new_document_mentions(
+    db: Database, document_id: str, mentions: list[tuple[str, str, str | None, int, int, str]]
+) -> None:
+    """Store the mentions of a document that has no actors yet, creating its actors.
+
+    Each mention is (sentence id, actor name, actor kind, start, end, text); an actor's kind
+    is that of its first mention. Two statements in all, whatever the number of mentions.
+    """
+    kinds: dict[str, str | None] = {}
+    for _, name, kind, *_ in mentions:
+        kinds.setdefault(name, kind)
+    db.conn.executemany(
+        "insert into actors (document_id, name, kind) values (?, ?, ?)",
+        [(document_id, name, kind) for name, kind in kinds.items()],
+    )
+    actor_ids = dict(
+        db.conn.execute("select name, id from actors where document_id = ?", [document_id])
+    )
+    db.conn.executemany(
+        'insert into mentions (sentence_id, actor_id, start, "end", text) values (?, ?, ?, ?, ?)',
+        [
+            (sentence_id, actor_ids[name], start, end, text)
+            for sentence_id, name, _, start, end, text in mentions
+        ],
+    )
+
+
 def ensure_actor(db: Database, document_id: str, name: str, kind: str | None) -> int:
     """The id of the document's actor called `name`, creating it when new."""
     row = first_row(
