@@ -1,7 +1,8 @@
 """Agreement that corrects for chance: Cohen's and Fleiss' kappa, Krippendorff's alpha.
 
-Input is a label table: item id → {rater: label}. Raters are annotators, and "model" when
-the model's pre-labels are compared on the same footing. Figures come with the number of
+Input is a label table: item id → {rater: label}. Raters are annotators, "model" when the
+model's pre-labels are compared on the same footing, and "gold" (the gold label, which the
+model is also scored against). Figures come with the number of
 items they rest on; a figure that cannot be computed (too few items, one category only)
 is None rather than a misleading number.
 """
@@ -12,7 +13,7 @@ import itertools
 import math
 from collections import Counter
 
-MODEL = "model"
+MODEL, GOLD = "model", "gold"
 MIN_ITEMS = 2
 
 LabelTable = dict[object, dict[str, str]]
@@ -95,7 +96,7 @@ def agreement_report(table: LabelTable) -> dict:
     figures rest on, so the two can be compared directly.
     """
     humans_table = {
-        item: {r: label for r, label in labels.items() if r != MODEL}
+        item: {r: label for r, label in labels.items() if r not in (MODEL, GOLD)}
         for item, labels in table.items()
     }
     shared = {item: labels for item, labels in humans_table.items() if len(labels) >= 2}
@@ -103,7 +104,13 @@ def agreement_report(table: LabelTable) -> dict:
     pairs = pairwise_kappas(shared, humans)
     fleiss, fleiss_n = fleiss_kappa(shared)
     alpha, alpha_n = krippendorff_alpha(shared)
-    with_model = {item: table[item] for item in shared if MODEL in table[item]}
+    with_model = {
+        item: {r: label for r, label in table[item].items() if r != GOLD}
+        for item in shared
+        if MODEL in table[item]
+    }
+    scored = [labels for labels in table.values() if MODEL in labels and GOLD in labels]
+    model_gold = cohen_kappa([s[MODEL] for s in scored], [s[GOLD] for s in scored])
     model_pairs = [
         pair for pair in pairwise_kappas(with_model, [MODEL, *humans]) if MODEL in pair["raters"]
     ]
@@ -120,5 +127,10 @@ def agreement_report(table: LabelTable) -> dict:
             "mean_kappa_model_human": _mean([p["kappa"] for p in model_pairs]),
             "mean_kappa_human_human": _mean([p["kappa"] for p in pairs]),
             "alpha_with_model": alpha_with_model,
+            "gold": {
+                "n": len(scored),
+                "kappa": model_gold,
+                "accuracy": _mean([float(s[MODEL] == s[GOLD]) for s in scored]),
+            },
         },
     }

@@ -48,13 +48,21 @@ def evaluate_file(
             started = time.perf_counter()
             predicted = prelabel(db, model, scheme, batch_size)
             elapsed = time.perf_counter() - started
+            trained_on = model.trained_on()
             [report] = model_reports(
-                db, scheme.label_names, model.spec, model.template_version(scheme)
+                db,
+                scheme.label_names,
+                model.spec,
+                model.template_version(scheme),
+                seen=lambda _: trained_on,
             ) or [None]
         finally:
             db.close()
-    if report is None:
-        raise ValueError(f"{path}: no gold labels to evaluate against")
+    if report is None or not report["n"]:
+        left_out = (
+            f" the model was not trained on ({report['excluded']} left out)" if report else ""
+        )
+        raise ValueError(f"{path}: no gold labels{left_out} to evaluate against")
     report["scheme"] = scheme.name
     report["pairs_per_second"] = round(predicted / elapsed, 1) if elapsed > 0 else None
     return report

@@ -54,7 +54,12 @@ def format_report(report: dict) -> str:
     width = max(9, *(len(label) for label in labels)) + 2
     lines = [
         f"model     {report.get('model', '')}",
-        f"n         {report['n']}",
+        f"n         {report['n']}"
+        + (
+            f" ({report['excluded']} the model was trained on left out)"
+            if report.get("excluded")
+            else ""
+        ),
         f"accuracy  {report['accuracy']:.3f}",
         f"macro-F1  {report['macro_f1']:.3f}",
     ]

@@ -31,12 +31,13 @@ from annotator.models.trained import (
     LINEAR,
     LINEAR_FILE,
     META_FILE,
+    TRAINED_ON_FILE,
     autocast_bf16,
     encode_pairs,
 )
 from annotator.schemes import Scheme
 from annotator.store.database import init_database
-from annotator.store.reports import gold_pairs
+from annotator.store.reports import gold_pairs, span_key
 
 EXAMPLES_SEEN = 2400
 MAX_EPOCHS = 8
@@ -53,7 +54,7 @@ class Example:
 
 
 def examples_from_db(db: Database) -> list[Example]:
-    """The gold labels of a database (the latest label of each mention)."""
+    """The gold labels of a database (see `store.gold`: disputed mentions have none)."""
     return [
         Example(Pair(row["sentence"], row["start"], row["end"], row["actor"]), row["label"])
         for row in gold_pairs(db)
@@ -131,6 +132,8 @@ def train_model(
             "trained": datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"),
         }
         (staging / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        keys = sorted({span_key(e.pair.sentence, e.pair.start, e.pair.end) for e in examples})
+        (staging / TRAINED_ON_FILE).write_text("\n".join(keys) + "\n", encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder)
         staging.rename(folder)

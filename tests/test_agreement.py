@@ -122,7 +122,10 @@ def test_tables_come_per_label_set_and_actor_type(db, two_annotators):
     names = [name for name, _ in label_tables(db)]
     assert names[0] == "actors" and any(name.startswith("actors: ") for name in names)
     table = actor_label_table(db)
-    assert all(set(labels) == {"ana", "ben", "model"} for labels in table.values())
+    for labels in table.values():
+        agreed = labels["ana"] == labels["ben"]
+        assert set(labels) == {"ana", "ben", "model"} | ({"gold"} if agreed else set())
+        assert labels.get("gold") == (labels["ana"] if agreed else None)
 
 
 def test_agreement_command_and_stats_page(app, db, db_path, two_annotators):

@@ -9,6 +9,7 @@ from .backup import backup, restore
 from .corpus import export, import_command, init
 from .jobs import jobs
 from .modelling import evaluate, predict, train
+from .models import models
 from .server import demo, serve, worker
 from .users import user
 
@@ -26,6 +27,7 @@ for command in (
     export,
     evaluate,
     train,
+    models,
     serve,
     worker,
     demo,

@@ -32,6 +32,11 @@ def _print(name: str, report: dict) -> None:
         f" against {_figure(model['mean_kappa_human_human'])} between people;"
         f" alpha with the model {_figure(model['alpha_with_model'])}"
     )
+    gold = model["gold"]
+    click.echo(
+        f"  model vs gold (n={gold['n']}): kappa {_figure(gold['kappa'])},"
+        f" accuracy {_figure(gold['accuracy'])}"
+    )
 
 
 @click.command()

@@ -92,6 +92,7 @@ def evaluate(
     if as_json:
         keys = (
             "n",
+            "excluded",
             "accuracy",
             "macro_f1",
             "per_label",

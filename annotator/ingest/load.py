@@ -13,7 +13,7 @@ from annotator.store import corpus
 from annotator.store.adjudication import adjudicate
 from annotator.store.database import now
 from annotator.store.overall import write_overall
-from annotator.store.predictions import save_predictions
+from annotator.store.predictions import prediction_id, save_predictions
 from annotator.store.queue import count_sentences_with_actors
 from annotator.store.review import DONE, MANUAL
 from annotator.text.sentences import analyse_documents
@@ -140,14 +140,17 @@ def _store_sentence(db: Database, record: Record, source: str, annotator: str | 
     for target in record.targets:
         who = target.annotator or record.annotator or annotator or DEFAULT_ANNOTATOR
         mention_id = _ensure_mention(db, document_id, sentence_id, target, summary)
+        shown = None
         if target.prediction is not None:
-            _store_prediction(db, mention_id, target.prediction)
+            shown = _store_prediction(db, mention_id, target.prediction)
         if target.labels is not None:  # several annotators: each one's label
             for entry in target.labels:
-                _store_label(db, mention_id, entry["annotator"], entry["label"], entry["status"])
+                _store_label(
+                    db, mention_id, entry["annotator"], entry["label"], entry["status"], shown
+                )
                 summary.labels += 1
         elif target.label is not None and not target.adjudicated:
-            _store_label(db, mention_id, who, target.label, target.status)
+            _store_label(db, mention_id, who, target.label, target.status, shown)
             summary.labels += 1
         if target.adjudicated:
             adjudicate(db, mention_id, target.label, target.annotator)
@@ -168,7 +171,8 @@ def _ensure_mention(db, document_id: str, sentence_id: str, target: Target, summ
     )
 
 
-def _store_prediction(db: Database, mention_id: int, prediction: dict) -> None:
+def _store_prediction(db: Database, mention_id: int, prediction: dict) -> int:
+    """Store a file's pre-label of a mention; return its id (an earlier identical one's)."""
     save_predictions(
         db,
         [
@@ -182,11 +186,19 @@ def _store_prediction(db: Database, mention_id: int, prediction: dict) -> None:
             }
         ],
     )
+    return prediction_id(db, mention_id, prediction["model"], IMPORTED_TEMPLATE)
 
 
 def _store_label(
-    db: Database, mention_id: int, annotator: str, label: str, status: str | None
+    db: Database,
+    mention_id: int,
+    annotator: str,
+    label: str,
+    status: str | None,
+    prediction_id: int | None,
 ) -> None:
+    """Store one annotator's label; one accepted or corrected was given beside the file's
+    pre-label of the mention."""
     stamp = now()
     db.table("annotations").upsert(
         {
@@ -194,6 +206,7 @@ def _store_label(
             "annotator": annotator,
             "label": label,
             "status": status or MANUAL,
+            "prediction_id": prediction_id if status not in (None, MANUAL) else None,
             "created": stamp,
             "updated": stamp,
         },

@@ -82,6 +82,11 @@ class StanceModel(ABC):
         """Identifies the method and hypotheses that produced a prediction."""
         return f"{self.method_version}-{scheme.template_version}"
 
+    def trained_on(self) -> frozenset[str]:
+        """The span keys of the examples the model learned from (none for zero-shot), so
+        that it is never scored on them."""
+        return frozenset()
+
     def warm_up(self) -> None:  # noqa: B027  (optional hook; lazy models need nothing)
         """Load the weights now rather than inside the first `predict` call."""
 

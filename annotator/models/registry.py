@@ -84,3 +84,31 @@ def check_spec(spec: str, models_dir: str | Path) -> str:
     if backend == "trained" and f"trained:{argument}" not in trained_specs(models_dir):
         raise ValueError(f"no trained model {argument!r}; train one with `annotator train`")
     return spec.strip()
+
+
+def trained_meta(spec: str, models_dir: str | Path) -> dict | None:
+    """What `annotator train` recorded of a trained model (method, examples, …); None for a
+    zero-shot spec or a model whose folder is gone."""
+    import json
+
+    try:
+        backend, argument = parse_spec(spec)
+    except ValueError:
+        return None
+    path = Path(models_dir) / argument / "annotator.json"
+    if backend != "trained" or not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def training_keys(spec: str, models_dir: str | Path) -> frozenset[str]:
+    """The span keys a model was trained on (none for a zero-shot model or an unknown one)."""
+    try:
+        backend, argument = parse_spec(spec)
+    except ValueError:
+        return frozenset()
+    if backend != "trained":
+        return frozenset()
+    from .trained import trained_on
+
+    return trained_on(Path(models_dir) / argument)

@@ -28,6 +28,7 @@ from .base import (
 
 META_FILE = "annotator.json"
 LINEAR_FILE = "linear.npz"
+TRAINED_ON_FILE = "trained_on.txt"  # the span key of every training example, one a line
 CROSS_ENCODER, LINEAR = "cross-encoder", "linear"
 MAX_TOKENS = 128
 OPEN_MARK, CLOSE_MARK = "<< ", " >>"
@@ -76,12 +77,24 @@ def open_trained(name: str, folder: Path) -> TrainedModel:
     return kind(name, Path(folder), meta)
 
 
+def trained_on(folder: Path) -> frozenset[str]:
+    """The span keys (see `store.reports.span_key`) of the examples a model was trained on,
+    so that it is never scored on them; empty for a folder without the list."""
+    path = Path(folder) / TRAINED_ON_FILE
+    if not path.is_file():
+        return frozenset()
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
 class TrainedModel(StanceModel):
     """What every trained model shares: its metadata and the label check."""
 
     def __init__(self, name: str, folder: Path, meta: dict):
         self.name, self.folder, self.meta = name, folder, meta
         self.spec = f"trained:{name}"
+
+    def trained_on(self) -> frozenset[str]:
+        return trained_on(self.folder)
 
     def template_version(self, scheme: Scheme) -> str:
         """Retraining under the same name must re-predict: the version names the training run."""

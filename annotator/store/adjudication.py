@@ -6,7 +6,8 @@ from sqlite_utils import Database
 
 from .corpus import get_sentence
 from .database import first_row, upsert_stamped
-from .gold import DISPUTED, gold_of
+from .gold import DISPUTED, UNREVIEWED, gold_of_mentions
+from .prelabels import shown_prediction_id
 
 # Mentions with at least two different labels: the disputes, open or settled.
 _DISPUTED_MENTIONS = """
@@ -69,18 +70,17 @@ def sentence_for_adjudication(db: Database, sentence_id: str) -> dict | None:
         return None
     mentions = list(
         db.query(
-            """
+            f"""
             select m.id, m.start, m."end", m.text, ac.name as actor, ac.kind,
-              j.label as adjudicated, j.adjudicator,
-              (select label from predictions where mention_id = m.id order by id desc limit 1)
+              (select label from predictions where id = {shown_prediction_id("m.id")})
                 as predicted
             from mentions m join actors ac on ac.id = m.actor_id
-            left join adjudications j on j.mention_id = m.id
             where m.sentence_id = ? order by m.start, m."end"
             """,
             [sentence_id],
         )
     )
+    gold = gold_of_mentions(db, [m["id"] for m in mentions])
     for mention in mentions:
         mention["annotations"] = list(
             db.query(
@@ -89,11 +89,8 @@ def sentence_for_adjudication(db: Database, sentence_id: str) -> dict | None:
                 [mention["id"]],
             )
         )
-        adjudication = None
-        if mention["adjudicated"] is not None:
-            adjudication = {"label": mention["adjudicated"], "adjudicator": mention["adjudicator"]}
-        mention["gold"] = gold_of(mention["annotations"], adjudication)
+        mention["gold"] = gold.get(mention["id"]) or {"label": None, "status": UNREVIEWED}
         mention["disputed"] = len({a["label"] for a in mention["annotations"]}) > 1
-        mention["open"] = mention["gold"].status == DISPUTED
+        mention["open"] = mention["gold"]["status"] == DISPUTED
     sentence["mentions"] = mentions
     return sentence

@@ -14,6 +14,7 @@ import secrets
 from sqlite_utils import Database
 
 from .database import get_setting, set_setting
+from .prelabels import labelled_prediction_id
 
 SHARE_SETTING, SALT_SETTING = "hidden_share", "hidden_salt"
 MAX_SHARE = 0.5
@@ -48,7 +49,9 @@ def prelabels_hidden(db: Database, sentence_id: str, annotator: str) -> bool:
 def hide_predictions(mentions: list[dict]) -> list[dict]:
     """The mentions as an annotator without pre-labels sees them."""
     for mention in mentions:
-        mention.update(predicted=None, predicted_score=None, predicted_scores=None)
+        mention.update(
+            predicted_id=None, predicted=None, predicted_score=None, predicted_scores=None
+        )
     return mentions
 
 
@@ -57,7 +60,7 @@ def anchoring_by_annotator(db: Database) -> list[dict]:
     matched anyway. A large gap means the pre-labels pull people toward them."""
     return list(
         db.query(
-            """
+            f"""
             select a.annotator,
               sum(a.prelabel_shown = 1 and p.label is not null) as shown,
               avg(case when a.prelabel_shown = 1 and p.label is not null
@@ -66,8 +69,7 @@ def anchoring_by_annotator(db: Database) -> list[dict]:
               avg(case when a.prelabel_shown = 0 and p.label is not null
                   then a.label = p.label end) as hidden_agreement
             from annotations a
-            left join predictions p on p.id = (
-              select id from predictions where mention_id = a.mention_id order by id desc limit 1)
+            left join predictions p on p.id = {labelled_prediction_id("a", "a.mention_id")}
             group by a.annotator
             having sum(a.prelabel_shown = 0) > 0
             order by a.annotator

@@ -7,6 +7,8 @@ import json
 from sqlite_utils import Database
 
 from .database import first_row, insert_row, now
+from .gold import UNREVIEWED, gold_of_mentions
+from .prelabels import labelled_prediction_id, shown_prediction_id
 
 
 def get_document(db: Database, document_id: str) -> dict | None:
@@ -170,35 +172,71 @@ def document_sentences(db: Database, document_id: str) -> list[dict]:
 def mentions_of_sentences(
     db: Database, sentence_ids: list[str], annotator: str | None = None
 ) -> dict[str, list[dict]]:
-    """Mentions grouped by sentence id, with actor, latest prediction and the current label.
+    """Mentions grouped by sentence id, with their actor, a label and the pre-label beside it.
 
-    The label is the annotator's own when `annotator` is given, else the latest by anyone.
+    With `annotator`, the label is that annotator's own and the pre-label the one they were
+    shown (or are shown now, while unlabelled). Without, the label is the gold label (see
+    `gold`) and the pre-label the one its annotator was shown, else the one shown now.
     """
     if not sentence_ids:
         return {}
     marks = ",".join("?" for _ in sentence_ids)
-    label_filter = "and a.annotator = ?" if annotator else ""
-    params = [*([annotator] if annotator else []), *sentence_ids]
-    rows = db.query(
-        f"""
-        select m.id, m.sentence_id, m.start, m."end", m.text, ac.name as actor, ac.kind,
-          p.label as predicted, p.score as predicted_score, p.scores as predicted_scores,
-          p.model as predicted_model,
-          a.label, a.status, a.annotator
-        from mentions m
-        join actors ac on ac.id = m.actor_id
-        left join predictions p on p.id = (
-          select id from predictions where mention_id = m.id order by id desc limit 1)
-        left join annotations a on a.rowid = (
-          select rowid from annotations a where a.mention_id = m.id {label_filter}
-          order by updated desc limit 1)
-        where m.sentence_id in ({marks})
-        order by m.sentence_id, m.start
-        """,
-        params,
+    if annotator is not None:
+        labels = "left join annotations a on a.mention_id = m.id and a.annotator = ?"
+        prediction = labelled_prediction_id("a", "m.id")
+        columns, params = "a.label, a.status, a.annotator", [annotator, *sentence_ids]
+    else:
+        labels, prediction = "", shown_prediction_id("m.id")
+        columns, params = "null as label, null as status, null as annotator", sentence_ids
+    rows = list(
+        db.query(
+            f"""
+            select m.id, m.sentence_id, m.start, m."end", m.text, ac.name as actor, ac.kind,
+              p.id as predicted_id, p.label as predicted, p.score as predicted_score,
+              p.scores as predicted_scores, p.model as predicted_model, {columns}
+            from mentions m
+            join actors ac on ac.id = m.actor_id
+            {labels}
+            left join predictions p on p.id = {prediction}
+            where m.sentence_id in ({marks})
+            order by m.sentence_id, m.start
+            """,
+            params,
+        )
     )
+    if annotator is None:
+        _attach_gold(db, rows)
     grouped: dict[str, list[dict]] = {}
     for row in rows:
         row["predicted_scores"] = json.loads(row["predicted_scores"] or "{}")
         grouped.setdefault(row["sentence_id"], []).append(row)
     return grouped
+
+
+def _attach_gold(db: Database, mentions: list[dict]) -> None:
+    """Give each mention row its gold label, status and annotator, and the pre-label that
+    annotator was shown where it differs from the one shown now."""
+    gold = gold_of_mentions(db, [m["id"] for m in mentions])
+    ids = [row["prediction_id"] for row in gold.values() if row["prediction_id"] is not None]
+    marks = ",".join("?" for _ in ids)
+    shown = {
+        p["id"]: p
+        for p in db.query(
+            f"select id, label, score, scores, model from predictions where id in ({marks})", ids
+        )
+    }
+    for mention in mentions:
+        row = gold.get(mention["id"])
+        if row is None:
+            mention["status"] = UNREVIEWED
+            continue
+        mention.update(label=row["label"], status=row["status"], annotator=row["annotator"])
+        prediction = shown.get(row["prediction_id"])
+        if prediction is not None:
+            mention.update(
+                predicted_id=prediction["id"],
+                predicted=prediction["label"],
+                predicted_score=prediction["score"],
+                predicted_scores=prediction["scores"],
+                predicted_model=prediction["model"],
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .database import now
+from .gold import GOLD_VIEW
 from .review import DONE, REQUEUED
 
 
@@ -27,7 +28,8 @@ def changed_labels(
     only_wrong: bool = False,
     limit: int = 500,
 ) -> list[dict]:
-    """Mentions whose label differs between the two versions, with the gold label if any.
+    """Mentions whose label differs between the two versions, with the gold label if any
+    (see `gold`).
 
     `only_wrong` keeps the changes where the new version disagrees with a gold label.
     """
@@ -35,17 +37,19 @@ def changed_labels(
     return list(
         db.query(
             f"""
+            with gold as materialized (
+              select mention_id, label from {GOLD_VIEW} where label is not null)
             select * from (
               select m.id as mention_id, m.start, m."end", m.text as mention, ac.name as actor,
                 s.id as sentence_id, s.text as sentence,
                 po.label as old_label, pn.label as new_label, pn.score as new_score,
-                (select label from annotations where mention_id = m.id
-                   order by updated desc limit 1) as gold
+                g.label as gold
               from predictions po
               join predictions pn on pn.mention_id = po.mention_id
               join mentions m on m.id = po.mention_id
               join actors ac on ac.id = m.actor_id
               join sentences s on s.id = m.sentence_id
+              left join gold g on g.mention_id = m.id
               where po.model = :old_model and po.template_version = :old_version
                 and pn.model = :new_model and pn.template_version = :new_version
                 and po.label != pn.label

@@ -1,9 +1,9 @@
 """Gold labels as export records: one JSON line per sentence, streamed in document order.
 
 SQLite builds each line itself (its JSON functions run in C), so the export streams at a
-steady pace and flat memory whatever the corpus size. The gold label of a mention follows
-`gold`'s rule, spelled here in SQL: a lead's adjudication, else the one label every
-annotator gave, else none ("disputed").
+steady pace and flat memory whatever the corpus size. The gold label, status and annotator
+of a mention come from the `gold_labels` view (see `gold`); its prediction is the pre-label
+that the gold label's annotator was shown, else the one annotators are shown now.
 """
 
 from __future__ import annotations
@@ -13,21 +13,14 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
-from .gold import ADJUDICATED, DISPUTED, UNREVIEWED
+from .gold import GOLD_VIEW, UNREVIEWED
+from .prelabels import shown_prediction_id
 
-# One target's fields, read from the mention (m), its actor (ac), adjudication (j), the
-# people's labels (g) and its latest prediction (p).
+# One target's fields, read from the mention (m), its actor (ac), its gold row (g) and the
+# prediction shown beside it (p).
 _TARGET_FIELDS = f"""
   'actor', ac.name, 'mention', m.text, 'start', m.start, 'end', m."end",
-  'label', case when j.label is not null then j.label when g.labels = 1 then g.first_label end,
-  'status', case
-    when j.label is not null then '{ADJUDICATED}'
-    when g.people is null then '{UNREVIEWED}'
-    when g.labels > 1 then '{DISPUTED}'
-    else g.first_status end,
-  'annotator', case
-    when j.label is not null then j.adjudicator
-    when g.labels = 1 then g.first_annotator end,
+  'label', g.label, 'status', coalesce(g.status, '{UNREVIEWED}'), 'annotator', g.annotator,
   'prediction', case
     when p.id is not null then json_object('label', p.label, 'score', p.score, 'model', p.model) end
 """
@@ -40,26 +33,20 @@ _LABELS = """json((
 
 # Each JSON object is built where it is used (json_group_array(json_object(...))): a JSON
 # value that passes through a subquery column turns into text and must be parsed again.
-# The line's outer object is joined as text for the same reason.
+# The line's outer object is joined as text for the same reason. The gold view is read
+# once, in one pass (materialized), and looked up per mention.
 _EXPORT_LINES = f"""
-with people_labels as materialized (
-  -- Per labelled mention, in one pass: how many labels, by how many people, and the label
-  -- of the first of them by username (SQLite takes bare columns from the min() row).
-  select mention_id, count(distinct label) as labels, count(*) as people,
-    min(annotator) as first_annotator, label as first_label, status as first_status
-  from annotations group by mention_id
-)
+with gold as materialized (select * from {GOLD_VIEW})
 select '{{"id":' || json_quote(s.id) || ',"document_id":' || json_quote(s.document_id)
   || ',"text":' || json_quote(s.text) || ',"targets":' || (
     select json_group_array(case
-      when j.label is not null or g.people > 1
+      when g.status = 'adjudicated' or g.people > 1
       then json_object({_TARGET_FIELDS}, 'labels', {_LABELS})
       else json_object({_TARGET_FIELDS}) end)
     from (select * from mentions where sentence_id = s.id order by start, "end") m
     join actors ac on ac.id = m.actor_id
-    left join adjudications j on j.mention_id = m.id
-    left join people_labels g on g.mention_id = m.id
-    left join predictions p on p.id = (select max(id) from predictions where mention_id = m.id)
+    left join gold g on g.mention_id = m.id
+    left join predictions p on p.id = coalesce(g.prediction_id, {shown_prediction_id("m.id")})
   ) || '}}' as line,
   (select json_object('label', label, 'annotator', annotator) from sentence_labels
    where sentence_id = s.id order by updated desc limit 1) as overall

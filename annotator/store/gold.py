@@ -1,32 +1,71 @@
-"""Which label is gold: one rule for the export, the adjudication page and the stats.
+"""Which label is gold: one rule, as one SQL view, for every page, command and export.
 
 - a lead's adjudication wins;
 - otherwise, when every annotator who labelled the mention gave the same label, that label
   (one annotator alone counts as agreeing with themselves);
 - otherwise the mention is disputed and has no gold label until a lead adjudicates it.
+
+The view `gold_labels` has one row per mention that anyone labelled or adjudicated:
+`label` (null while disputed), `status` (the agreeing annotators' accepted / corrected /
+manual, or adjudicated / disputed), `annotator` (the adjudicator, or the first agreeing
+annotator by name), `people` (how many annotators labelled it) and `prediction_id` (the
+pre-label that annotator was shown). A mention without a row is unreviewed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sqlite_utils import Database
 
 ADJUDICATED, DISPUTED, UNREVIEWED = "adjudicated", "disputed", "unreviewed"
+GOLD_VIEW = "gold_labels"
+
+# SQLite takes the bare columns (label, status, prediction_id) from the row that min()
+# picked: the first annotator by name.
+_GOLD_SQL = f"""
+select g.mention_id,
+  case when j.label is not null then j.label when g.labels = 1 then g.label end as label,
+  case when j.label is not null then '{ADJUDICATED}' when g.labels > 1 then '{DISPUTED}'
+    else g.status end as status,
+  case when j.label is not null then j.adjudicator when g.labels = 1 then g.annotator end
+    as annotator,
+  g.people,
+  case when j.label is null and g.labels = 1 then g.prediction_id end as prediction_id
+from (
+  select mention_id, count(distinct label) as labels, count(*) as people,
+    min(annotator) as annotator, label, status, prediction_id
+  from annotations group by mention_id
+) g
+left join adjudications j on j.mention_id = g.mention_id
+union all
+select j.mention_id, j.label, '{ADJUDICATED}', j.adjudicator, 0, null
+from adjudications j
+where not exists (select 1 from annotations a where a.mention_id = j.mention_id)
+"""
 
 
-@dataclass(frozen=True)
-class Gold:
-    label: str | None
-    status: str  # accepted / corrected / manual (from the annotation), or the three above
-    annotator: str | None  # who gave it: the adjudicator, or the first agreeing annotator
+def create_gold_view(db: Database) -> None:
+    """(Re)create the `gold_labels` view (called by the schema's migrations)."""
+    db.execute(f"drop view if exists {GOLD_VIEW}")
+    db.execute(f"create view {GOLD_VIEW} as {_GOLD_SQL}")
 
 
-def gold_of(annotations: list[dict], adjudication: dict | None) -> Gold:
-    """The gold label of one mention from its annotations (annotator, label, status)."""
-    if adjudication is not None:
-        return Gold(adjudication["label"], ADJUDICATED, adjudication["adjudicator"])
-    if not annotations:
-        return Gold(None, UNREVIEWED, None)
-    if len({a["label"] for a in annotations}) > 1:
-        return Gold(None, DISPUTED, None)
-    first = min(annotations, key=lambda a: a["annotator"])
-    return Gold(first["label"], first["status"], first["annotator"])
+def gold_of_mentions(db: Database, mention_ids: list[int]) -> dict[int, dict]:
+    """The gold row of each of these mentions that has one, by mention id."""
+    if not mention_ids:
+        return {}
+    marks = ",".join("?" for _ in mention_ids)
+    return {
+        row["mention_id"]: row
+        for row in db.query(
+            f"select * from {GOLD_VIEW} where mention_id in ({marks})", list(mention_ids)
+        )
+    }
+
+
+def gold_counts(db: Database) -> dict[str, int]:
+    """How many mentions have a gold label, and how many are disputed."""
+    [row] = db.query(
+        f"""select count(label) as gold, sum(status = '{DISPUTED}') as disputed
+            from {GOLD_VIEW}"""
+    )
+    return {"gold": row["gold"], "disputed": row["disputed"] or 0}

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .gold import GOLD_VIEW
+from .prelabels import shown_prediction_id
+
 ACTORS, OVERALL = "actors", "overall"
+MODEL, GOLD = "model", "gold"  # the raters beside the people, as `agreement` names them
 
 
 def actor_label_table(db: Database, kind: str | None = None, with_model: bool = True) -> dict:
-    """Per mention, each annotator's label (and the model's latest pre-label, as "model").
+    """Per mention, each annotator's label, and with `with_model` the pre-label annotators
+    are shown (as "model") and the gold label (as "gold", see `gold`).
 
     `kind` keeps only actors of one type (PERSON, ORG, GPE, NORP, or "" for added ones).
     """
@@ -27,13 +32,16 @@ def actor_label_table(db: Database, kind: str | None = None, with_model: bool = 
         table.setdefault(row["mention_id"], {})[row["annotator"]] = row["label"]
     if with_model and table:
         for row in db.query(
-            """
-            select p.mention_id, p.label from predictions p
-            where p.id in (select max(id) from predictions group by mention_id)
+            f"""
+            select a.mention_id, p.label from (select distinct mention_id from annotations) a
+            join predictions p on p.id = {shown_prediction_id("a.mention_id")}
             """
         ):
             if row["mention_id"] in table:
-                table[row["mention_id"]]["model"] = row["label"]
+                table[row["mention_id"]][MODEL] = row["label"]
+        for row in db.query(f"select mention_id, label from {GOLD_VIEW} where label is not null"):
+            if row["mention_id"] in table:
+                table[row["mention_id"]][GOLD] = row["label"]
     return table
 
 

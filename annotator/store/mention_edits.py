@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .corpus import ensure_actor, insert_mention
-from .database import first_row
+from .database import first_row, insert_row
 from .queue import count_sentences_with_actors
 from .review import ReviewError, log_decision
 
@@ -48,22 +48,43 @@ def reassign_mention(db: Database, annotator: str, mention_id: int, actor_name: 
     return mention["sentence_id"]
 
 
+def _tables_referring_to_mentions(db: Database) -> list[str]:
+    """Every table with a foreign key to `mentions`, read from the schema itself, so that a
+    table added later is covered by `delete_mention` without anyone remembering to."""
+    return sorted(
+        table.name
+        for table in db.tables
+        if any(key.other_table == "mentions" for key in table.foreign_keys)
+    )
+
+
+def delete_mention(db: Database, mention_id: int) -> dict[str, list[dict]]:
+    """Delete a mention and every row that refers to it; return them all, by table, for
+    `restore_rows`. The one way a mention is ever deleted."""
+    removed = {}
+    for table in _tables_referring_to_mentions(db):
+        removed[table] = list(
+            db.query(f"select * from [{table}] where mention_id = ?", [mention_id])
+        )
+        db.execute(f"delete from [{table}] where mention_id = ?", [mention_id])
+    removed["mentions"] = list(db.query("select * from mentions where id = ?", [mention_id]))
+    db.execute("delete from mentions where id = ?", [mention_id])
+    return removed
+
+
+def restore_rows(db: Database, removed: dict[str, list[dict]]) -> None:
+    """Put back what `delete_mention` removed: the mention first, then what refers to it."""
+    for table in sorted(removed, key=lambda name: name != "mentions"):
+        for row in removed[table]:
+            insert_row(db, table, row)
+
+
 def remove_mention(db: Database, annotator: str, mention_id: int) -> str:
-    """Drop a span that names no actor, with its predictions and everyone's labels on it."""
+    """Drop a span that names no actor, with everything that refers to it (predictions,
+    everyone's labels, an adjudication); undo brings all of it back."""
     mention = _mention(db, mention_id)
-    rows = {
-        "mentions": [db.table("mentions").get(mention_id)],
-        "predictions": list(
-            db.query("select * from predictions where mention_id = ?", [mention_id])
-        ),
-        "annotations": list(
-            db.query("select * from annotations where mention_id = ?", [mention_id])
-        ),
-    }
     with db.atomic():
-        db.execute("delete from annotations where mention_id = ?", [mention_id])
-        db.execute("delete from predictions where mention_id = ?", [mention_id])
-        db.execute("delete from mentions where id = ?", [mention_id])
+        rows = delete_mention(db, mention_id)
         log_decision(
             db, annotator, mention["sentence_id"], "remove", {"annotations": [], "restore": rows}
         )
@@ -145,10 +166,7 @@ def find_words(db: Database, sentence_id: str, words: str) -> tuple[int, int]:
 def undo_mention_edit(db: Database, undo: dict) -> None:
     """The part of `undo_last` that reverses an addition, a reassignment or a removal."""
     if "added_mention" in undo:
-        mention_id = undo["added_mention"]
-        for table in ("annotations", "predictions"):
-            db.execute(f"delete from {table} where mention_id = ?", [mention_id])
-        db.execute("delete from mentions where id = ?", [mention_id])
+        delete_mention(db, undo["added_mention"])
         if "added_actor" in undo:
             db.execute(
                 "delete from actors where id = ? and not exists"
@@ -158,10 +176,7 @@ def undo_mention_edit(db: Database, undo: dict) -> None:
     if "mention_actor" in undo:
         mention_id, actor_id = undo["mention_actor"]
         db.table("mentions").update(mention_id, {"actor_id": actor_id})
-    for table in ("mentions", "predictions"):
-        for row in undo.get("restore", {}).get(table, []):
-            db.table(table).insert(row, pk="id")
-    for row in undo.get("restore", {}).get("annotations", []):
-        db.table("annotations").insert(row, pk=("mention_id", "annotator"))
+    if "restore" in undo:
+        restore_rows(db, undo["restore"])
     if "added_mention" in undo or "restore" in undo:
         count_sentences_with_actors(db)

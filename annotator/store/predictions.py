@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from .database import now
+from .database import first_row, now
+from .prelabels import activate_first_model
 from .schema import margin_of
 
 _UNPREDICTED = """
@@ -38,8 +39,13 @@ def unpredicted_mentions(db: Database, model: str, version: str, limit: int) -> 
 
 
 def save_predictions(db: Database, rows: Iterable[dict]) -> None:
-    """Store prediction dicts (mention_id, model, template_version, label, score, scores)."""
-    stamp = now()
+    """Store prediction dicts (mention_id, model, template_version, label, score, scores).
+
+    The first model to pre-label a project becomes its active model (see `prelabels`).
+    """
+    stamp, rows = now(), list(rows)
+    for model in dict.fromkeys(row["model"] for row in rows):
+        activate_first_model(db, model)
     db.table("predictions").insert_all(
         (
             {
@@ -52,3 +58,13 @@ def save_predictions(db: Database, rows: Iterable[dict]) -> None:
         ),
         ignore=True,
     )
+
+
+def prediction_id(db: Database, mention_id: int, model: str, version: str) -> int | None:
+    """The id of the mention's prediction by this model and template version, or None."""
+    row = first_row(
+        db,
+        "select id from predictions where mention_id = ? and model = ? and template_version = ?",
+        [mention_id, model, version],
+    )
+    return row["id"] if row else None

@@ -2,28 +2,47 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+from collections.abc import Callable
 
 from sqlite_utils import Database
 
 from annotator.metrics import classification_report
 
-_GOLD_VS_PREDICTED = """
-select p.model, p.template_version, a.label as gold, p.label as predicted
-from predictions p
-join annotations a on a.rowid = (
-  select rowid from annotations where mention_id = p.mention_id order by updated desc limit 1)
-{where}
+from .gold import GOLD_VIEW
+
+_GOLD_VS_PREDICTED = f"""
+with gold as materialized (select mention_id, label from {GOLD_VIEW} where label is not null)
+select p.model, p.template_version, g.label as gold, p.label as predicted,
+  s.text as sentence, m.start, m."end"
+from gold g
+join predictions p on p.mention_id = g.mention_id
+join mentions m on m.id = g.mention_id
+join sentences s on s.id = m.sentence_id
+{{where}}
 order by p.model, p.template_version
 """
 
 
+def span_key(sentence: str, start: int, end: int) -> str:
+    """A name for one (sentence, span) pair that is the same in every database and file:
+    what a trained model records of its training examples, to be never scored on them."""
+    digest = hashlib.blake2b(sentence.encode("utf-8", "surrogatepass"), digest_size=12)
+    return f"{digest.hexdigest()}:{start}:{end}"
+
+
 def model_reports(
-    db: Database, labels: list[str], model: str | None = None, version: str | None = None
+    db: Database,
+    labels: list[str],
+    model: str | None = None,
+    version: str | None = None,
+    seen: Callable[[str], frozenset[str]] | None = None,
 ) -> list[dict]:
     """One classification report per (model, template version), on gold-labelled mentions.
 
-    The gold label of a mention is its latest label by any annotator, as in the export.
+    `seen(model)` gives the span keys a model was trained on: those mentions are left out
+    of its report (`unseen` is the number scored, `excluded` the number left out).
     """
     clauses, params = [], []
     if model is not None:
@@ -38,9 +57,17 @@ def model_reports(
     for (spec, template), group in itertools.groupby(
         rows, key=lambda r: (r["model"], r["template_version"])
     ):
-        pairs = [(r["gold"], r["predicted"]) for r in group]
+        trained_on = seen(spec) if seen else frozenset()
+        pairs, excluded = [], 0
+        for r in group:
+            if trained_on and span_key(r["sentence"], r["start"], r["end"]) in trained_on:
+                excluded += 1
+            else:
+                pairs.append((r["gold"], r["predicted"]))
         report = classification_report([g for g, _ in pairs], [p for _, p in pairs], labels)
-        reports.append({"model": spec, "template_version": template, **report})
+        reports.append(
+            {"model": spec, "template_version": template, "excluded": excluded, **report}
+        )
     return reports
 
 
@@ -48,13 +75,13 @@ def gold_pairs(db: Database) -> list[dict]:
     """Every mention with a gold label: sentence text, span, actor and the label."""
     return list(
         db.query(
-            """
-            select s.text as sentence, m.start, m."end", ac.name as actor, a.label
-            from mentions m
+            f"""
+            select s.text as sentence, m.start, m."end", ac.name as actor, g.label
+            from {GOLD_VIEW} g
+            join mentions m on m.id = g.mention_id
             join sentences s on s.id = m.sentence_id
             join actors ac on ac.id = m.actor_id
-            join annotations a on a.rowid = (
-              select rowid from annotations where mention_id = m.id order by updated desc limit 1)
+            where g.label is not null
             order by m.id
             """
         )

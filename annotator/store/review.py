@@ -16,6 +16,7 @@ from .assignments import claim
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, insert_row, now, upsert_row, upsert_stamped
 from .overall import question_open, write_overall
+from .prelabels import shown_prediction_id
 
 DONE, SKIPPED = "done", "skipped"
 REQUEUED = "requeued"  # sent back for another look (e.g. from a model diff): served first
@@ -43,12 +44,20 @@ def review_row(db: Database, sentence_id: str, annotator: str) -> dict | None:
 
 
 def _write_annotation(
-    db: Database, mention_id: int, annotator: str, label: str, status: str, shown: bool = True
+    db: Database,
+    mention_id: int,
+    annotator: str,
+    label: str,
+    prediction: dict | None,
+    shown: bool = True,
 ) -> dict | None:
     """Upsert the annotator's label on a mention; return the row it replaced.
 
-    `shown` records whether the annotator saw the pre-label (see `anchoring`).
+    `prediction` (id, label) is the pre-label shown beside it, which the status is judged
+    against and which is kept with the label; `shown` records whether the annotator saw
+    pre-labels on this sentence at all (see `anchoring`).
     """
+    predicted = prediction["label"] if prediction else None
     return upsert_stamped(
         db,
         "annotations",
@@ -56,8 +65,9 @@ def _write_annotation(
             "mention_id": mention_id,
             "annotator": annotator,
             "label": label,
-            "status": status,
+            "status": status_for(label, predicted),
             "prelabel_shown": int(shown),
+            "prediction_id": prediction["id"] if prediction else None,
         },
         ("mention_id", "annotator"),
     )
@@ -117,14 +127,13 @@ def record_label(
         raise ReviewError(f"label {label!r} is not one of {', '.join(labels)}")
     mention = first_row(
         db,
-        """
-        select m.sentence_id,
-          (select label from predictions where mention_id = m.id order by id desc limit 1)
-            as predicted,
+        f"""
+        select m.sentence_id, p.id as prediction_id, p.label as predicted,
           not exists (select 1 from mentions later where later.sentence_id = m.sentence_id
             and (later.start > m.start or (later.start = m.start and later."end" > m."end")))
             as is_last
-        from mentions m where m.id = ?
+        from mentions m left join predictions p on p.id = {shown_prediction_id("m.id")}
+        where m.id = ?
         """,
         [mention_id],
     )
@@ -132,11 +141,11 @@ def record_label(
         raise ReviewError(f"no mention with id {mention_id}")
     sentence_id = mention["sentence_id"]
     hidden = prelabels_hidden(db, sentence_id, annotator)
-    predicted = None if hidden else mention["predicted"]
+    shown = None
+    if not hidden and mention["prediction_id"] is not None:
+        shown = {"id": mention["prediction_id"], "label": mention["predicted"]}
     with db.atomic():
-        previous = _write_annotation(
-            db, mention_id, annotator, label, status_for(label, predicted), not hidden
-        )
+        previous = _write_annotation(db, mention_id, annotator, label, shown, not hidden)
         undo = {"annotations": [{"mention_id": mention_id, "previous": previous}]}
         finished = (
             bool(mention["is_last"])
@@ -173,7 +182,13 @@ def _accept_rest(
     changes = [
         {
             "mention_id": m["id"],
-            "previous": _write_annotation(db, m["id"], annotator, m["predicted"], ACCEPTED),
+            "previous": _write_annotation(
+                db,
+                m["id"],
+                annotator,
+                m["predicted"],
+                {"id": m["predicted_id"], "label": m["predicted"]},
+            ),
         }
         for m in _unlabelled(db, annotator, sentence_id)
     ]

@@ -255,3 +255,34 @@ def add_prelabel_shown(db: Database) -> None:
 def create_snapshots(db: Database) -> None:
     """Figures computed in the background for large corpora, with when they were computed."""
     db.table("snapshots").create({"name": str, "data": str, "created": str}, pk="name")
+
+
+@MIGRATIONS()
+def add_shown_prediction(db: Database) -> None:
+    """The prediction shown beside each label, and the project's active model.
+
+    Labels given before this was recorded were shown the newest prediction of their
+    mention at the time they were given; the newest model run becomes the active model.
+    """
+    db.table("annotations").add_column("prediction_id", int)
+    db.execute(
+        """
+        update annotations set prediction_id = (
+          select p.id from predictions p
+          where p.mention_id = annotations.mention_id and p.created <= annotations.updated
+          order by p.id desc limit 1)
+        where status != 'manual' and prelabel_shown = 1
+        """
+    )
+    db.execute(
+        "insert or ignore into settings (key, value)"
+        " select 'active_model', model from predictions order by id desc limit 1"
+    )
+
+
+@MIGRATIONS()
+def create_gold_labels_view(db: Database) -> None:
+    """The one definition of gold, as the view `gold_labels` (see gold.py)."""
+    from .gold import create_gold_view
+
+    create_gold_view(db)

@@ -8,18 +8,23 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from .corpus import mentions_of_sentences
+from .gold import GOLD_VIEW, UNREVIEWED
 
-UNREVIEWED = "unreviewed"
+STATUSES = ("accepted", "corrected", "manual", "adjudicated", "disputed", UNREVIEWED)
 
 
 @dataclass(frozen=True)
 class SentenceFilter:
-    """What to look for; empty fields do not filter."""
+    """What to look for; empty fields do not filter.
+
+    `label` and `status` are the gold label and its status (see `gold`); `annotator`
+    keeps mentions that person labelled.
+    """
 
     text: str = ""
     actor: str = ""
     label: str = ""
-    status: str = ""  # accepted, corrected, manual or unreviewed
+    status: str = ""  # one of STATUSES
     annotator: str = ""
     flagged: bool = False
     model: str = ""
@@ -48,17 +53,24 @@ def search_sentences(db: Database, query: SentenceFilter, limit: int = 50) -> li
             "exists (select 1 from predictions p where p.mention_id = m.id and p.model = :model)"
         )
         params["model"] = query.model
+    # The gold view is read once per search (a non-correlated `in`), never once per mention.
     if query.status == UNREVIEWED:
-        mention_clauses.append("not exists (select 1 from annotations a where a.mention_id = m.id)")
-    elif query.label or query.status or query.annotator:
-        conditions = ["a.mention_id = m.id"]
-        for field in ("label", "status", "annotator"):
+        mention_clauses.append(f"m.id not in (select mention_id from {GOLD_VIEW})")
+    elif query.label or query.status:
+        conditions = []
+        for field in ("label", "status"):
             if getattr(query, field):
-                conditions.append(f"a.{field} = :{field}")
+                conditions.append(f"g.{field} = :{field}")
                 params[field] = getattr(query, field)
         mention_clauses.append(
-            f"exists (select 1 from annotations a where {' and '.join(conditions)})"
+            f"m.id in (select mention_id from {GOLD_VIEW} g where {' and '.join(conditions)})"
         )
+    if query.annotator:
+        mention_clauses.append(
+            "exists (select 1 from annotations a"
+            " where a.mention_id = m.id and a.annotator = :annotator)"
+        )
+        params["annotator"] = query.annotator
     if mention_clauses:
         clauses.append(
             "exists (select 1 from mentions m join actors ac on ac.id = m.actor_id "

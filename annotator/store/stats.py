@@ -4,52 +4,65 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-_LATEST_GOLD = """(select label from annotations where mention_id = m.id
-                   order by updated desc limit 1)"""
-_LATEST_PREDICTED = """(select label from predictions where mention_id = m.id
-                        order by id desc limit 1)"""
+from .gold import GOLD_VIEW, gold_of_mentions
+from .prelabels import shown_prediction_id
+
+_SHOWN = f"(select label from predictions where id = {shown_prediction_id('m.id')})"
 
 
 def actor_stances(db: Database, document_id: str | None = None, top: int = 15) -> list[dict]:
-    """The `top` most mentioned actors with their gold and predicted label counts.
+    """The `top` most mentioned actors with their gold and shown pre-label counts.
 
     Across documents, actors with the same name are counted together.
     """
     where = "where s.document_id = :document" if document_id else ""
-    rows = db.query(
-        f"""
-        select ac.name as actor, {_LATEST_GOLD} as gold, {_LATEST_PREDICTED} as predicted
-        from mentions m
-        join actors ac on ac.id = m.actor_id
-        join sentences s on s.id = m.sentence_id
-        {where}
-        """,
-        {"document": document_id},
+    rows = list(
+        db.query(
+            f"""
+            select m.id, ac.name as actor, {_SHOWN} as predicted
+            from mentions m
+            join actors ac on ac.id = m.actor_id
+            join sentences s on s.id = m.sentence_id
+            {where}
+            """,
+            {"document": document_id},
+        )
     )
+    gold = _gold_labels(db, [row["id"] for row in rows] if document_id else None)
     actors: dict[str, dict] = {}
     for row in rows:
         entry = actors.setdefault(
             row["actor"], {"actor": row["actor"], "mentions": 0, "gold": {}, "predicted": {}}
         )
         entry["mentions"] += 1
-        for kind in ("gold", "predicted"):
-            if row[kind] is not None:
-                entry[kind][row[kind]] = entry[kind].get(row[kind], 0) + 1
+        _count(entry["gold"], gold.get(row["id"]))
+        _count(entry["predicted"], row["predicted"])
     ranked = sorted(actors.values(), key=lambda a: (-a["mentions"], a["actor"]))
     return ranked[:top]
 
 
 def label_totals(db: Database) -> dict[str, dict[str, int]]:
-    """How many mentions carry each gold label and each predicted label."""
+    """How many mentions carry each gold label and each pre-label shown to annotators."""
     totals: dict[str, dict[str, int]] = {"gold": {}, "predicted": {}}
-    rows = db.query(
-        f"select {_LATEST_GOLD} as gold, {_LATEST_PREDICTED} as predicted from mentions m"
-    )
-    for row in rows:
-        for kind in ("gold", "predicted"):
-            if row[kind] is not None:
-                totals[kind][row[kind]] = totals[kind].get(row[kind], 0) + 1
+    for label in _gold_labels(db).values():
+        _count(totals["gold"], label)
+    for row in db.query(f"select {_SHOWN} as predicted from mentions m"):
+        _count(totals["predicted"], row["predicted"])
     return totals
+
+
+def _gold_labels(db: Database, mention_ids: list[int] | None = None) -> dict[int, str]:
+    """Gold label by mention id: of these mentions, or of the whole corpus."""
+    if mention_ids is not None:
+        rows = gold_of_mentions(db, mention_ids).values()
+    else:
+        rows = db.query(f"select mention_id, label from {GOLD_VIEW} where label is not null")
+    return {row["mention_id"]: row["label"] for row in rows if row["label"] is not None}
+
+
+def _count(counts: dict[str, int], label: str | None) -> None:
+    if label is not None:
+        counts[label] = counts.get(label, 0) + 1
 
 
 def progress_by_day(db: Database) -> dict:

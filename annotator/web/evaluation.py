@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from functools import partial
 
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from annotator.models.registry import models_dir_beside, training_keys
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
+from annotator.store.prelabels import active_model
 from annotator.store.reports import model_reports
 
 from .db import get_db, get_scheme
@@ -15,8 +28,12 @@ bp = Blueprint("evaluation", __name__)
 
 @bp.get("/models")
 def report():
-    scheme = get_scheme()
-    return render_template("models.html", reports=model_reports(get_db(), scheme.label_names))
+    """Every model version against the gold it was not trained on; the active one marked."""
+    db, labels = get_db(), get_scheme().label_names
+    seen = partial(training_keys, models_dir=models_dir_beside(current_app.config["DB"]))
+    return render_template(
+        "models.html", reports=model_reports(db, labels, seen=seen), active=active_model(db)
+    )
 
 
 def _diff_form(formdata):

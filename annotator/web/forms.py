@@ -29,6 +29,7 @@ from annotator.schemes import OVERALL_LABELS
 from annotator.store.anchoring import MAX_SHARE
 from annotator.store.flags import MAX_COMMENT, REASONS
 from annotator.store.queue import MAX_OVERLAP
+from annotator.store.search import STATUSES
 from annotator.store.users import ANNOTATOR, MIN_PASSWORD, ROLES, USERNAME
 
 
@@ -99,6 +100,23 @@ class ProjectSettingsForm(FlaskForm):
         places=2,
         validators=[Optional(), NumberRange(0, MAX_SHARE)],
     )
+    # Absent from a post that does not mean to change it (validated against `models` below).
+    active_model = SelectField(
+        "Pre-labels shown to annotators come from", choices=[], validate_choice=False
+    )
+
+    def __init__(self, models: list[str], *args, **kwargs):
+        """`models`: the specs with predictions in the project, any of which can be active."""
+        super().__init__(*args, **kwargs)
+        self.models = models
+        if models:
+            self.active_model.choices = [(spec, spec) for spec in models]
+        else:  # nothing has pre-labelled the project yet: nothing to choose
+            del self.active_model
+
+    def validate_active_model(self, field):
+        if field.data and field.data not in self.models:
+            raise ValidationError("Pick a model that has pre-labelled this project.")
 
 
 class ImportForm(FlaskForm):
@@ -159,8 +177,7 @@ class SearchForm(FlaskForm):
     label = SelectField("Gold label", validate_choice=True)
     status = SelectField(
         "Status",
-        choices=[SelectChoice("", "any")]
-        + [SelectChoice(s) for s in ("accepted", "corrected", "manual", "unreviewed")],
+        choices=[SelectChoice("", "any")] + [SelectChoice(s) for s in STATUSES],
         validate_choice=True,
     )
     annotator = StringField("Annotator", validators=[Optional(), Length(max=40)])

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from annotator.store.anchoring import hidden_share, set_hidden_share
 from annotator.store.overall import question_enabled, set_question
+from annotator.store.prelabels import active_model, model_specs, set_active_model
 from annotator.store.queue import blind, overlap, set_blind, set_overlap
 
 from .db import get_db
@@ -17,21 +18,26 @@ bp = Blueprint("project_settings", __name__)
 @bp.route("/settings", methods=["GET", "POST"])
 def edit():
     db = get_db()
+    models = [row["spec"] for row in model_specs(db)]
     if request.method == "GET":
         form = ProjectSettingsForm(
+            models,
             overall_question=question_enabled(db),
             overlap=overlap(db),
             blind=blind(db),
             hidden_share=hidden_share(db),
+            active_model=active_model(db),
         )
     else:  # an unticked box is simply absent from the post
-        form = ProjectSettingsForm()
+        form = ProjectSettingsForm(models)
     if form.validate_on_submit():
         with db.atomic():
             set_question(db, form.overall_question.data)
             set_overlap(db, form.overlap.data)
             set_blind(db, form.blind.data)
             set_hidden_share(db, float(form.hidden_share.data or 0))
+            if "active_model" in form and form.active_model.data:
+                set_active_model(db, form.active_model.data)
         flash("Settings saved.", "info")
         return redirect(url_for("project_settings.edit"), 303)
     return render_template("settings.html", form=form), 400 if form.errors else 200

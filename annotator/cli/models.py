@@ -1,0 +1,114 @@
+"""`annotator models`: the project's models with their figures, and which one annotators see."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from annotator.models import load_model
+from annotator.models.registry import models_dir_beside, trained_meta, training_keys
+from annotator.store.database import project_scheme
+from annotator.store.prelabels import (
+    active_model,
+    mentions_without_prelabel,
+    model_specs,
+    set_active_model,
+)
+from annotator.store.reports import model_reports
+
+from .options import db_option, open_or_fail
+
+
+def model_rows(db, db_path: Path) -> list[dict]:
+    """One row per model with predictions in the project, as `models --json` prints them.
+
+    `heldout_macro_f1` is the macro-F1 of the model's newest run on the project's gold labels
+    it was not trained on (null while there are none); `labels` is how many gold labels a
+    trained model learned from.
+    """
+    folder, labels = models_dir_beside(db_path), project_scheme(db).label_names
+    active = active_model(db)
+    rows = []
+    for spec in (row["spec"] for row in model_specs(db)):
+        reports = model_reports(db, labels, model=spec, seen=lambda s: training_keys(s, folder))
+        newest = reports[-1] if reports else None
+        meta = trained_meta(spec, folder)
+        rows.append(
+            {
+                "spec": spec,
+                "active": spec == active,
+                "method": meta.get("method", "zero-shot") if meta is not None else "zero-shot",
+                "labels": meta.get("examples") if meta else None,
+                "cv_macro_f1": meta.get("cv_macro_f1") if meta else None,
+                "cv_spread": meta.get("cv_spread") if meta else None,
+                "heldout_macro_f1": newest["macro_f1"] if newest and newest["n"] else None,
+                "heldout_n": newest["n"] if newest else 0,
+                "excluded": newest["excluded"] if newest else 0,
+            }
+        )
+    return rows
+
+
+def _figure(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+@click.group(invoke_without_command=True)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
+@click.pass_context
+def models(ctx, db_path: Path, as_json: bool):
+    """List the models that pre-labelled this project, with their figures on its gold labels;
+    `*` marks the active model, whose pre-labels annotators see.
+
+    Example: annotator models --json
+    """
+    ctx.obj = db_path
+    if ctx.invoked_subcommand is not None:
+        return
+    db = open_or_fail(db_path)
+    rows = model_rows(db, db_path)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no model has pre-labelled this project yet: run `annotator predict`")
+        return
+    for row in rows:
+        trained = f", trained on {row['labels']} labels" if row["labels"] else ""
+        left_out = f", {row['excluded']} it was trained on left out" if row["excluded"] else ""
+        click.echo(
+            f"{'*' if row['active'] else ' '} {row['spec']} ({row['method']}{trained}): "
+            f"macro-F1 {_figure(row['heldout_macro_f1'])} on {row['heldout_n']} gold "
+            f"label{'' if row['heldout_n'] == 1 else 's'}{left_out}"
+        )
+
+
+@models.command("use")
+@click.argument("spec")
+@click.pass_obj
+def use(db_path: Path, spec: str):
+    """Make SPEC the active model: annotators see its pre-labels from now on (labels already
+    given keep the pre-label they were shown).
+
+    Example: annotator models use trained:team-v1
+    """
+    db = open_or_fail(db_path)
+    known = [row["spec"] for row in model_specs(db)]
+    if spec not in known:
+        try:  # the short form of a spec, e.g. `embedding`
+            spec = load_model(spec, models_dir_beside(db_path)).spec
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="SPEC") from None
+    if spec not in known:
+        raise click.BadParameter(
+            f"{spec} has not pre-labelled this project; run `annotator predict --model {spec}`"
+            " first" + (f" (models here: {', '.join(known)})" if known else ""),
+            param_hint="SPEC",
+        )
+    set_active_model(db, spec)
+    missing = mentions_without_prelabel(db, spec)
+    note = f"; {missing} mentions have no pre-label from it yet" if missing else ""
+    click.echo(f"active model: {spec}{note}")

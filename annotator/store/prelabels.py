@@ -1,0 +1,73 @@
+"""The pre-label an annotator is shown: the active model's prediction, and nothing else.
+
+A project has one **active model**, chosen explicitly (Settings, `annotator models use`);
+the first model that pre-labels a project becomes active by itself. Running any other
+model only adds predictions to compare (the Models page, the diff): the review card keeps
+showing the active model's. Each label records the prediction that was shown beside it
+(`annotations.prediction_id`), so its status (accepted / corrected) stays true whatever
+model runs later.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from .database import first_row, get_setting, set_setting
+
+ACTIVE_MODEL_SETTING = "active_model"
+
+
+def shown_prediction_id(mention: str) -> str:
+    """SQL for the id of the prediction shown for the mention whose id is the SQL `mention`:
+    the active model's newest prediction of it (its latest template version)."""
+    return f"""(select max(id) from predictions
+      where mention_id = {mention}
+        and model = (select value from settings where key = '{ACTIVE_MODEL_SETTING}'))"""
+
+
+def labelled_prediction_id(annotation: str, mention: str) -> str:
+    """SQL for the prediction shown beside a label: the one recorded with the annotation
+    `annotation` (a table alias, possibly of a left join), else what is shown now."""
+    return f"""(case when {annotation}.prediction_id is not null
+      then {annotation}.prediction_id else {shown_prediction_id(mention)} end)"""
+
+
+def active_model(db: Database) -> str | None:
+    """The spec of the model whose pre-labels annotators see, or None before any prediction."""
+    return get_setting(db, ACTIVE_MODEL_SETTING)
+
+
+def set_active_model(db: Database, spec: str) -> None:
+    """Show `spec`'s pre-labels from now on (labels already given keep what they were shown)."""
+    set_setting(db, ACTIVE_MODEL_SETTING, spec)
+
+
+def activate_first_model(db: Database, spec: str) -> None:
+    """Make `spec` the active model when the project has none yet."""
+    db.execute(
+        "insert or ignore into settings (key, value) values (?, ?)", [ACTIVE_MODEL_SETTING, spec]
+    )
+
+
+def mentions_without_prelabel(db: Database, spec: str) -> int:
+    """How many mentions `spec` has not pre-labelled (shown without a pre-label if active)."""
+    row = first_row(
+        db,
+        """select count(*) as n from mentions m where not exists (
+             select 1 from predictions p where p.mention_id = m.id and p.model = ?)""",
+        [spec],
+    )
+    return row["n"]
+
+
+def model_specs(db: Database) -> list[dict]:
+    """Every model with predictions in the project: spec, predictions, first and last run."""
+    return list(
+        db.query(
+            """
+            select model as spec, count(*) as predictions, min(created) as first_run,
+              max(created) as last_run
+            from predictions group by model order by min(id)
+            """
+        )
+    )
