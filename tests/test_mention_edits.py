@@ -75,3 +75,41 @@ def test_web_reassign_and_remove(client, db, headers):
         assert "Fix actor" in response.get_data(as_text=True)
     assert client.post(f"/mentions/{first}/actor", data={"actor": ""}).status_code == 400
     assert client.post("/mentions/999999/remove").status_code == 404
+
+
+def test_remove_of_an_adjudicated_flagged_mention_and_undo(app, db):
+    from annotator.store.adjudication import adjudicate
+    from annotator.store.flags import flag_sentence
+
+    first = mention_ids(db)[0]
+    sentence = db.execute("select sentence_id from mentions where id = ?", [first]).fetchone()[0]
+    review.record_label(db, "ana", first, "against", LABELS)
+    review.record_label(db, "bob", first, "neutral", LABELS)
+    adjudicate(db, first, "against", "lea")
+    flag_sentence(db, "ana", sentence, "sarcasm", "")
+    before = {t: _rows_of(db, t, first) for t in ("annotations", "predictions", "adjudications")}
+    remove_mention(db, "lea", first)
+    assert all(not _rows_of(db, t, first) for t in before)
+    assert db.execute("select count(*) from flags").fetchone()[0] == 1
+    undo_last(db, "lea")
+    assert {t: _rows_of(db, t, first) for t in before} == before
+    assert db.table("mentions").get(first)["sentence_id"] == sentence
+
+
+def test_every_table_that_refers_to_a_mention_is_covered_by_the_one_delete(app, db):
+    from annotator.store.mention_edits import delete_mention, restore_rows
+
+    db.execute(
+        "create table mention_notes (id integer primary key, mention_id integer"
+        " references mentions(id), note text)"
+    )
+    first = mention_ids(db)[0]
+    db.execute("insert into mention_notes (mention_id, note) values (?, 'x')", [first])
+    removed = delete_mention(db, first)  # fails on the foreign key if the table is missed
+    assert removed["mention_notes"] == [{"id": 1, "mention_id": first, "note": "x"}]
+    restore_rows(db, removed)
+    assert _rows_of(db, "mention_notes", first) == removed["mention_notes"]
+
+
+def _rows_of(db, table, mention_id):
+    return list(db.query(f"select * from {table} where mention_id = ?", [mention_id]))
