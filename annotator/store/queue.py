@@ -9,6 +9,7 @@ from .assignments import claim
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
 from .overall import overall_label, question_enabled
+from .prelabels import shown_prediction_id
 from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 
 CONTEXT = 2  # neighbouring sentences shown on each side
@@ -17,17 +18,13 @@ CONTEXT = 2  # neighbouring sentences shown on each side
 OVERLAP_SETTING, BLIND_SETTING, TOTAL_SETTING = "overlap", "blind", "sentences_with_actors"
 MAX_OVERLAP = 20
 ORDERS = ("document", "uncertainty")
+_SMALLEST_MARGIN = f"""(
+    select min(p.margin) from mentions m join predictions p on p.id = {shown_prediction_id("m.id")}
+    where m.sentence_id = s.id)"""
 _ORDER_BY = {
     "document": "d.rowid, s.position",
-    # The least certain pre-label of the sentence first: its label teaches a model most.
-    "uncertainty": """(
-        select min(p.margin) from mentions m join predictions p on p.id = (
-          select id from predictions where mention_id = m.id order by id desc limit 1)
-        where m.sentence_id = s.id) is null,
-      (select min(p.margin) from mentions m join predictions p on p.id = (
-          select id from predictions where mention_id = m.id order by id desc limit 1)
-        where m.sentence_id = s.id),
-      d.rowid, s.position""",
+    # The least certain pre-label shown of the sentence first: its label teaches a model most.
+    "uncertainty": f"{_SMALLEST_MARGIN} is null, {_SMALLEST_MARGIN}, d.rowid, s.position",
 }
 
 
