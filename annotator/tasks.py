@@ -13,7 +13,6 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.corpus_stats import save_snapshot
-from annotator.ingest import InputError
 from annotator.ingest.load import import_records
 from annotator.ingest.readers import read_records
 from annotator.models import load_model
@@ -47,7 +46,8 @@ def run_import(db: Database, db_path: str, job: dict) -> str:
     path = Path(params["path"])
     if path.exists():
         try:
-            records = read_records(path, "auto", project_scheme(db).label_names)
+            labels = project_scheme(db).label_names
+            records = read_records(path, "auto", labels, params["source"])
             update_job(
                 db,
                 job_id,
@@ -63,10 +63,8 @@ def run_import(db: Database, db_path: str, job: dict) -> str:
                 params["annotator"],
                 lambda n: advance_job(db, job_id, n),
             )
-        except Exception as error:  # failed or cancelled: nothing stored, nothing to resume
+        except Exception:  # failed or cancelled: nothing stored, nothing to resume
             path.unlink()
-            if isinstance(error, InputError):  # named as the user knows it, not the copy
-                raise InputError(params["source"], error.message, error.line) from None
             raise
         path.unlink()
         update_job(db, job_id, message=f"imported {summary}")

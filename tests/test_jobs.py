@@ -252,3 +252,14 @@ def test_the_worker_of_a_killed_server_stops_too(db_path):
         server.wait()
     wait_until(lambda: not processes_with(fragment), timeout=30)
     assert worker not in processes_with("annotator.cli worker")
+
+
+def test_a_browser_upload_is_named_after_its_file(client, db, db_path):
+    data = {"file": (io.BytesIO(b"Angela Merkel met Joe Biden in Berlin.\n"), "berlin-summit.txt")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert JobQueue(db_path).run_pending() == 1
+    document = db.table("documents").get("berlin-summit")
+    assert document["title"] == "Berlin summit"
+    assert db.table("sentences").count_where("document_id = 'berlin-summit'") == 1
+    assert list(uploads_dir(db_path).iterdir()) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from annotator.schemes import OVERALL_LABELS
 
@@ -60,18 +60,18 @@ class Record:
     overall: dict | None = None  # the overall-question answer: {"label", "annotator"}
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, source: str) -> str:
     """The file's text, strictly UTF-8; an empty file is an error."""
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(str(path), f"not UTF-8 text (byte {error.start})") from None
+        raise InputError(source, f"not UTF-8 text (byte {error.start})") from None
     if not text.strip():
-        raise InputError(str(path), "the file is empty")
+        raise InputError(source, "the file is empty")
     return text.removeprefix("\ufeff")
 
 
-def detect_format(path: Path, text: str) -> str:
+def detect_format(path: Path, text: str, source: str) -> str:
     """Guess the format from the extension and, for JSONL, the first record's fields."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json", ".ndjson"):
@@ -79,17 +79,18 @@ def detect_format(path: Path, text: str) -> str:
         return "newsmtsc" if '"sentence_normalized"' in first else "jsonl"
     if suffix in (".txt", ".text", ".md", ""):
         return "txt"
-    raise InputError(str(path), f"cannot tell the format of a {suffix} file; pass --format")
+    raise InputError(source, f"cannot tell the format of a {suffix} file; pass --format")
 
 
-def read_txt(path: Path, text: str, labels: list[str]) -> list[Record]:
+def read_txt(source: str, text: str, labels: list[str]) -> list[Record]:
     """A plain-text file is one document, named after the file."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "document"
-    title = " ".join(re.split(r"[-_\s]+", path.stem)).strip() or slug
+    stem = PurePath(source).stem
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "document"
+    title = " ".join(re.split(r"[-_\s]+", stem)).strip() or slug
     return [Record(text=text, line=1, id=slug, title=title[:1].upper() + title[1:])]
 
 
-def _json_lines(path: Path, text: str):
+def _json_lines(source: str, text: str):
     # Split on "\n" only: str.splitlines() would also break inside JSON strings at
     # characters such as U+2028, which JSON allows unescaped.
     for number, line in enumerate(text.split("\n"), start=1):
@@ -98,9 +99,9 @@ def _json_lines(path: Path, text: str):
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
-            raise InputError(str(path), f"not valid JSON ({error.msg})", number) from None
+            raise InputError(source, f"not valid JSON ({error.msg})", number) from None
         if not isinstance(value, dict):
-            raise InputError(str(path), "each line must be a JSON object", number)
+            raise InputError(source, "each line must be a JSON object", number)
         yield number, value
 
 
@@ -173,13 +174,13 @@ def _labels(raw, labels: list[str], fail) -> list[dict] | None:
     return entries
 
 
-def read_jsonl(path: Path, text: str, labels: list[str]) -> list[Record]:
+def read_jsonl(source: str, text: str, labels: list[str]) -> list[Record]:
     """One object per line: `text`, optional `id`, `meta`, `document_id`, `annotator`, `targets`."""
     records = []
-    for number, obj in _json_lines(path, text):
+    for number, obj in _json_lines(source, text):
 
         def fail(message: str, number=number):
-            raise InputError(str(path), message, number)
+            raise InputError(source, message, number)
 
         body = obj.get("text")
         if not isinstance(body, str) or not body.strip():
@@ -221,18 +222,18 @@ def _overall(raw, is_sentence: bool, fail) -> dict | None:
     }
 
 
-def read_newsmtsc(path: Path, text: str, labels: list[str]) -> list[Record]:
+def read_newsmtsc(source: str, text: str, labels: list[str]) -> list[Record]:
     """NewsMTSC lines: `sentence_normalized`, `primary_gid`, targets with `from`/`to`/`polarity`."""
     if not set(NEWSMTSC_POLARITY.values()) <= set(labels):
         raise InputError(
-            str(path),
+            source,
             "NewsMTSC labels need the sentiment scheme: annotator init --scheme sentiment",
         )
     records = []
-    for number, obj in _json_lines(path, text):
+    for number, obj in _json_lines(source, text):
 
         def fail(message: str, number=number):
-            raise InputError(str(path), message, number)
+            raise InputError(source, message, number)
 
         sentence = obj.get("sentence_normalized")
         if not isinstance(sentence, str) or not sentence.strip():
@@ -267,16 +268,21 @@ def read_newsmtsc(path: Path, text: str, labels: list[str]) -> list[Record]:
 READERS = {"txt": read_txt, "jsonl": read_jsonl, "newsmtsc": read_newsmtsc}
 
 
-def read_records(path: Path, fmt: str, labels: list[str]) -> list[Record]:
-    """Read and validate a whole file; raise InputError on the first problem."""
+def read_records(path: Path, fmt: str, labels: list[str], name: str | None = None) -> list[Record]:
+    """Read and validate a whole file; raise InputError on the first problem.
+
+    `name` is the file's name as the user knows it (an upload's own name, not the stored
+    copy's): errors say it, and a .txt document is named after it. By default, the path.
+    """
+    source = name or str(path)
     if fmt not in FORMATS:
-        raise InputError(str(path), f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+        raise InputError(source, f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
     if not path.is_file():
-        raise InputError(str(path), "no such file")
-    text = read_text(path)
+        raise InputError(source, "no such file")
+    text = read_text(path, source)
     if fmt == "auto":
-        fmt = detect_format(path, text)
-    records = READERS[fmt](path, text, labels)
+        fmt = detect_format(path, text, source)
+    records = READERS[fmt](source, text, labels)
     if not records:
-        raise InputError(str(path), "the file holds no records")
+        raise InputError(source, "the file holds no records")
     return records
