@@ -1,13 +1,16 @@
-"""Hostile text is always shown escaped, and every response carries the security headers."""
+"""Hostile input: markup shown escaped, security headers on every response, refused files."""
 
+import io
 import json
+
+import pytest
 
 from annotator.ingest import import_file
 from annotator.schemes import get_scheme
 from annotator.store import review
 from annotator.store.flags import flag_sentence
 
-from .conftest import signed_in
+from .conftest import HX, signed_in
 
 SCRIPT = "<script>alert('x')</script>"
 IMAGE = '<img src=x onerror="alert(1)">'
@@ -67,3 +70,43 @@ def test_security_headers_and_cookie_flags(app):
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
     html = signed.get("/review").get_data(as_text=True)
     assert "<script>" not in html and " style=" not in html  # nothing inline for CSP to allow
+
+
+HOSTILE_UPLOADS = {
+    "nested.jsonl": (
+        '{"text": "Vladimir Putin spoke.", "meta": {"a": ' + "[" * 5000 + "]" * 5000 + "}}\n",
+        "nested.jsonl, line 1: the JSON is nested too deeply",
+    ),
+    "surrogate.jsonl": (
+        '{"id": "s1", "text": "Vladimir Putin \\ud83d met Joe Biden in Paris."}\n',
+        "surrogate.jsonl, line 1: a string holds a lone UTF-16 surrogate",
+    ),
+}
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+@pytest.mark.parametrize("name", sorted(HOSTILE_UPLOADS))
+def test_a_hostile_upload_is_refused_on_the_form_and_not_kept(client, db, db_path, name, headers):
+    from annotator.worker import uploads_dir
+
+    content, message = HOSTILE_UPLOADS[name]
+    data = {"file": (io.BytesIO(content.encode()), name)}
+    response = client.post(
+        "/imports/new", data=data, content_type="multipart/form-data", headers=headers
+    )
+    assert response.status_code == (200 if headers else 400)
+    assert message in response.get_data(as_text=True)
+    assert db.table("jobs").count == 0 and list(uploads_dir(db_path).iterdir()) == []
+
+
+def test_an_upload_that_fails_unexpectedly_is_not_kept(client, db_path, monkeypatch):
+    from annotator.worker import uploads_dir
+
+    def broken(*args):
+        raise MemoryError
+
+    monkeypatch.setattr("annotator.web.imports.read_records", broken)
+    data = {"file": (io.BytesIO(b"Angela Merkel spoke.\n"), "fine.txt")}
+    with pytest.raises(MemoryError):
+        client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert list(uploads_dir(db_path).iterdir()) == []

@@ -18,6 +18,12 @@ FORMATS = ("auto", "txt", "jsonl", "newsmtsc")
 STATUSES = ("accepted", "corrected", "manual")
 ADJUDICATED = "adjudicated"
 NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+# `meta` is stored as JSON and read back by SQLite's JSON functions and by Python's json,
+# both of which recurse: deeper values are refused rather than failing later.
+MAX_META_DEPTH = 32
+# A JSON escape of a UTF-16 surrogate: only these can put a lone surrogate into a string
+# (the file itself is strict UTF-8), so only lines holding one need the slower check.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class InputError(ValueError):
@@ -100,9 +106,40 @@ def _json_lines(source: str, text: str):
             value = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(source, f"not valid JSON ({error.msg})", number) from None
+        except RecursionError:
+            raise InputError(source, "the JSON is nested too deeply", number) from None
         if not isinstance(value, dict):
             raise InputError(source, "each line must be a JSON object", number)
+        if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(value):
+            raise InputError(
+                source,
+                "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape),"
+                " which is not text",
+                number,
+            )
         yield number, value
+
+
+def _has_lone_surrogate(value) -> bool:
+    """Whether a decoded JSON value holds a string that cannot be written as UTF-8."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in a decoded JSON value (a scalar is 0)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:  # iterative: the value may nest nearly as deep as the recursion limit
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level + 1)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def _optional_str(value, name: str, fail) -> str | None:
@@ -187,6 +224,8 @@ def read_jsonl(source: str, text: str, labels: list[str]) -> list[Record]:
             fail("'text' is required and must be a non-empty string")
         if obj.get("meta") is not None and not isinstance(obj["meta"], dict):
             fail("'meta' must be an object")
+        if obj.get("meta") and _depth(obj["meta"]) > MAX_META_DEPTH:
+            fail(f"'meta' nests more than {MAX_META_DEPTH} levels deep")
         targets = obj.get("targets")
         if targets is not None and not isinstance(targets, list):
             fail("'targets' must be a list")

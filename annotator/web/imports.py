@@ -41,10 +41,13 @@ def _save(form: ImportForm) -> tuple[Path, str]:
 
 
 def _check(path: Path, source: str) -> None:
-    """Read the whole file now, so bad input is reported on the form, not later in a job."""
+    """Read the whole file now, so bad input is reported on the form, not later in a job.
+
+    A file that fails in any way is deleted: the job never sees it.
+    """
     try:
         read_records(path, "auto", get_scheme().label_names, source)
-    except InputError:
+    except Exception:
         path.unlink()
         raise
 
