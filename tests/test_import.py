@@ -227,3 +227,20 @@ def test_a_surrogate_pair_and_shallow_meta_are_kept(db, tmp_path):
     import_file(db, write(tmp_path / "fine.jsonl", record + "\n"), "auto", STANCE)
     assert db.table("sentences").get("smile:0")["text"] == "Angela Merkel smiled \U0001f600."
     assert json.loads(db.table("documents").get("smile")["meta"]) == {"a": [[1]]}
+
+
+def test_a_text_beyond_spacys_length_limit_is_imported_in_pieces(db, tmp_path, monkeypatch):
+    from annotator.text import sentences
+
+    # The real limits (1,000,000 and 10,000 characters) scaled down a hundredfold.
+    monkeypatch.setattr(sentences.load_pipeline(), "max_length", 10_000)
+    monkeypatch.setattr(sentences, "LONGEST_PIECE", 100)
+    run_on = "Angela Merkel and Joe Biden talk " * 400  # 13,200 characters, no full stop
+    path = write(tmp_path / "run-on.txt", run_on + "\n\nMerkel left. Biden stayed.\n")
+    summary = import_file(db, path, "auto", STANCE)
+    texts = [s["text"] for s in db.query("select text from sentences order by position")]
+    assert summary.sentences == len(texts) > 130 and texts[-2:] == ["Merkel left.", "Biden stayed."]
+    assert all(len(text) <= 100 for text in texts)
+    assert " ".join(texts[:-2]) == run_on.strip()  # cut at white space, nothing lost
+    actors = {a["name"] for a in db.table("actors").rows}
+    assert {"Angela Merkel", "Joe Biden"} <= actors
