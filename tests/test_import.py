@@ -244,3 +244,13 @@ def test_a_text_beyond_spacys_length_limit_is_imported_in_pieces(db, tmp_path, m
     assert " ".join(texts[:-2]) == run_on.strip()  # cut at white space, nothing lost
     actors = {a["name"] for a in db.table("actors").rows}
     assert {"Angela Merkel", "Joe Biden"} <= actors
+
+
+@pytest.mark.parametrize("name", ["id", "document_id"])
+@pytest.mark.parametrize("bad_id", ["a/../b", "./a", "a//b", "/a", "a/"])
+def test_an_id_no_web_address_can_carry_is_refused(db, tmp_path, name, bad_id):
+    record = {name: bad_id, "text": "Angela Merkel spoke.", "targets": []}
+    path = write(tmp_path / "ids.jsonl", json.dumps(record) + "\n")
+    with pytest.raises(InputError, match=f"line 1: {name} .* cannot be part of a web address"):
+        import_file(db, path, "auto", STANCE)
+    assert counts(db)["documents"] == 0

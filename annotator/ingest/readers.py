@@ -91,7 +91,7 @@ def detect_format(path: Path, text: str, source: str) -> str:
 def read_txt(source: str, text: str, labels: list[str]) -> list[Record]:
     """A plain-text file is one document, named after the file."""
     stem = PurePath(source).stem
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-") or "document"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
     title = " ".join(re.split(r"[-_\s]+", stem)).strip() or slug
     return [Record(text=text, line=1, id=slug, title=title[:1].upper() + title[1:])]
 
@@ -148,6 +148,18 @@ def _optional_str(value, name: str, fail) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         fail(f"'{name}' must be a string")
     return str(value)
+
+
+def _id(value, name: str, fail) -> str | None:
+    """A document or sentence id. Pages carry ids in their web addresses, where a browser
+    drops an empty part between slashes and resolves "." and ".." parts: such ids are refused."""
+    value = _optional_str(value, name, fail)
+    if value and any(part in ("", ".", "..") for part in value.split("/")):
+        fail(
+            f"{name} {value!r} cannot be part of a web address: no part of it between "
+            "slashes may be empty, '.' or '..'"
+        )
+    return value
 
 
 def _target(raw, text: str, labels: list[str], fail) -> Target:
@@ -233,8 +245,8 @@ def read_jsonl(source: str, text: str, labels: list[str]) -> list[Record]:
             Record(
                 text=body,
                 line=number,
-                id=_optional_str(obj.get("id"), "id", fail),
-                document_id=_optional_str(obj.get("document_id"), "document_id", fail),
+                id=_id(obj.get("id"), "id", fail),
+                document_id=_id(obj.get("document_id"), "document_id", fail),
                 title=_optional_str(obj.get("title"), "title", fail),
                 meta=obj.get("meta"),
                 annotator=_optional_str(obj.get("annotator"), "annotator", fail),
@@ -297,7 +309,7 @@ def read_newsmtsc(source: str, text: str, labels: list[str]) -> list[Record]:
             Record(
                 text=sentence,
                 line=number,
-                id=_optional_str(obj.get("primary_gid"), "primary_gid", fail),
+                id=_id(obj.get("primary_gid"), "primary_gid", fail),
                 targets=targets,
             )
         )
