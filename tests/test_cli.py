@@ -100,3 +100,27 @@ def test_a_hostile_file_is_named_and_the_next_file_still_imports(run, tmp_path, 
     assert "Traceback" not in result.output and "1 of 2 files were not imported" in result.output
     [document] = [json.loads(line)["document_id"] for line in run("export").output.splitlines()]
     assert document == "good"
+
+
+def test_export_of_nothing_writes_an_empty_file(run, tmp_path):
+    run("init")
+    out = tmp_path / "empty.jsonl"
+    result = run("export", "-o", str(out))
+    assert result.exit_code == 0 and "wrote 0 sentences" in result.output
+    assert out.read_bytes() == b""
+
+
+def test_a_failed_export_leaves_the_earlier_file_and_no_partial_one(run, tmp_path, monkeypatch):
+    run("init")
+    run("import", str(SEED))
+    out = write(tmp_path / "gold.jsonl", "an earlier export\n")
+
+    def broken(db):
+        yield '{"id": "first"}\n'
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("annotator.store.exports.iter_export_lines", broken)
+    result = run("export", "-o", str(out))
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert out.read_text(encoding="utf-8") == "an earlier export\n"
+    assert [p.name for p in tmp_path.iterdir() if "gold" in p.name] == ["gold.jsonl"]
