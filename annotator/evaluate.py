@@ -17,8 +17,9 @@ from annotator.store.reports import model_reports
 GOLD_ANNOTATOR = "gold"
 
 
-def default_scheme_for(path: Path, fmt: str) -> str:
-    """NewsMTSC data is sentiment-labelled; everything else defaults to stance."""
+def default_scheme_for(path: Path, fmt: str, project: str | None = None) -> str:
+    """NewsMTSC data is sentiment-labelled; anything else is read in the `project`'s scheme
+    (a file exported from it), else in stance."""
     if fmt == "newsmtsc":
         return "sentiment"
     if fmt == "auto" and path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
@@ -26,7 +27,7 @@ def default_scheme_for(path: Path, fmt: str) -> str:
             first = next((line for line in handle if line.strip()), "")
         if '"sentence_normalized"' in first:
             return "sentiment"
-    return "stance"
+    return project or "stance"
 
 
 def evaluate_file(

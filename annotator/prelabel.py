@@ -15,9 +15,11 @@ from annotator.store.predictions import count_unpredicted, save_predictions, unp
 CHUNK = 512
 
 
-def pending_count(db: Database, model: StanceModel, scheme: Scheme) -> int:
+def pending_count(
+    db: Database, model: StanceModel, scheme: Scheme, documents: list[str] | None = None
+) -> int:
     """How many mentions `prelabel` would predict."""
-    return count_unpredicted(db, model.spec, model.template_version(scheme))
+    return count_unpredicted(db, model.spec, model.template_version(scheme), documents)
 
 
 def prelabel(
@@ -26,11 +28,16 @@ def prelabel(
     scheme: Scheme,
     batch_size: int = 64,
     on_progress: Callable[[int], None] | None = None,
+    documents: list[str] | None = None,
 ) -> int:
-    """Predict and store a label for each mention without one from `model`; return the count."""
+    """Predict and store a label for each mention without one from `model`; return the count.
+
+    With `documents`, only their mentions: an import labels what it brought, not every
+    mention of the project that this model has not seen.
+    """
     version = model.template_version(scheme)
     done = 0
-    while rows := unpredicted_mentions(db, model.spec, version, CHUNK):
+    while rows := unpredicted_mentions(db, model.spec, version, CHUNK, documents):
         pairs = [Pair(r["sentence"], r["start"], r["end"], r["actor"]) for r in rows]
         predictions = model.predict(pairs, scheme, batch_size)
         with db.atomic():

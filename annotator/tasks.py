@@ -13,14 +13,13 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.corpus_stats import save_snapshot
-from annotator.ingest import InputError
 from annotator.ingest.load import import_records
 from annotator.ingest.readers import read_records
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import pending_count, prelabel
 from annotator.store.database import project_scheme
-from annotator.store.jobs import advance_job, update_job
+from annotator.store.jobs import advance_job, save_job_params, update_job
 
 IMPORT, PRELABEL, STATS = "import", "prelabel", "stats"
 
@@ -42,12 +41,13 @@ def prelabel_params(model: str, batch_size: int) -> dict:
 
 
 def run_import(db: Database, db_path: str, job: dict) -> str:
-    """Import the uploaded file, delete it, then pre-label what is new; return a summary."""
+    """Import the uploaded file, delete it, then pre-label its documents; return a summary."""
     params, job_id = job["params"], job["id"]
     path = Path(params["path"])
     if path.exists():
         try:
-            records = read_records(path, "auto", project_scheme(db).label_names)
+            labels = project_scheme(db).label_names
+            records = read_records(path, "auto", labels, params["source"])
             update_job(
                 db,
                 job_id,
@@ -63,26 +63,30 @@ def run_import(db: Database, db_path: str, job: dict) -> str:
                 params["annotator"],
                 lambda n: advance_job(db, job_id, n),
             )
-        except Exception as error:  # failed or cancelled: nothing stored, nothing to resume
+        except Exception:  # failed or cancelled: nothing stored, nothing to resume
             path.unlink()
-            if isinstance(error, InputError):  # named as the user knows it, not the copy
-                raise InputError(params["source"], error.message, error.line) from None
             raise
+        # Saved while the upload still exists: a run resumed after the upload is gone
+        # pre-labels these documents, and one resumed before reads them again from it.
+        params = {**params, "documents": list(summary.document_ids)}
+        save_job_params(db, job_id, params)
         path.unlink()
         update_job(db, job_id, message=f"imported {summary}")
     else:
         summary = "imported earlier"  # the import committed before an interruption
-    labelled = run_prelabel(db, db_path, job)
+    labelled = run_prelabel(db, db_path, {**job, "params": params})
     return f"imported {summary}; {labelled}"
 
 
 def run_prelabel(db: Database, db_path: str, job: dict) -> str:
-    """Pre-label every mention the job's model has not labelled yet; return a summary."""
+    """Pre-label every mention the job's model has not labelled yet (of the job's documents,
+    for an import); return a summary."""
     params, job_id = job["params"], job["id"]
+    documents = params.get("documents")  # None: the whole project
     update_job(db, job_id, message=f"loading {params['model']}")
     model = load_model(params["model"], models_dir_beside(db_path))
     scheme = project_scheme(db)
-    total = pending_count(db, model, scheme)
+    total = pending_count(db, model, scheme, documents)
     update_job(
         db,
         job_id,
@@ -91,7 +95,9 @@ def run_prelabel(db: Database, db_path: str, job: dict) -> str:
         unit="mentions",
         message=f"pre-labelling with {model.spec}",
     )
-    count = prelabel(db, model, scheme, params["batch_size"], lambda n: advance_job(db, job_id, n))
+    count = prelabel(
+        db, model, scheme, params["batch_size"], lambda n: advance_job(db, job_id, n), documents
+    )
     return f"pre-labelled {count} mentions with {model.spec}"
 
 

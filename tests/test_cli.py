@@ -79,3 +79,48 @@ def test_unknown_model_spec_is_a_usage_error(run):
     run("init")
     result = run("predict", "--model", "gpt:4")
     assert result.exit_code == 2 and "unknown model spec" in result.output
+
+
+HOSTILE_FILES = {
+    "nested.jsonl": '{"text": "Vladimir Putin spoke.", "meta": {"a": '
+    + "[" * 5000
+    + "]" * 5000
+    + "}}\n",
+    "surrogate.jsonl": '{"id": "s1", "text": "Vladimir Putin \\ud83d met Joe Biden in Paris."}\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_a_hostile_file_is_named_and_the_next_file_still_imports(run, tmp_path, name):
+    run("init")
+    bad = write(tmp_path / name, HOSTILE_FILES[name])
+    good = write(tmp_path / "good.txt", "Joe Biden praised Angela Merkel in Berlin.\n")
+    result = run("import", str(bad), str(good))
+    assert result.exit_code == 1 and f"error: {bad}, line 1: " in result.output
+    assert "Traceback" not in result.output and "1 of 2 files were not imported" in result.output
+    [document] = [json.loads(line)["document_id"] for line in run("export").output.splitlines()]
+    assert document == "good"
+
+
+def test_export_of_nothing_writes_an_empty_file(run, tmp_path):
+    run("init")
+    out = tmp_path / "empty.jsonl"
+    result = run("export", "-o", str(out))
+    assert result.exit_code == 0 and "wrote 0 sentences" in result.output
+    assert out.read_bytes() == b""
+
+
+def test_a_failed_export_leaves_the_earlier_file_and_no_partial_one(run, tmp_path, monkeypatch):
+    run("init")
+    run("import", str(SEED))
+    out = write(tmp_path / "gold.jsonl", "an earlier export\n")
+
+    def broken(db):
+        yield '{"id": "first"}\n'
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("annotator.store.exports.iter_export_lines", broken)
+    result = run("export", "-o", str(out))
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert out.read_text(encoding="utf-8") == "an earlier export\n"
+    assert [p.name for p in tmp_path.iterdir() if "gold" in p.name] == ["gold.jsonl"]

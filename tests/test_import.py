@@ -198,3 +198,59 @@ def test_scheme_cannot_change_once_labels_exist(db_path, tmp_path):
     import_file(db, path, "jsonl", STANCE)
     with pytest.raises(ValueError, match="cannot switch"):
         init_database(db_path, "sentiment")
+
+
+NESTED = '{"text": "Vladimir Putin spoke.", "meta": {"a": ' + "[" * 5000 + "]" * 5000 + "}}"
+HOSTILE_LINES = [
+    (NESTED, "line 2: the JSON is nested too deeply"),
+    (
+        '{"text": "Putin spoke.", "meta": {"a": ' + "[" * 40 + "]" * 40 + "}}",
+        "line 2: 'meta' nests more than 32 levels deep",
+    ),
+    ('{"id": "s1", "text": "Putin \\ud83d met Joe Biden."}', "line 2: a string holds a lone"),
+    ('{"text": "Putin met Biden.", "title": "\\udc00"}', "line 2: a string holds a lone"),
+]
+
+
+@pytest.mark.parametrize("bad_line,message", HOSTILE_LINES)
+def test_hostile_json_is_refused_by_file_and_line(db, tmp_path, bad_line, message):
+    good = json.dumps({"id": "ok", "text": "Angela Merkel spoke."})
+    path = write(tmp_path / "hostile.jsonl", good + "\n" + bad_line + "\n")
+    with pytest.raises(InputError) as caught:
+        import_file(db, path, "auto", STANCE)
+    assert str(caught.value).startswith(f"{path}, {message}")
+    assert counts(db) == {"documents": 0, "sentences": 0, "mentions": 0, "annotations": 0}
+
+
+def test_a_surrogate_pair_and_shallow_meta_are_kept(db, tmp_path):
+    record = '{"id": "smile", "text": "Angela Merkel smiled \\ud83d\\ude00.", "meta": {"a": [[1]]}}'
+    import_file(db, write(tmp_path / "fine.jsonl", record + "\n"), "auto", STANCE)
+    assert db.table("sentences").get("smile:0")["text"] == "Angela Merkel smiled \U0001f600."
+    assert json.loads(db.table("documents").get("smile")["meta"]) == {"a": [[1]]}
+
+
+def test_a_text_beyond_spacys_length_limit_is_imported_in_pieces(db, tmp_path, monkeypatch):
+    from annotator.text import sentences
+
+    # The real limits (1,000,000 and 10,000 characters) scaled down a hundredfold.
+    monkeypatch.setattr(sentences.load_pipeline(), "max_length", 10_000)
+    monkeypatch.setattr(sentences, "LONGEST_PIECE", 100)
+    run_on = "Angela Merkel and Joe Biden talk " * 400  # 13,200 characters, no full stop
+    path = write(tmp_path / "run-on.txt", run_on + "\n\nMerkel left. Biden stayed.\n")
+    summary = import_file(db, path, "auto", STANCE)
+    texts = [s["text"] for s in db.query("select text from sentences order by position")]
+    assert summary.sentences == len(texts) > 130 and texts[-2:] == ["Merkel left.", "Biden stayed."]
+    assert all(len(text) <= 100 for text in texts)
+    assert " ".join(texts[:-2]) == run_on.strip()  # cut at white space, nothing lost
+    actors = {a["name"] for a in db.table("actors").rows}
+    assert {"Angela Merkel", "Joe Biden"} <= actors
+
+
+@pytest.mark.parametrize("name", ["id", "document_id"])
+@pytest.mark.parametrize("bad_id", ["a/../b", "./a", "a//b", "/a", "a/"])
+def test_an_id_no_web_address_can_carry_is_refused(db, tmp_path, name, bad_id):
+    record = {name: bad_id, "text": "Angela Merkel spoke.", "targets": []}
+    path = write(tmp_path / "ids.jsonl", json.dumps(record) + "\n")
+    with pytest.raises(InputError, match=f"line 1: {name} .* cannot be part of a web address"):
+        import_file(db, path, "auto", STANCE)
+    assert counts(db)["documents"] == 0

@@ -252,3 +252,37 @@ def test_the_worker_of_a_killed_server_stops_too(db_path):
         server.wait()
     wait_until(lambda: not processes_with(fragment), timeout=30)
     assert worker not in processes_with("annotator.cli worker")
+
+
+def test_a_browser_upload_is_named_after_its_file(client, db, db_path):
+    data = {"file": (io.BytesIO(b"Angela Merkel met Joe Biden in Berlin.\n"), "berlin-summit.txt")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert JobQueue(db_path).run_pending() == 1
+    document = db.table("documents").get("berlin-summit")
+    assert document["title"] == "Berlin summit"
+    assert db.table("sentences").count_where("document_id = 'berlin-summit'") == 1
+    assert list(uploads_dir(db_path).iterdir()) == []
+
+
+def test_a_browser_import_pre_labels_only_its_own_mentions(client, db, db_path):
+    seed_mentions = db.table("mentions").count
+    assert seed_mentions > 50  # none of them has a prediction from the import's model
+    text = "Angela Merkel praised Emmanuel Macron. Merkel later criticised Boris Johnson."
+    response = client.post("/imports/new", data={"title": "Summit", "text": text})
+    job_id = job_id_of(response)
+    assert JobQueue(db_path).run_pending() == 1
+    job = jobs.get_job(db, job_id)
+    own = next(
+        db.query(
+            """select count(*) as n from mentions m join sentences s on s.id = m.sentence_id
+            join documents d on d.id = s.document_id where d.title = 'Summit'"""
+        )
+    )["n"]
+    assert job["status"] == "done" and job["unit"] == "mentions"
+    assert job["total"] == job["done"] == own >= 3
+    assert f"pre-labelled {own} mentions" in job["message"]
+    [summit] = job["params"]["documents"]  # kept for a run resumed after the upload is gone
+    assert db.table("documents").get(summit)["title"] == "Summit"
+    assert db.table("predictions").count_where("model = ?", [EMBEDDING]) == own
+    assert db.table("mentions").count == seed_mentions + own

@@ -1,5 +1,7 @@
 """Sentence search: text, filters, and the page in plain and htmx form."""
 
+import pytest
+
 from annotator.store import review
 from annotator.store.flags import flag_sentence
 from annotator.store.search import SentenceFilter, fts_query, search_sentences
@@ -45,3 +47,14 @@ def test_search_page_plain_and_htmx(client):
     partial = client.get("/search?text=Pyongyang", headers=HX).get_data(as_text=True)
     assert partial.lstrip().startswith('<section id="results"') and "<html" not in partial
     assert client.get("/search?label=happy").status_code == 400
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_search_with_only_some_fields_finds_sentences(client, db, headers):
+    expected = {row["id"] for row in db.query("select id from sentences where text like '%Putin%'")}
+    response = client.get("/search?text=putin", headers=headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Not a valid choice" not in html
+    assert expected and all(f"/review/{sentence_id}" in html for sentence_id in expected)
+    response = client.get("/search?text=putin&label=against", headers=headers)
+    assert response.status_code == 200 and "/review/" not in response.get_data(as_text=True)

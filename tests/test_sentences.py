@@ -63,6 +63,18 @@ def test_opening_quote_starts_the_sentence_it_opens():
     ]
 
 
+def test_a_paragraph_too_long_for_one_piece_keeps_its_sentences(monkeypatch):
+    from annotator.text import sentences
+
+    one_paragraph = " ".join(paragraphs(SEED.read_text(encoding="utf-8")))
+    [whole] = analyse_documents([one_paragraph])
+    monkeypatch.setattr(sentences, "LONGEST_PIECE", 400)  # each cut falls between sentences
+    cut = sentences.pieces(sentences.load_pipeline(), one_paragraph)
+    assert len(cut) > 10 and all(len(piece) <= 400 for piece in cut)
+    [in_pieces] = analyse_documents([one_paragraph])
+    assert [s.text for s in in_pieces] == [s.text for s in whole]
+
+
 def test_worker_processes_give_the_same_analysis(monkeypatch):
     from annotator.text import sentences as module
 

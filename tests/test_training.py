@@ -63,6 +63,28 @@ def test_train_predict_evaluate_end_to_end(tmp_path, gold):
     assert report["macro_f1"] > 0.9  # the training data itself is easy to fit
 
 
+def test_train_reads_a_gold_file_in_the_projects_scheme(tmp_path, monkeypatch):
+    db = str(tmp_path / "feelings.db")
+    assert run("init", "--db", db, "--scheme", "sentiment").exit_code == 0
+    sentiment = {"favor": "positive", "against": "negative", "neutral": "neutral"}
+    lines = [
+        {**line, "targets": [{**t, "label": sentiment[t["label"]]} for t in line["targets"]]}
+        for line in gold_lines()
+    ]
+    export = write(tmp_path / "export.jsonl", "\n".join(json.dumps(x) for x in lines))
+    seen = {}
+
+    def fake_train(examples, scheme, folder, method, epochs, seed=0, on_progress=None):
+        seen.update(scheme=scheme.name, labels={e.label for e in examples})
+        return {"method": method, "examples": len(examples), "scheme": scheme.name, "seconds": 0}
+
+    monkeypatch.setattr("annotator.training.train_model", fake_train)
+    result = run("train", "--db", db, "--name", "feelings", str(export))
+    assert result.exit_code == 0, result.output
+    assert "trained:feelings (linear) on 18 labels (sentiment)" in result.output
+    assert seen == {"scheme": "sentiment", "labels": {"positive", "negative", "neutral"}}
+
+
 def test_cross_encoder_method(tmp_path, gold):
     db = str(tmp_path / "team.db")
     run("init", "--db", db)

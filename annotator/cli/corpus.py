@@ -10,7 +10,7 @@ import click
 from annotator.ingest import FORMATS, InputError, import_file
 from annotator.schemes import SCHEMES
 from annotator.store.database import init_database, project_scheme
-from annotator.store.exports import write_export
+from annotator.store.exports import export_to_file, write_export
 from annotator.store.overall import question_enabled, set_question
 
 from .options import db_option, open_or_fail
@@ -91,16 +91,22 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
 @click.option(
     "-o",
     "--output",
-    type=click.File("w", encoding="utf-8", lazy=True),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     default="-",
-    help="File to write; standard output by default.",
+    help="File to write (replaced only once complete); standard output by default.",
 )
-def export(db_path: Path, output):
+def export(db_path: Path, output: Path):
     """Write every sentence with its gold labels as JSONL, one line per sentence.
 
     Example: annotator export -o gold.jsonl
     """
     db = open_or_fail(db_path)
-    count = write_export(db, output)
-    if output.name not in ("-", "<stdout>"):
-        click.echo(f"wrote {count} sentences to {output.name}", err=True)
+    if str(output) == "-":
+        with click.open_file("-", "w", encoding="utf-8") as stdout:
+            write_export(db, stdout)
+        return
+    try:
+        count = export_to_file(db, output)
+    except OSError as error:
+        raise click.ClickException(f"{output}: {error.strerror or error}") from None
+    click.echo(f"wrote {count} sentences to {output}", err=True)

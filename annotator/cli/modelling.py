@@ -21,6 +21,7 @@ from .options import (
     gold_scheme_option,
     model_option,
     open_or_fail,
+    scheme_if_initialised,
 )
 
 
@@ -81,9 +82,10 @@ def evaluate(
 
     Example: annotator evaluate ../shared/data/newsmtsc/devtest_mt.jsonl --json
     """
-    from annotator.evaluate import evaluate_file
+    from annotator.evaluate import default_scheme_for, evaluate_file
     from annotator.metrics import format_report
 
+    scheme = scheme or default_scheme_for(path, fmt, scheme_if_initialised(db_path))
     try:
         model = load_model(model_spec, models_dir_beside(db_path))
         report = evaluate_file(path, model, fmt, scheme, batch_size)
@@ -180,7 +182,8 @@ def train(
         scheme_used = project_scheme(db)
         examples = examples_from_db(db)
     else:
-        scheme_used = get_scheme(scheme or default_scheme_for(path, fmt))
+        project = scheme_if_initialised(db_path)
+        scheme_used = get_scheme(scheme or default_scheme_for(path, fmt, project))
         try:
             examples = examples_from_file(path, fmt, scheme_used)
         except InputError as error:

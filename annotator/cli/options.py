@@ -9,7 +9,12 @@ import click
 from annotator.models import DEFAULT_MODEL
 from annotator.models.registry import parse_spec
 from annotator.schemes import SCHEMES
-from annotator.store.database import DEFAULT_DB_PATH, NotInitialisedError, open_database
+from annotator.store.database import (
+    DEFAULT_DB_PATH,
+    NotInitialisedError,
+    open_database,
+    project_scheme,
+)
 
 db_option = click.option(
     "--db",
@@ -56,7 +61,8 @@ gold_scheme_option = click.option(
     "--scheme",
     type=click.Choice(sorted(SCHEMES)),
     default=None,
-    help="Label set of the gold file; sentiment for NewsMTSC files, else stance.",
+    help="Label set of the gold file; sentiment for NewsMTSC files, else the project's "
+    "(stance without a database).",
 )
 
 
@@ -66,3 +72,15 @@ def open_or_fail(db_path: Path):
         return open_database(db_path)
     except NotInitialisedError as error:
         raise click.ClickException(str(error)) from None
+
+
+def scheme_if_initialised(db_path: Path) -> str | None:
+    """The project's scheme name when the database exists, else None (nothing is created)."""
+    try:
+        db = open_database(db_path)
+    except NotInitialisedError:
+        return None
+    try:
+        return project_scheme(db).name
+    finally:
+        db.close()

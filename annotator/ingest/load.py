@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -33,6 +33,9 @@ class ImportSummary:
     mentions: int = 0
     labels: int = 0
     duplicates: int = 0
+    # The file's documents, added or already present (an ordered set): what an import job
+    # pre-labels.
+    document_ids: dict[str, None] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return (
@@ -99,11 +102,14 @@ def _store_document(db: Database, record: Record, sentences, source: str, summar
         raise InputError(
             source, f"document id {document_id!r} already exists with different text", record.line
         )
-    if existing is not None or corpus.find_document_by_hash(db, digest) is not None:
+    same_text = existing or corpus.find_document_by_hash(db, digest)
+    if same_text is not None:
         summary.duplicates += 1
+        summary.document_ids[same_text["id"]] = None
         return
     corpus.insert_document(db, document_id, record.title or document_id, digest, record.meta)
     summary.documents += 1
+    summary.document_ids[document_id] = None
     sentence_ids = [f"{document_id}:{position}" for position in range(len(sentences))]
     corpus.insert_new_document_sentences(
         db, document_id, [(sid, sentence.text) for sid, sentence in zip(sentence_ids, sentences)]
@@ -124,6 +130,7 @@ def _store_sentence(db: Database, record: Record, source: str, annotator: str | 
     if corpus.get_document(db, document_id) is None:
         corpus.insert_document(db, document_id, record.title or document_id, None, record.meta)
         summary.documents += 1
+    summary.document_ids[document_id] = None
     sentence = corpus.get_sentence(db, sentence_id) or corpus.find_sentence_by_text(
         db, document_id, record.text
     )

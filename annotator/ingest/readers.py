@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from annotator.schemes import OVERALL_LABELS
 
@@ -18,6 +18,12 @@ FORMATS = ("auto", "txt", "jsonl", "newsmtsc")
 STATUSES = ("accepted", "corrected", "manual")
 ADJUDICATED = "adjudicated"
 NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+# `meta` is stored as JSON and read back by SQLite's JSON functions and by Python's json,
+# both of which recurse: deeper values are refused rather than failing later.
+MAX_META_DEPTH = 32
+# A JSON escape of a UTF-16 surrogate: only these can put a lone surrogate into a string
+# (the file itself is strict UTF-8), so only lines holding one need the slower check.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class InputError(ValueError):
@@ -60,18 +66,18 @@ class Record:
     overall: dict | None = None  # the overall-question answer: {"label", "annotator"}
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, source: str) -> str:
     """The file's text, strictly UTF-8; an empty file is an error."""
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(str(path), f"not UTF-8 text (byte {error.start})") from None
+        raise InputError(source, f"not UTF-8 text (byte {error.start})") from None
     if not text.strip():
-        raise InputError(str(path), "the file is empty")
+        raise InputError(source, "the file is empty")
     return text.removeprefix("\ufeff")
 
 
-def detect_format(path: Path, text: str) -> str:
+def detect_format(path: Path, text: str, source: str) -> str:
     """Guess the format from the extension and, for JSONL, the first record's fields."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json", ".ndjson"):
@@ -79,17 +85,18 @@ def detect_format(path: Path, text: str) -> str:
         return "newsmtsc" if '"sentence_normalized"' in first else "jsonl"
     if suffix in (".txt", ".text", ".md", ""):
         return "txt"
-    raise InputError(str(path), f"cannot tell the format of a {suffix} file; pass --format")
+    raise InputError(source, f"cannot tell the format of a {suffix} file; pass --format")
 
 
-def read_txt(path: Path, text: str, labels: list[str]) -> list[Record]:
+def read_txt(source: str, text: str, labels: list[str]) -> list[Record]:
     """A plain-text file is one document, named after the file."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "document"
-    title = " ".join(re.split(r"[-_\s]+", path.stem)).strip() or slug
+    stem = PurePath(source).stem
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
+    title = " ".join(re.split(r"[-_\s]+", stem)).strip() or slug
     return [Record(text=text, line=1, id=slug, title=title[:1].upper() + title[1:])]
 
 
-def _json_lines(path: Path, text: str):
+def _json_lines(source: str, text: str):
     # Split on "\n" only: str.splitlines() would also break inside JSON strings at
     # characters such as U+2028, which JSON allows unescaped.
     for number, line in enumerate(text.split("\n"), start=1):
@@ -98,10 +105,41 @@ def _json_lines(path: Path, text: str):
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
-            raise InputError(str(path), f"not valid JSON ({error.msg})", number) from None
+            raise InputError(source, f"not valid JSON ({error.msg})", number) from None
+        except RecursionError:
+            raise InputError(source, "the JSON is nested too deeply", number) from None
         if not isinstance(value, dict):
-            raise InputError(str(path), "each line must be a JSON object", number)
+            raise InputError(source, "each line must be a JSON object", number)
+        if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(value):
+            raise InputError(
+                source,
+                "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape),"
+                " which is not text",
+                number,
+            )
         yield number, value
+
+
+def _has_lone_surrogate(value) -> bool:
+    """Whether a decoded JSON value holds a string that cannot be written as UTF-8."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in a decoded JSON value (a scalar is 0)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:  # iterative: the value may nest nearly as deep as the recursion limit
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level + 1)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def _optional_str(value, name: str, fail) -> str | None:
@@ -110,6 +148,18 @@ def _optional_str(value, name: str, fail) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         fail(f"'{name}' must be a string")
     return str(value)
+
+
+def _id(value, name: str, fail) -> str | None:
+    """A document or sentence id. Pages carry ids in their web addresses, where a browser
+    drops an empty part between slashes and resolves "." and ".." parts: such ids are refused."""
+    value = _optional_str(value, name, fail)
+    if value and any(part in ("", ".", "..") for part in value.split("/")):
+        fail(
+            f"{name} {value!r} cannot be part of a web address: no part of it between "
+            "slashes may be empty, '.' or '..'"
+        )
+    return value
 
 
 def _target(raw, text: str, labels: list[str], fail) -> Target:
@@ -173,19 +223,21 @@ def _labels(raw, labels: list[str], fail) -> list[dict] | None:
     return entries
 
 
-def read_jsonl(path: Path, text: str, labels: list[str]) -> list[Record]:
+def read_jsonl(source: str, text: str, labels: list[str]) -> list[Record]:
     """One object per line: `text`, optional `id`, `meta`, `document_id`, `annotator`, `targets`."""
     records = []
-    for number, obj in _json_lines(path, text):
+    for number, obj in _json_lines(source, text):
 
         def fail(message: str, number=number):
-            raise InputError(str(path), message, number)
+            raise InputError(source, message, number)
 
         body = obj.get("text")
         if not isinstance(body, str) or not body.strip():
             fail("'text' is required and must be a non-empty string")
         if obj.get("meta") is not None and not isinstance(obj["meta"], dict):
             fail("'meta' must be an object")
+        if obj.get("meta") and _depth(obj["meta"]) > MAX_META_DEPTH:
+            fail(f"'meta' nests more than {MAX_META_DEPTH} levels deep")
         targets = obj.get("targets")
         if targets is not None and not isinstance(targets, list):
             fail("'targets' must be a list")
@@ -193,8 +245,8 @@ def read_jsonl(path: Path, text: str, labels: list[str]) -> list[Record]:
             Record(
                 text=body,
                 line=number,
-                id=_optional_str(obj.get("id"), "id", fail),
-                document_id=_optional_str(obj.get("document_id"), "document_id", fail),
+                id=_id(obj.get("id"), "id", fail),
+                document_id=_id(obj.get("document_id"), "document_id", fail),
                 title=_optional_str(obj.get("title"), "title", fail),
                 meta=obj.get("meta"),
                 annotator=_optional_str(obj.get("annotator"), "annotator", fail),
@@ -221,18 +273,18 @@ def _overall(raw, is_sentence: bool, fail) -> dict | None:
     }
 
 
-def read_newsmtsc(path: Path, text: str, labels: list[str]) -> list[Record]:
+def read_newsmtsc(source: str, text: str, labels: list[str]) -> list[Record]:
     """NewsMTSC lines: `sentence_normalized`, `primary_gid`, targets with `from`/`to`/`polarity`."""
     if not set(NEWSMTSC_POLARITY.values()) <= set(labels):
         raise InputError(
-            str(path),
+            source,
             "NewsMTSC labels need the sentiment scheme: annotator init --scheme sentiment",
         )
     records = []
-    for number, obj in _json_lines(path, text):
+    for number, obj in _json_lines(source, text):
 
         def fail(message: str, number=number):
-            raise InputError(str(path), message, number)
+            raise InputError(source, message, number)
 
         sentence = obj.get("sentence_normalized")
         if not isinstance(sentence, str) or not sentence.strip():
@@ -257,7 +309,7 @@ def read_newsmtsc(path: Path, text: str, labels: list[str]) -> list[Record]:
             Record(
                 text=sentence,
                 line=number,
-                id=_optional_str(obj.get("primary_gid"), "primary_gid", fail),
+                id=_id(obj.get("primary_gid"), "primary_gid", fail),
                 targets=targets,
             )
         )
@@ -267,16 +319,21 @@ def read_newsmtsc(path: Path, text: str, labels: list[str]) -> list[Record]:
 READERS = {"txt": read_txt, "jsonl": read_jsonl, "newsmtsc": read_newsmtsc}
 
 
-def read_records(path: Path, fmt: str, labels: list[str]) -> list[Record]:
-    """Read and validate a whole file; raise InputError on the first problem."""
+def read_records(path: Path, fmt: str, labels: list[str], name: str | None = None) -> list[Record]:
+    """Read and validate a whole file; raise InputError on the first problem.
+
+    `name` is the file's name as the user knows it (an upload's own name, not the stored
+    copy's): errors say it, and a .txt document is named after it. By default, the path.
+    """
+    source = name or str(path)
     if fmt not in FORMATS:
-        raise InputError(str(path), f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+        raise InputError(source, f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
     if not path.is_file():
-        raise InputError(str(path), "no such file")
-    text = read_text(path)
+        raise InputError(source, "no such file")
+    text = read_text(path, source)
     if fmt == "auto":
-        fmt = detect_format(path, text)
-    records = READERS[fmt](path, text, labels)
+        fmt = detect_format(path, text, source)
+    records = READERS[fmt](source, text, labels)
     if not records:
-        raise InputError(str(path), "the file holds no records")
+        raise InputError(source, "the file holds no records")
     return records

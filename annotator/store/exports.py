@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -77,4 +78,23 @@ def write_export(db: Database, stream) -> int:
     for line in iter_export_lines(db):
         stream.write(line)
         count += 1
+    return count
+
+
+def export_to_file(db: Database, path: str | Path) -> int:
+    """Write the export to the file at `path` (empty when there is nothing to export); return
+    the number of lines.
+
+    The lines go to a partial file beside it, which takes its name only once complete: an
+    error midway leaves no half-written export, and an earlier one under that name intact.
+    """
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as stream:
+            count = write_export(db, stream)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return count

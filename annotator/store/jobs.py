@@ -57,6 +57,11 @@ def update_job(db: Database, job_id: int, **fields) -> None:
     db.table("jobs").update(job_id, {**fields, "updated": now()})
 
 
+def save_job_params(db: Database, job_id: int, params: dict) -> None:
+    """Replace a job's parameters: what a resumed run of it needs to know."""
+    db.table("jobs").update(job_id, {"params": json.dumps(params), "updated": now()})
+
+
 def advance_job(db: Database, job_id: int, step: int) -> None:
     """Add `step` to the job's done count, or raise JobCancelled if cancelling was asked for."""
     db.execute("update jobs set done = done + ?, updated = ? where id = ?", [step, now(), job_id])

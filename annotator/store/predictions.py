@@ -19,21 +19,39 @@ _UNPREDICTED = """
       select 1 from predictions p
       where p.mention_id = m.id and p.model = :model and p.template_version = :version)
 """
+# Only the mentions of these documents (a JSON list of ids), e.g. those one import added.
+_IN_DOCUMENTS = " and s.document_id in (select value from json_each(:documents))"
 
 
-def count_unpredicted(db: Database, model: str, version: str) -> int:
-    """How many mentions have no prediction from this model and template version."""
-    [row] = db.query(f"select count(*) as n {_UNPREDICTED}", {"model": model, "version": version})
+def _unpredicted(model: str, version: str, documents: list[str] | None) -> tuple[str, dict]:
+    """The from/where clause of the mentions without this prediction, and its parameters."""
+    params = {"model": model, "version": version}
+    if documents is None:
+        return _UNPREDICTED, params
+    return _UNPREDICTED + _IN_DOCUMENTS, {**params, "documents": json.dumps(documents)}
+
+
+def count_unpredicted(
+    db: Database, model: str, version: str, documents: list[str] | None = None
+) -> int:
+    """How many mentions (of `documents`, else of the project) have no prediction from this
+    model and template version."""
+    clause, params = _unpredicted(model, version, documents)
+    [row] = db.query(f"select count(*) as n {clause}", params)
     return row["n"]
 
 
-def unpredicted_mentions(db: Database, model: str, version: str, limit: int) -> list[dict]:
-    """Up to `limit` mentions without a prediction from this model, with their sentences."""
+def unpredicted_mentions(
+    db: Database, model: str, version: str, limit: int, documents: list[str] | None = None
+) -> list[dict]:
+    """Up to `limit` mentions (of `documents`, else of the project) without a prediction from
+    this model, with their sentences."""
+    clause, params = _unpredicted(model, version, documents)
     return list(
         db.query(
             f"""select m.id, m.start, m."end", s.text as sentence, ac.name as actor
-            {_UNPREDICTED} order by m.id limit :limit""",
-            {"model": model, "version": version, "limit": limit},
+            {clause} order by m.id limit :limit""",
+            {**params, "limit": limit},
         )
     )
 

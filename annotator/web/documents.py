@@ -28,7 +28,7 @@ def index():
     )
 
 
-@bp.get("/documents/<document_id>")
+@bp.get("/documents/<path:document_id>")
 def document(document_id: str):
     db = get_db()
     doc = corpus.get_document(db, document_id)

@@ -174,15 +174,17 @@ class SearchForm(FlaskForm):
 
     text = StringField("Text", validators=[Optional(), Length(max=200)])
     actor = StringField("Actor", validators=[Optional(), Length(max=200)])
-    label = SelectField("Gold label", validate_choice=True)
+    # A filter left out of the query string means "any" (""), as its empty option does.
+    label = SelectField("Gold label", default="", validate_choice=True)
     status = SelectField(
         "Status",
         choices=[SelectChoice("", "any")] + [SelectChoice(s) for s in STATUSES],
+        default="",
         validate_choice=True,
     )
     annotator = StringField("Annotator", validators=[Optional(), Length(max=40)])
     flagged = BooleanField("Flagged only")
-    model = SelectField("Predicted by", validate_choice=True)
+    model = SelectField("Predicted by", default="", validate_choice=True)
 
     def __init__(self, labels: list[str], models: list[str], **kwargs):
         super().__init__(**kwargs)

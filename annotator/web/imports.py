@@ -33,19 +33,23 @@ def _save(form: ImportForm) -> tuple[Path, str]:
         path.write_text(json.dumps({"title": title, "text": form.text.data}) + "\n", "utf-8")
         return path, "pasted text"
     upload = form.file.data
-    path = folder / f"{uuid.uuid4().hex}-{secure_filename(upload.filename) or 'upload.txt'}"
+    # The name as the user knows it, without any folder a browser sends (either separator).
+    name = upload.filename.replace("\\", "/").rpartition("/")[2] or "upload.txt"
+    path = folder / f"{uuid.uuid4().hex}-{secure_filename(name) or 'upload.txt'}"
     upload.save(path)
-    return path, upload.filename
+    return path, name
 
 
 def _check(path: Path, source: str) -> None:
-    """Read the whole file now, so bad input is reported on the form, not later in a job."""
+    """Read the whole file now, so bad input is reported on the form, not later in a job.
+
+    A file that fails in any way is deleted: the job never sees it.
+    """
     try:
-        read_records(path, "auto", get_scheme().label_names)
-    except InputError as error:
+        read_records(path, "auto", get_scheme().label_names, source)
+    except Exception:
         path.unlink()
-        # Name the file as the user knows it, not the stored copy.
-        raise InputError(source, error.message, error.line) from None
+        raise
 
 
 @bp.route("/imports/new", methods=["GET", "POST"])

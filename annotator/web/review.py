@@ -99,7 +99,7 @@ def next_item():
     return _render(_next_id())
 
 
-@bp.get("/review/<sentence_id>")
+@bp.get("/review/<path:sentence_id>")
 def sentence(sentence_id: str):
     return _render(sentence_id, request.args.get("focus", 0, type=int))
 
@@ -117,7 +117,7 @@ def label(mention_id: int):
     return respond_after(sentence_id, form.focus.data or 0)
 
 
-@bp.post("/sentences/<sentence_id>/accept")
+@bp.post("/sentences/<path:sentence_id>/accept")
 def accept(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -130,7 +130,7 @@ def accept(sentence_id: str):
     return respond_after(_next_id())
 
 
-@bp.post("/sentences/<sentence_id>/overall")
+@bp.post("/sentences/<path:sentence_id>/overall")
 def overall(sentence_id: str):
     """Answer the overall question; with every actor labelled, the sentence is saved."""
     form = OverallForm()
@@ -141,7 +141,7 @@ def overall(sentence_id: str):
     return respond_after(sentence_id, 0)
 
 
-@bp.post("/sentences/<sentence_id>/skip")
+@bp.post("/sentences/<path:sentence_id>/skip")
 def skip(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -168,7 +168,7 @@ def order():
     return respond_after(_next_id())
 
 
-@bp.route("/sentences/<sentence_id>/flag", methods=["GET", "POST"])
+@bp.route("/sentences/<path:sentence_id>/flag", methods=["GET", "POST"])
 def flag(sentence_id: str):
     """The flag form (a panel in the review card for htmx, a page otherwise) and its post."""
     sentence = queue.sentence_for_review(get_db(), sentence_id, current_annotator())
