@@ -73,6 +73,7 @@ def test_adding_by_typed_words_focuses_the_new_mention(client, db, headers):
     assert mention["end"] == end
     if headers:
         html = response.get_data(as_text=True)
+        assert response.status_code == 200
         assert f'id="mention-{mention["id"]}"' in html
         assert (
             f'id="mention-{mention["id"]}" tabindex="0" data-keyscope\n            data-current'
