@@ -111,5 +111,7 @@ def test_an_added_mention_is_exported_with_its_label(client, db):
     record = next(r for r in iter_export_records(db) if r["id"] == FIRST)
     target = next(t for t in record["targets"] if t["start"] == start)
     assert (target["actor"], target["mention"], target["end"]) == ("Someone", words, end)
-    assert json.dumps(target)  # serialisable as exported
-    assert any(label["label"] == "favor" for label in target.get("labels", [target]))
+    assert json.loads(json.dumps(target)) == target  # serialisable as exported
+    # ana's label is gold, given without a pre-label
+    assert (target["label"], target["status"], target["annotator"]) == ("favor", "manual", "ana")
+    assert "labels" not in target and target["prediction"] is None
