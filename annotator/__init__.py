@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +24,9 @@ def _secret_key(instance: Path) -> str:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the web app: defaults → instance/config.py → ANNOTATOR_* env → `test_config`."""
+    # Imported here so that importing the store, text or model layers (which runs this
+    # package's __init__) does not load Flask.
+    from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
     from annotator.models import DEFAULT_MODEL

@@ -241,12 +241,18 @@ def test_an_import_job_reports_progress_and_finishes_in_the_page(server, page, d
         worker.terminate()
         worker.wait(timeout=60)
     text = page.inner_text(".job")
-    assert "5 / " in text or "mentions" in text
     assert "imported 5 documents" in text
     assert page.evaluate("window.stillTheSamePage") is True
     db = open_database(db_path)
     assert db.table("documents").count_where("title like 'Summit %'") == 5
+    job = next(db.query("select * from jobs where kind = 'import' order by id desc"))
+    summit_mentions = db.execute(
+        "select count(*) from mentions m join sentences s on s.id = m.sentence_id"
+        " join documents d on d.id = s.document_id where d.title like 'Summit %'"
+    ).fetchone()[0]
     db.close()
+    assert job["status"] == "done" and job["done"] == job["total"] == summit_mentions == 10
+    assert "done" in text and "10 / 10 mentions" in text  # its last step: pre-labelling
 
 
 SELECT_WORDS = """(words) => {

@@ -1,5 +1,6 @@
 """Faults: killed imports leave nothing half-stored; backups are consistent while writes go on."""
 
+import json
 import os
 import signal
 import subprocess
@@ -31,32 +32,117 @@ def sentences_per_document(db_path) -> dict[str, int]:
         db.close()
 
 
-def test_kill_9_during_an_import_leaves_all_or_nothing(tmp_path):
+def stored(db) -> dict[str, int]:
+    return {table: db.table(table).count for table in ("documents", "sentences", "mentions")}
+
+
+def stored_in(db_path) -> dict[str, int]:
+    db = connect(db_path)
+    try:
+        return stored(db)
+    finally:
+        db.close()
+
+
+# `annotator import`, stopped at the end of each file's transaction: the last statement of
+# the transaction runs, then the process writes what its connection holds (the file's rows
+# included, not yet committed) to the signal file and waits until the test deletes it.
+PAUSING_IMPORT = """
+import json, sys, time
+from pathlib import Path
+
+from annotator.cli import main
+from annotator.ingest import load
+
+signal_file = Path(sys.argv[1])
+last_statement = load.count_sentences_with_actors
+
+
+def last_statement_then_wait(db):
+    result = last_statement(db)
+    held = {t: db.table(t).count for t in ("documents", "sentences", "mentions")}
+    held["in_transaction"] = db.conn.in_transaction
+    signal_file.with_suffix(".tmp").write_text(json.dumps(held))
+    signal_file.with_suffix(".tmp").rename(signal_file)
+    while signal_file.exists():
+        time.sleep(0.01)
+    return result
+
+
+load.count_sentences_with_actors = last_statement_then_wait
+main(sys.argv[2:], prog_name="annotator")
+"""
+
+
+def wait_for_file(path, process, timeout=120) -> dict:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert process.poll() is None, "the import ended without reaching the transaction"
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+    return json.loads(path.read_text())
+
+
+def test_kill_9_inside_an_import_transaction_leaves_all_or_nothing(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
     seed = SEED.read_text(encoding="utf-8")
-    for n in range(12):
+    for n in range(5):
         (folder / f"edition-{n}.txt").write_text(f"Edition {n}.\n\n{seed}", encoding="utf-8")
     files = sorted(str(p) for p in folder.iterdir())
-    one = tmp_path / "one.db"
-    import_file(init_database(one), files[0], "txt", get_scheme("stance").label_names)
-    [expected] = sentences_per_document(one).values()
+    one = init_database(tmp_path / "one.db")
+    import_file(one, files[0], "txt", get_scheme("stance").label_names)
+    per_file = stored(one)  # every edition has as many sentences and mentions as the first
+    one.close()
+    assert per_file["documents"] == 1 and per_file["mentions"] > 100
+
+    def files_stored(n: int) -> dict[str, int]:
+        return {table: n * count for table, count in per_file.items()}
 
     db_path = tmp_path / "killed.db"
     init_database(db_path).close()
-    env = {**os.environ, "ANNOTATOR_DB": str(db_path)}
-    command = [sys.executable, "-m", "annotator.cli", "import", *files]
-    for delay in (3.0, 5.0):  # different moments of the same import
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    script = tmp_path / "pausing_import.py"
+    script.write_text(PAUSING_IMPORT, encoding="utf-8")
+    held = tmp_path / "held.json"
+    command = ["import", "--db", str(db_path), *files]
+    # Kill inside the first file's transaction; then, after two files have committed, inside
+    # the third's.
+    for committed in (0, 2):
+        process = subprocess.Popen([sys.executable, str(script), str(held), *command])
+        try:
+            for _ in range(committed):
+                wait_for_file(held, process)
+                held.unlink()  # let this file commit
+            in_flight = wait_for_file(held, process)
+            # The process holds one more file than is committed: it is inside its transaction.
+            assert in_flight == {**files_stored(committed + 1), "in_transaction": True}
+            assert stored_in(db_path) == files_stored(committed)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            held.unlink(missing_ok=True)
+        assert process.returncode == -signal.SIGKILL
         assert integrity_problems(db_path) == []
-        # Each file is one transaction: a document is there with all its sentences, or not.
-        assert set(sentences_per_document(db_path).values()) <= {expected}
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    found = sentences_per_document(db_path)  # running it again completes it, nothing twice
-    assert len(found) == len(files) and set(found.values()) == {expected}
+        assert stored_in(db_path) == files_stored(committed)  # the file in flight left nothing
+        per_document = sentences_per_document(db_path)
+        assert sorted(per_document.values()) == [per_file["sentences"]] * committed
+
+    env = {**os.environ, "ANNOTATOR_DB": str(db_path)}
+    subprocess.run(
+        [sys.executable, "-m", "annotator.cli", "import", *files],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    # Running it again completes it, nothing twice.
+    assert stored_in(db_path) == files_stored(len(files))
+    assert sorted(sentences_per_document(db_path).values()) == [per_file["sentences"]] * len(files)
+    db = connect(db_path)
+    spans = db.execute(
+        "select count(distinct sentence_id || ':' || start || ':' || [end]) from mentions"
+    ).fetchone()[0]
+    db.close()
+    assert spans == len(files) * per_file["mentions"]
 
 
 def test_backup_while_writing_is_consistent_and_restores(tmp_path):
@@ -77,12 +163,24 @@ def test_backup_while_writing_is_consistent_and_restores(tmp_path):
             n += 1
         writer.close()
 
+    def ticks_in(path) -> int:
+        reader = connect(path)
+        try:
+            return reader.execute("select count(*) from ticks").fetchone()[0]
+        finally:
+            reader.close()
+
     thread = threading.Thread(target=write)
     thread.start()
     try:
-        time.sleep(0.3)
+        deadline = time.monotonic() + 60
+        while (before := ticks_in(db_path)) < 200:  # the writer is under way
+            assert time.monotonic() < deadline
         copy = tmp_path / "copy.db"
         backup_database(db_path, copy)
+        deadline = time.monotonic() + 60
+        while ticks_in(db_path) <= ticks_in(copy):  # and goes on after the copy
+            assert time.monotonic() < deadline
     finally:
         stop.set()
         thread.join()
@@ -90,7 +188,7 @@ def test_backup_while_writing_is_consistent_and_restores(tmp_path):
     backup = connect(copy)
     ticks = backup.execute("select count(*), sum(n) from ticks").fetchone()
     backup.close()
-    assert ticks[0] > 0 and ticks[0] % 2 == 0 and ticks[1] == 0  # no half transaction
+    assert ticks[0] >= before and ticks[0] % 2 == 0 and ticks[1] == 0  # no half transaction
     with pytest.raises(BackupError, match="already exists"):
         backup_database(db_path, copy)
 

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from annotator.ingest import import_file
+from annotator.prelabel import CHUNK
 from annotator.schemes import get_scheme
 from annotator.store import jobs
 from annotator.worker import JobQueue, queue_path, run_job, uploads_dir
@@ -128,9 +129,10 @@ def test_a_queued_job_can_be_cancelled_from_its_page(client, db, db_path, header
     job_id = job_id_of(response)
     response = client.post(f"/jobs/{job_id}/cancel", headers=headers)
     if headers:
+        assert response.status_code == 200
         assert response.get_data(as_text=True).lstrip().startswith(f'<div id="job-{job_id}"')
     else:
-        assert response.status_code == 303
+        assert response.status_code == 303 and response.location == f"/jobs/{job_id}"
     JobQueue(db_path).run_pending()
     assert jobs.get_job(db, job_id)["status"] == jobs.CANCELLED
     assert db.table("predictions").count_where("model = ?", [EMBEDDING]) == 0
@@ -174,11 +176,12 @@ def wait_until(condition, timeout=120):
 def test_a_job_survives_a_killed_worker(db, db_path, tmp_path):
     """kill -9 the worker mid-run; a new worker resumes the job and labels each mention once."""
     labels = get_scheme("stance").label_names
-    for copy in range(6):  # about 700 mentions: more than one chunk of work
+    for copy in range(9):  # about 1,050 mentions: three chunks of work
         path = tmp_path / f"copy-{copy}.txt"
         path.write_text(f"Edition {copy}.\n\n" + SEED.read_text(encoding="utf-8"), "utf-8")
         import_file(db, path, "txt", labels)
     mentions = db.table("mentions").count
+    assert mentions > 2 * CHUNK  # a whole chunk is still to do when the first is stored
     env = {**os.environ, "ANNOTATOR_DB": str(db_path)}
     submitted = subprocess.run(
         annotator_command("jobs", "rerun", "--model", "embedding"),
@@ -192,15 +195,20 @@ def test_a_job_survives_a_killed_worker(db, db_path, tmp_path):
     def job():
         return jobs.get_job(db, job_id)
 
+    def predicted() -> int:
+        return db.table("predictions").count_where("model = ?", [EMBEDDING])
+
     worker = subprocess.Popen(annotator_command("worker"), env=env)
     try:
-        wait_until(lambda: job()["status"] == jobs.RUNNING)
-        wait_until(lambda: job()["done"] > 0 or job()["status"] == jobs.DONE)
+        wait_until(lambda: job()["status"] == jobs.RUNNING and job()["done"] > 0)
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait()
-    stopped = job()
-    assert stopped["worker"].endswith(f":{worker.pid}")
+    stopped, kept = job(), predicted()
+    # The kill landed mid-run: the first chunk stored and counted, the rest not.
+    assert stopped["status"] == jobs.RUNNING and stopped["worker"].endswith(f":{worker.pid}")
+    assert 0 < stopped["done"] < mentions and stopped["total"] == mentions
+    assert kept < mentions and kept % CHUNK == 0 and stopped["done"] <= kept
 
     worker = subprocess.Popen(annotator_command("worker"), env=env)
     try:
@@ -209,12 +217,12 @@ def test_a_job_survives_a_killed_worker(db, db_path, tmp_path):
         worker.send_signal(signal.SIGINT)
         worker.wait(timeout=30)
     assert job()["status"] == jobs.DONE, job()["message"]
-    predicted = db.execute(
+    predicted_pairs = db.execute(
         "select count(*), count(distinct mention_id) from predictions where model = ?", [EMBEDDING]
     ).fetchone()
-    assert predicted == (mentions, mentions)
-    if stopped["status"] == jobs.RUNNING:  # killed mid-run, not after the end
-        assert job()["done"] + stopped["done"] == mentions
+    assert predicted_pairs == (mentions, mentions)
+    # The resumed run did only what the killed one had not stored.
+    assert (job()["total"], job()["done"]) == (mentions - kept, mentions - kept)
     assert queue_path(db_path).exists()
     assert json.loads(json.dumps(job()["params"])) == {"model": "embedding", "batch_size": 64}
 

@@ -71,6 +71,7 @@ def test_accept_then_answer_moves_on(client, db, headers):
     response = client.post(f"/sentences/{FIRST}/accept", headers=headers)
     if headers:
         html = response.get_data(as_text=True)
+        assert response.status_code == 200
         assert 'id="overall" tabindex="0" data-keyscope\n            data-current' in html
     else:
         assert response.status_code == 303 and FIRST in response.location
@@ -79,7 +80,9 @@ def test_accept_then_answer_moves_on(client, db, headers):
     )
     assert review_status(db) == "done"
     if headers:
-        assert FIRST not in response.headers["HX-Push-Url"]
+        assert response.status_code == 200 and FIRST not in response.headers["HX-Push-Url"]
+    else:
+        assert response.status_code == 303 and FIRST not in response.location
     assert client.post(f"/sentences/{FIRST}/overall", data={"label": "x"}).status_code == 400
 
 

@@ -37,7 +37,9 @@ def test_filters_by_actor_label_status_annotator_flag_and_model(app, db):
     flag_sentence(db, "ana", FIRST, "sarcasm")
     assert ids(db, flagged=True) == [FIRST]
     assert FIRST in ids(db, model="stub:first") and ids(db, model="other") == []
-    assert len(ids(db, text="Putin", actor="Kim")) >= 1
+    both = ids(db, text="Putin", actor="Kim")  # filters combine: sentences that pass both
+    assert both and set(both) == set(ids(db, text="Putin")) & set(ids(db, actor="Kim"))
+    assert len(both) < len(ids(db, text="Putin")) and len(both) < len(ids(db, actor="Kim"))
 
 
 def test_search_page_plain_and_htmx(client):

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from annotator import create_app
+from annotator.store.queue import next_sentence_id
 from annotator.web.access import requires
 
 from .conftest import FIRST, HX, PASSWORD, signed_in
@@ -79,9 +80,17 @@ def test_accept_moves_on_and_stores_every_label(client, db, headers):
 @pytest.mark.parametrize("headers", [{}, HX])
 def test_skip_sends_the_sentence_to_the_end(client, db, headers):
     response = client.post(f"/sentences/{FIRST}/skip", headers=headers)
-    assert response.status_code in (200, 303)
     [row] = db.table("reviews").rows
     assert row["status"] == "skipped" and row["sentence_id"] == FIRST
+    following = next_sentence_id(db, "ana", "document")
+    assert following not in (None, FIRST)
+    if headers:
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).lstrip().startswith('<section id="review"')
+        assert response.headers["HX-Push-Url"] == f"/review/{following}"
+    else:
+        assert response.status_code == 303
+        assert response.location == f"/review/{following}?focus=0"
     assert (
         FIRST not in client.get("/review").get_data(as_text=True).split("sentence-text")[0][-300:]
     )
@@ -185,11 +194,18 @@ def test_model_report_compares_each_model_with_gold(client, db):
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
-def test_queue_order_is_kept_in_the_session(client, headers):
+def test_queue_order_is_kept_in_the_session(client, db, headers):
     response = client.post("/review/order", data={"order": "uncertainty"}, headers=headers)
-    assert response.status_code in (200, 303)
     with client.session_transaction() as session:
         assert session["order"] == "uncertainty"
+    first_uncertain = next_sentence_id(db, "ana", "uncertainty")
+    if headers:
+        assert response.status_code == 200
+        assert response.headers["HX-Push-Url"] == f"/review/{first_uncertain}"
+        assert '<option selected value="uncertainty">' in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 303
+        assert response.location == f"/review/{first_uncertain}?focus=0"
     assert client.post("/review/order", data={"order": "random"}).status_code == 400
     html = client.get("/review").get_data(as_text=True)
     assert '<option selected value="uncertainty">' in html
