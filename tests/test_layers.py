@@ -119,8 +119,7 @@ def test_the_check_finds_upward_and_web_imports():
         "annotator.store.jobs imports flask, a web framework",
     ]
     assert violations("from annotator.web.review import bp", "annotator.cli.server") == [
-        "annotator.cli.server imports annotator.web.review.bp:"
-        " the commands only use create_app",
+        "annotator.cli.server imports annotator.web.review.bp: the commands only use create_app",
     ]
     assert violations("import annotator.cli", "annotator.web.review") == [
         "annotator.web.review imports annotator.cli, a higher layer"
