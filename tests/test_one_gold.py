@@ -175,3 +175,22 @@ def test_train_from_annotations_counts_the_gold(gold_db, db_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     assert f"on {len(GOLD)} labels" in result.output
+
+
+def test_pages_show_the_same_gold(gold_db, db_path):
+    from annotator import create_app
+
+    from .conftest import signed_in
+
+    app = create_app({"DB": str(db_path), "TESTING": True, "SECRET_KEY": "t"})
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = signed_in(app, "lea", "admin")
+    models = client.get("/models").get_data(as_text=True)
+    assert models.count(f"<strong>{len(GOLD)}</strong> gold labels") == 2  # both models
+    for label in LABELS:
+        page = client.get(f"/search?label={label}").get_data(as_text=True)
+        found = {s for s in PEOPLE if f"about {s}." in page}
+        assert found == {s for s, g in GOLD.items() if g == label}
+    document = client.get("/documents/doc").get_data(as_text=True)
+    assert document.count('class="status">disputed') == 1
+    assert document.count("adjudicated by lea") == 1
