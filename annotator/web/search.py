@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from annotator.store.prelabels import model_specs
 from annotator.store.search import SentenceFilter, search_sentences
 
 from .db import get_db, get_scheme
@@ -17,7 +18,7 @@ LIMIT = 100
 @bp.get("/search")
 def sentences():
     db = get_db()
-    models = [row["model"] for row in db.query("select distinct model from predictions")]
+    models = [row["spec"] for row in model_specs(db)]
     form = SearchForm(get_scheme().label_names, models, formdata=request.args)
     results, searched = [], bool(request.args)
     if searched and form.validate():
