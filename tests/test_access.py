@@ -146,13 +146,48 @@ def test_sign_in_and_out(app):
     assert client.get("/review").status_code == 303
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
+OFF_SITE = [
+    "//",
+    "//evil.example/x",
+    "////evil.example/x",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/%2F%2Fevil.example",
+    "/%2f/evil.example",
+    "/%5Cevil.example",
+    "/%252F%252Fevil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "\t//evil.example",
+    " //evil.example",
+    "%2F%2Fevil.example",
+    "https://evil.example/",
+    "HTTPS:evil.example",
+    "javascript:alert(1)",
+    "evil.example",
+    "",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
 def test_sign_in_never_redirects_off_site(app, target):
     add_user(app.config["DB"], "ana", "annotator")
+    data = {"username": "ana", "password": PASSWORD}
+    # As the app receives it once decoded, and as it would arrive written into the URL.
+    for path, query in (("/login", {"next": target}), (f"/login?next={target}", None)):
+        response = app.test_client().post(path, query_string=query, data=data)
+        assert response.status_code == 303, path
+        assert response.headers["Location"] == "/review", path
+
+
+@pytest.mark.parametrize("target", ["/review", f"/review/{FIRST}?focus=1", "/documents?x=1"])
+def test_sign_in_follows_a_path_on_this_site(app, target):
+    add_user(app.config["DB"], "ana", "annotator")
     response = app.test_client().post(
-        f"/login?next={target}", data={"username": "ana", "password": PASSWORD}
+        "/login", query_string={"next": target}, data={"username": "ana", "password": PASSWORD}
     )
-    assert response.status_code == 303 and response.location.endswith("/review")
+    assert response.status_code == 303 and response.headers["Location"] == target
 
 
 def test_wrong_passwords_are_refused_then_rate_limited(app):

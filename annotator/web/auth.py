@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -49,10 +49,38 @@ def current_annotator() -> str | None:
     return current_user.username if current_user.is_authenticated else None
 
 
+def _on_site(path: str) -> bool:
+    """Whether a browser would read `path` as a path of this site.
+
+    Browsers drop tabs and newlines inside URLs, strip leading spaces and read a backslash as
+    a slash, so a tab between two slashes, or a slash then a backslash, would leave the site.
+    """
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return False
+    before_query = path.split("?", 1)[0].split("#", 1)[0]
+    parts = urlsplit(path)
+    return (
+        path.startswith("/")
+        and path[1:2] not in ("/", "\\")
+        and "\\" not in before_query
+        and not parts.scheme
+        and not parts.netloc
+    )
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after signing in."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
-        return target
+    """`target` when it is a path on this site in every decoding of it, else None.
+
+    Each decoding is checked because a proxy or browser may decode `%2F` once more.
+    """
+    seen = target or ""
+    while seen:
+        if not _on_site(seen):
+            return None
+        decoded = unquote(seen)
+        if decoded == seen:
+            return target
+        seen = decoded
     return None
 
 
