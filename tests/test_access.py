@@ -1,6 +1,8 @@
 """Accounts, roles and CSRF, checked on every endpoint of the URL map."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
@@ -203,6 +205,52 @@ def test_wrong_passwords_are_refused_then_rate_limited(app):
     )
     other = client.post("/login", data={"username": "nobody", "password": "wrong password"})
     assert other.status_code == 400  # other accounts from the address are not locked yet
+
+
+class CountingHasher:
+    """The password hasher, counting how many passwords it verifies."""
+
+    def __init__(self, hasher):
+        self.hasher, self.verified, self.lock = hasher, 0, threading.Lock()
+
+    def verify(self, hashed, password):
+        with self.lock:
+            self.verified += 1
+        return self.hasher.verify(hashed, password)
+
+    def __getattr__(self, name):
+        return getattr(self.hasher, name)
+
+
+def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(app, db, monkeypatch):
+    from annotator.store import login_limits, users
+
+    add_user(app.config["DB"], "ana", "annotator")
+    add_user(app.config["DB"], "ben", "annotator")
+    counting = CountingHasher(users._hasher)
+    monkeypatch.setattr(users, "_hasher", counting)
+    start = threading.Barrier(30)
+
+    def guess(_):
+        client = app.test_client()  # one client, hence one connection, per thread
+        start.wait()
+        return client.post("/login", data={"username": "ana", "password": "wrong password"})
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = sorted(response.status_code for response in pool.map(guess, range(30)))
+    assert counting.verified == login_limits.PER_ACCOUNT
+    assert statuses == [400] * login_limits.PER_ACCOUNT + [429] * (30 - login_limits.PER_ACCOUNT)
+    assert db.table("login_failures").count == login_limits.PER_ACCOUNT
+    # Another account from the same address is not locked.
+    good = {"password": PASSWORD}
+    assert app.test_client().post("/login", data={"username": "ben", **good}).status_code == 303
+    refused = app.test_client().post("/login", data={"username": "ana", **good})
+    assert refused.status_code == 429 and counting.verified == login_limits.PER_ACCOUNT + 1
+    # Once the window has passed, the right password works again.
+    db.execute("update login_failures set created = '2000-01-01T00:00:00.000+00:00'")
+    db.conn.commit()
+    assert app.test_client().post("/login", data={"username": "ana", **good}).status_code == 303
+    assert db.table("login_failures").count == 0
 
 
 def test_a_password_change_signs_out_other_sessions(app, db):

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from annotator.store.login_limits import allow_attempt, forget_failures, note_failure
+from annotator.store.login_limits import forget_failures, reserve_attempt
 from annotator.store.users import ANNOTATOR, authenticate, get_user, role_at_least
 
 from .db import get_db
@@ -103,7 +103,7 @@ def login():
     error = None
     if form.validate_on_submit():
         username, address = form.username.data.strip(), request.remote_addr or "?"
-        if not allow_attempt(get_db(), username, address):
+        if not reserve_attempt(get_db(), username, address):
             error = "Too many failed sign-ins: wait a few minutes and try again."
             return render_template("login.html", form=form, error=error), 429
         row = authenticate(get_db(), username, form.password.data)
@@ -112,7 +112,6 @@ def login():
             user = User(row)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_for(user), 303)
-        note_failure(get_db(), username, address)
         error = "Unknown username or wrong password."
     status = 400 if (form.errors or error) else 200
     return render_template("login.html", form=form, error=error), status
