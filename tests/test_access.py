@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.store import jobs
+from annotator.store.assignments import set_overlap
 from annotator.store.users import UserError, authenticate, create_user, get_user_by_name, set_role
 
 from .conftest import FIRST, HX, PASSWORD, add_user, signed_in
@@ -103,6 +104,7 @@ def test_anonymous_requests_are_sent_to_sign_in(app, db):
 
 
 def test_each_role_gets_exactly_its_endpoints(app, db):
+    set_overlap(db, len(ROLES))  # every role has a place on the sentence the walk acts on
     clients = {role: signed_in(app, f"user-{role}", role) for role in ROLES}
     for endpoint, method, url in requests_of(app, db):
         needed = ROLES.index(REQUIRED[endpoint])
@@ -116,6 +118,106 @@ def test_each_role_gets_exactly_its_endpoints(app, db):
             else:
                 assert response.status_code != 403, (endpoint, method, role)
                 assert "/login" not in (response.location or ""), (endpoint, role)
+
+
+# Every request on one sentence, with data that is valid for the sentence's holder.
+ON_A_SENTENCE = {
+    ("review.sentence", "GET"): {},
+    ("review.label", "POST"): {"label": "against"},
+    ("review.accept", "POST"): {},
+    ("review.overall", "POST"): {"label": "negative"},
+    ("review.skip", "POST"): {},
+    ("review.flag", "GET"): {},
+    ("review.flag", "POST"): {"reason": "sarcasm", "comment": "mine"},
+    ("mention_fixes.add", "POST"): {"text": "honor guard"},
+    ("mention_fixes.reassign", "POST"): {"actor": "Somebody Else"},
+    ("mention_fixes.remove", "POST"): {},
+}
+FIXING_ACTORS = {"mention_fixes.add", "mention_fixes.reassign", "mention_fixes.remove"}
+DECISION_TABLES = (
+    "annotations",
+    "mentions",
+    "actors",
+    "reviews",
+    "flags",
+    "sentence_labels",
+    "assignments",
+    "decisions",
+)
+
+
+def decisions_state(db) -> dict[str, list[dict]]:
+    return {t: list(db.query(f"select * from [{t}] order by 1, 2")) for t in DECISION_TABLES}
+
+
+def on_a_sentence(app, db) -> list[tuple[str, str, str, dict]]:
+    """The walk's requests that name a sentence or a mention, removing the mention last."""
+    found = [
+        (endpoint, method, url, ON_A_SENTENCE[endpoint, method])
+        for endpoint, method, url in requests_of(app, db)
+        if (endpoint, method) in ON_A_SENTENCE
+    ]
+    assert {(e, m) for e, m, _, _ in found} == set(ON_A_SENTENCE)
+    with app.test_request_context():
+        from flask import current_app
+
+        named = {
+            rule.endpoint
+            for rule in current_app.url_map.iter_rules()
+            if rule.arguments & {"sentence_id", "mention_id"}
+            and REQUIRED[rule.endpoint] == "annotator"
+        }
+    assert named == {e for e, _ in ON_A_SENTENCE}  # a new annotator route must be listed
+    return sorted(found, key=lambda request: request[0] == "mention_fixes.remove")
+
+
+def test_annotators_act_only_on_sentences_in_their_own_queue(app, db):
+    holder, other = signed_in(app, "hana", "annotator"), signed_in(app, "otto", "annotator")
+    assert holder.get("/review").status_code == 200  # k = 1: FIRST is hana's now
+    mention = next(db.query("select id from mentions order by id limit 1"))["id"]
+    assert holder.post(f"/mentions/{mention}/label", data={"label": "favor"}).status_code == 303
+    before = decisions_state(db)
+    walk = on_a_sentence(app, db)
+    for endpoint, method, url, data in walk:
+        for headers in ({}, HX):
+            response = other.open(url, method=method, data=data, headers=headers)
+            assert response.status_code == 403, (endpoint, method, headers)
+            assert "held by other annotators" in response.get_data(as_text=True), endpoint
+    assert decisions_state(db) == before
+    assert before["annotations"][0]["annotator"] == "hana"
+    for endpoint, method, url, data in walk:  # the same requests are the holder's to make
+        response = holder.open(url, method=method, data=data)
+        assert response.status_code == (200 if method == "GET" else 303), endpoint
+    assert db.table("assignments").count_where("annotator != 'hana'") == 0
+
+
+def test_leads_fix_actors_on_any_sentence_but_label_only_their_own(app, db):
+    holder, lead = signed_in(app, "hana", "annotator"), signed_in(app, "lea", "lead")
+    holder.get("/review")
+    for endpoint, method, url, data in on_a_sentence(app, db):
+        for headers in ({}, HX):
+            if endpoint == "mention_fixes.remove" and headers:
+                continue  # the plain request removed the mention
+            response = lead.open(url, method=method, data=data, headers=headers)
+            if method == "POST" and endpoint not in FIXING_ACTORS:
+                expected = 403
+            else:
+                expected = 200 if method == "GET" or headers else 303
+            assert response.status_code == expected, (endpoint, method, headers)
+    assert db.table("assignments").count_where("annotator = 'lea'") == 0
+    actions = db.query("select action from decisions where annotator = 'lea'")
+    assert sorted(row["action"] for row in actions) == ["add", "reassign", "reassign", "remove"]
+
+
+def test_a_sentence_with_a_free_place_is_taken_by_opening_it(app, db):
+    holder, other = signed_in(app, "hana", "annotator"), signed_in(app, "otto", "annotator")
+    holder.get("/review")
+    set_overlap(db, 2)
+    assert other.get(f"/review/{FIRST}").status_code == 200
+    holders = db.query("select annotator from assignments where sentence_id = ?", [FIRST])
+    assert sorted(row["annotator"] for row in holders) == ["hana", "otto"]
+    third = signed_in(app, "theo", "annotator")
+    assert third.get(f"/review/{FIRST}").status_code == 403
 
 
 def test_every_state_changing_request_needs_the_csrf_token(app, db):

@@ -379,7 +379,7 @@ def test_a_lead_adjudicates_from_the_keyboard(server, page, db_path):
 
 
 def test_an_admin_sets_up_overlap_and_anchoring_then_stats_show_agreement(server, page, db_path):
-    from annotator.store import queue, review
+    from annotator.store import assignments, review
     from annotator.store.anchoring import prelabels_hidden
 
     sign_in(page, f"{server}/settings", "ada", db_path)
@@ -388,7 +388,7 @@ def test_an_admin_sets_up_overlap_and_anchoring_then_stats_show_agreement(server
     page.click("form button.primary")
     page.wait_for_selector("text=Settings saved.")
     db = open_database(db_path)
-    assert queue.overlap(db) == 2
+    assert assignments.overlap(db) == 2
     hidden = next(
         row["id"]
         for row in db.query("select distinct sentence_id as id from mentions")

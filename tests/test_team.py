@@ -10,7 +10,8 @@ from annotator.store.anchoring import (
     set_hidden_share,
 )
 from annotator.store.database import set_setting
-from annotator.store.queue import blind, overlap, sentence_for_review
+from annotator.store.assignments import overlap
+from annotator.store.queue import blind, sentence_for_review
 
 from .conftest import FIRST, signed_in
 

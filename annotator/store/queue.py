@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .anchoring import hide_predictions, prelabels_hidden
-from .assignments import claim
+from .assignments import claim, overlap
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
 from .overall import overall_label, question_enabled
@@ -14,8 +14,7 @@ from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 CONTEXT = 2  # neighbouring sentences shown on each side
 
 
-OVERLAP_SETTING, BLIND_SETTING, TOTAL_SETTING = "overlap", "blind", "sentences_with_actors"
-MAX_OVERLAP = 20
+BLIND_SETTING, TOTAL_SETTING = "blind", "sentences_with_actors"
 ORDERS = ("document", "uncertainty")
 _ORDER_BY = {
     "document": "d.rowid, s.position",
@@ -29,12 +28,6 @@ _ORDER_BY = {
         where m.sentence_id = s.id),
       d.rowid, s.position""",
 }
-
-
-def overlap(db: Database) -> int:
-    """k: how many different annotators review each sentence (the `overlap` setting)."""
-    value = get_setting(db, OVERLAP_SETTING)
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
 
 
 def blind(db: Database) -> bool:
@@ -59,12 +52,6 @@ def others_labels(db: Database, sentence_id: str, annotator: str) -> dict[int, l
     ):
         found.setdefault(row["mention_id"], []).append(row)
     return found
-
-
-def set_overlap(db: Database, k: int) -> None:
-    if not 1 <= k <= MAX_OVERLAP:
-        raise ValueError(f"the overlap must be between 1 and {MAX_OVERLAP}")
-    set_setting(db, OVERLAP_SETTING, str(k))
 
 
 def next_sentence_id(db: Database, annotator: str, order: str = "document") -> str | None:
