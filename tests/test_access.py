@@ -250,6 +250,37 @@ def test_sign_in_and_out(app):
     assert client.get("/review").status_code == 303
 
 
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_session_cookie_copied_before_sign_out_no_longer_works(app, headers):
+    client = signed_in(app, "ana", "annotator")
+    assert client.get("/review").status_code == 200
+    copied = client.get_cookie("session").value
+    assert client.post("/logout", headers=headers).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    response = replay.get("/review", headers=headers)
+    if headers:
+        assert response.status_code == 401 and response.headers["HX-Redirect"].startswith("/login")
+    else:
+        assert response.status_code == 303 and response.location.startswith("/login?next=")
+    assert replay.post("/review/undo", headers=headers).status_code == (401 if headers else 303)
+    again = signed_in(app, "ana", "annotator")  # signing in again opens a new session
+    assert again.get("/review").status_code == 200
+
+
+def test_switching_an_account_off_ends_its_sessions_on_the_server(app, db):
+    from annotator.store.users import set_active
+
+    client = signed_in(app, "ana", "annotator")
+    copied = client.get_cookie("session").value
+    ana = get_user_by_name(db, "ana")
+    set_active(db, ana["id"], False)
+    set_active(db, ana["id"], True)
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    assert replay.get("/review").status_code == 303
+
+
 OFF_SITE = [
     "//",
     "//evil.example/x",

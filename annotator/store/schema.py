@@ -255,3 +255,9 @@ def add_prelabel_shown(db: Database) -> None:
 def create_snapshots(db: Database) -> None:
     """Figures computed in the background for large corpora, with when they were computed."""
     db.table("snapshots").create({"name": str, "data": str, "created": str}, pk="name")
+
+
+@MIGRATIONS()
+def add_session_version(db: Database) -> None:
+    """A counter in every signed-in session of the account; bumping it ends them all."""
+    db.table("users").add_column("session_version", int, not_null_default=0)

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from annotator.store.login_limits import forget_failures, reserve_attempt
-from annotator.store.users import ANNOTATOR, authenticate, get_user, role_at_least
+from annotator.store.users import ANNOTATOR, authenticate, end_sessions, get_user, role_at_least
 
 from .db import get_db
 from .forms import ActionForm, LoginForm
@@ -24,9 +24,9 @@ class User(UserMixin):
 
     def __init__(self, row: dict):
         self.user_id, self.username, self.role = row["id"], row["username"], row["role"]
-        # The session names the password hash's tail, so a password change signs out
-        # every other session of the account.
-        self._session_id = f"{row['id']}:{row['password_hash'][-16:]}"
+        # The session names the account's session version: signing out, a password change
+        # or switching the account off moves it on, and every older session stops working.
+        self._session_id = f"{row['id']}:{row['session_version']}"
 
     def get_id(self) -> str:
         return self._session_id
@@ -37,9 +37,9 @@ class User(UserMixin):
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    user_id, _, fingerprint = session_id.partition(":")
+    user_id, _, version = session_id.partition(":")
     row = get_user(get_db(), int(user_id)) if user_id.isdigit() else None
-    if row is None or not row["active"] or row["password_hash"][-16:] != fingerprint:
+    if row is None or not row["active"] or str(row["session_version"]) != version:
         return None
     return User(row)
 
@@ -120,6 +120,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if ActionForm().validate_on_submit():
+        end_sessions(get_db(), current_user.user_id)  # a copy of the cookie stops working too
         logout_user()
         flash("Signed out.", "info")
     return redirect(url_for("auth.login"), 303)
