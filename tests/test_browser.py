@@ -349,9 +349,10 @@ def test_skip_then_undo_twice_walks_back_across_sentences(server, page, db_path)
 
 
 def test_a_lead_adjudicates_from_the_keyboard(server, page, db_path):
-    from annotator.store import review
+    from annotator.store import assignments, review
 
     db = open_database(db_path)
+    assignments.set_overlap(db, 2)  # ana and ben both hold the first sentence
     labels = project_scheme(db).label_names
     mentions = [
         r["id"]
