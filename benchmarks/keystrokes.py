@@ -17,7 +17,7 @@ from pathlib import Path
 from annotator.ingest import import_file
 from annotator.models import load_model
 from annotator.prelabel import prelabel
-from annotator.store import queue, review
+from annotator.store import assignments, queue, review
 from annotator.store.database import init_database, project_scheme
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "putin-visits-north-korea-and-vietnam.txt"
@@ -56,7 +56,7 @@ def replay(db, annotator: str, wrong_every: int | None) -> tuple[int, int]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = init_database(Path(folder) / "keys.db")
-        queue.set_overlap(db, 2)  # both runs review every sentence
+        assignments.set_overlap(db, 2)  # both runs review every sentence
         import_file(db, SEED, "txt", project_scheme(db).label_names)
         prelabel(db, load_model("embedding"), project_scheme(db))
         sentences = queue.review_progress(db, "x")["total"]

@@ -103,7 +103,7 @@ def main() -> None:
         db_path = Path(folder) / "load.db"
         build(db_path, args.sentences)
         db = connect(db_path)
-        from annotator.store.queue import set_overlap
+        from annotator.store.assignments import set_overlap
 
         set_overlap(db, args.overlap)
         names = [f"annotator-{n}" for n in range(args.annotators)]

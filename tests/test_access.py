@@ -1,12 +1,15 @@
 """Accounts, roles and CSRF, checked on every endpoint of the URL map."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.store import jobs
+from annotator.store.assignments import set_overlap
 from annotator.store.users import UserError, authenticate, create_user, get_user_by_name, set_role
 
 from .conftest import FIRST, HX, PASSWORD, add_user, signed_in
@@ -101,6 +104,7 @@ def test_anonymous_requests_are_sent_to_sign_in(app, db):
 
 
 def test_each_role_gets_exactly_its_endpoints(app, db):
+    set_overlap(db, len(ROLES))  # every role has a place on the sentence the walk acts on
     clients = {role: signed_in(app, f"user-{role}", role) for role in ROLES}
     for endpoint, method, url in requests_of(app, db):
         needed = ROLES.index(REQUIRED[endpoint])
@@ -114,6 +118,106 @@ def test_each_role_gets_exactly_its_endpoints(app, db):
             else:
                 assert response.status_code != 403, (endpoint, method, role)
                 assert "/login" not in (response.location or ""), (endpoint, role)
+
+
+# Every request on one sentence, with data that is valid for the sentence's holder.
+ON_A_SENTENCE = {
+    ("review.sentence", "GET"): {},
+    ("review.label", "POST"): {"label": "against"},
+    ("review.accept", "POST"): {},
+    ("review.overall", "POST"): {"label": "negative"},
+    ("review.skip", "POST"): {},
+    ("review.flag", "GET"): {},
+    ("review.flag", "POST"): {"reason": "sarcasm", "comment": "mine"},
+    ("mention_fixes.add", "POST"): {"text": "honor guard"},
+    ("mention_fixes.reassign", "POST"): {"actor": "Somebody Else"},
+    ("mention_fixes.remove", "POST"): {},
+}
+FIXING_ACTORS = {"mention_fixes.add", "mention_fixes.reassign", "mention_fixes.remove"}
+DECISION_TABLES = (
+    "annotations",
+    "mentions",
+    "actors",
+    "reviews",
+    "flags",
+    "sentence_labels",
+    "assignments",
+    "decisions",
+)
+
+
+def decisions_state(db) -> dict[str, list[dict]]:
+    return {t: list(db.query(f"select * from [{t}] order by 1, 2")) for t in DECISION_TABLES}
+
+
+def on_a_sentence(app, db) -> list[tuple[str, str, str, dict]]:
+    """The walk's requests that name a sentence or a mention, removing the mention last."""
+    found = [
+        (endpoint, method, url, ON_A_SENTENCE[endpoint, method])
+        for endpoint, method, url in requests_of(app, db)
+        if (endpoint, method) in ON_A_SENTENCE
+    ]
+    assert {(e, m) for e, m, _, _ in found} == set(ON_A_SENTENCE)
+    with app.test_request_context():
+        from flask import current_app
+
+        named = {
+            rule.endpoint
+            for rule in current_app.url_map.iter_rules()
+            if rule.arguments & {"sentence_id", "mention_id"}
+            and REQUIRED[rule.endpoint] == "annotator"
+        }
+    assert named == {e for e, _ in ON_A_SENTENCE}  # a new annotator route must be listed
+    return sorted(found, key=lambda request: request[0] == "mention_fixes.remove")
+
+
+def test_annotators_act_only_on_sentences_in_their_own_queue(app, db):
+    holder, other = signed_in(app, "hana", "annotator"), signed_in(app, "otto", "annotator")
+    assert holder.get("/review").status_code == 200  # k = 1: FIRST is hana's now
+    mention = next(db.query("select id from mentions order by id limit 1"))["id"]
+    assert holder.post(f"/mentions/{mention}/label", data={"label": "favor"}).status_code == 303
+    before = decisions_state(db)
+    walk = on_a_sentence(app, db)
+    for endpoint, method, url, data in walk:
+        for headers in ({}, HX):
+            response = other.open(url, method=method, data=data, headers=headers)
+            assert response.status_code == 403, (endpoint, method, headers)
+            assert "held by other annotators" in response.get_data(as_text=True), endpoint
+    assert decisions_state(db) == before
+    assert before["annotations"][0]["annotator"] == "hana"
+    for endpoint, method, url, data in walk:  # the same requests are the holder's to make
+        response = holder.open(url, method=method, data=data)
+        assert response.status_code == (200 if method == "GET" else 303), endpoint
+    assert db.table("assignments").count_where("annotator != 'hana'") == 0
+
+
+def test_leads_fix_actors_on_any_sentence_but_label_only_their_own(app, db):
+    holder, lead = signed_in(app, "hana", "annotator"), signed_in(app, "lea", "lead")
+    holder.get("/review")
+    for endpoint, method, url, data in on_a_sentence(app, db):
+        for headers in ({}, HX):
+            if endpoint == "mention_fixes.remove" and headers:
+                continue  # the plain request removed the mention
+            response = lead.open(url, method=method, data=data, headers=headers)
+            if method == "POST" and endpoint not in FIXING_ACTORS:
+                expected = 403
+            else:
+                expected = 200 if method == "GET" or headers else 303
+            assert response.status_code == expected, (endpoint, method, headers)
+    assert db.table("assignments").count_where("annotator = 'lea'") == 0
+    actions = db.query("select action from decisions where annotator = 'lea'")
+    assert sorted(row["action"] for row in actions) == ["add", "reassign", "reassign", "remove"]
+
+
+def test_a_sentence_with_a_free_place_is_taken_by_opening_it(app, db):
+    holder, other = signed_in(app, "hana", "annotator"), signed_in(app, "otto", "annotator")
+    holder.get("/review")
+    set_overlap(db, 2)
+    assert other.get(f"/review/{FIRST}").status_code == 200
+    holders = db.query("select annotator from assignments where sentence_id = ?", [FIRST])
+    assert sorted(row["annotator"] for row in holders) == ["hana", "otto"]
+    third = signed_in(app, "theo", "annotator")
+    assert third.get(f"/review/{FIRST}").status_code == 403
 
 
 def test_every_state_changing_request_needs_the_csrf_token(app, db):
@@ -146,13 +250,79 @@ def test_sign_in_and_out(app):
     assert client.get("/review").status_code == 303
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_session_cookie_copied_before_sign_out_no_longer_works(app, headers):
+    client = signed_in(app, "ana", "annotator")
+    assert client.get("/review").status_code == 200
+    copied = client.get_cookie("session").value
+    assert client.post("/logout", headers=headers).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    response = replay.get("/review", headers=headers)
+    if headers:
+        assert response.status_code == 401 and response.headers["HX-Redirect"].startswith("/login")
+    else:
+        assert response.status_code == 303 and response.location.startswith("/login?next=")
+    assert replay.post("/review/undo", headers=headers).status_code == (401 if headers else 303)
+    again = signed_in(app, "ana", "annotator")  # signing in again opens a new session
+    assert again.get("/review").status_code == 200
+
+
+def test_switching_an_account_off_ends_its_sessions_on_the_server(app, db):
+    from annotator.store.users import set_active
+
+    client = signed_in(app, "ana", "annotator")
+    copied = client.get_cookie("session").value
+    ana = get_user_by_name(db, "ana")
+    set_active(db, ana["id"], False)
+    set_active(db, ana["id"], True)
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    assert replay.get("/review").status_code == 303
+
+
+OFF_SITE = [
+    "//",
+    "//evil.example/x",
+    "////evil.example/x",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/%2F%2Fevil.example",
+    "/%2f/evil.example",
+    "/%5Cevil.example",
+    "/%252F%252Fevil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "\t//evil.example",
+    " //evil.example",
+    "%2F%2Fevil.example",
+    "https://evil.example/",
+    "HTTPS:evil.example",
+    "javascript:alert(1)",
+    "evil.example",
+    "",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
 def test_sign_in_never_redirects_off_site(app, target):
     add_user(app.config["DB"], "ana", "annotator")
+    data = {"username": "ana", "password": PASSWORD}
+    # As the app receives it once decoded, and as it would arrive written into the URL.
+    for path, query in (("/login", {"next": target}), (f"/login?next={target}", None)):
+        response = app.test_client().post(path, query_string=query, data=data)
+        assert response.status_code == 303, path
+        assert response.headers["Location"] == "/review", path
+
+
+@pytest.mark.parametrize("target", ["/review", f"/review/{FIRST}?focus=1", "/documents?x=1"])
+def test_sign_in_follows_a_path_on_this_site(app, target):
+    add_user(app.config["DB"], "ana", "annotator")
     response = app.test_client().post(
-        f"/login?next={target}", data={"username": "ana", "password": PASSWORD}
+        "/login", query_string={"next": target}, data={"username": "ana", "password": PASSWORD}
     )
-    assert response.status_code == 303 and response.location.endswith("/review")
+    assert response.status_code == 303 and response.headers["Location"] == target
 
 
 def test_wrong_passwords_are_refused_then_rate_limited(app):
@@ -168,6 +338,52 @@ def test_wrong_passwords_are_refused_then_rate_limited(app):
     )
     other = client.post("/login", data={"username": "nobody", "password": "wrong password"})
     assert other.status_code == 400  # other accounts from the address are not locked yet
+
+
+class CountingHasher:
+    """The password hasher, counting how many passwords it verifies."""
+
+    def __init__(self, hasher):
+        self.hasher, self.verified, self.lock = hasher, 0, threading.Lock()
+
+    def verify(self, hashed, password):
+        with self.lock:
+            self.verified += 1
+        return self.hasher.verify(hashed, password)
+
+    def __getattr__(self, name):
+        return getattr(self.hasher, name)
+
+
+def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(app, db, monkeypatch):
+    from annotator.store import login_limits, users
+
+    add_user(app.config["DB"], "ana", "annotator")
+    add_user(app.config["DB"], "ben", "annotator")
+    counting = CountingHasher(users._hasher)
+    monkeypatch.setattr(users, "_hasher", counting)
+    start = threading.Barrier(30)
+
+    def guess(_):
+        client = app.test_client()  # one client, hence one connection, per thread
+        start.wait()
+        return client.post("/login", data={"username": "ana", "password": "wrong password"})
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = sorted(response.status_code for response in pool.map(guess, range(30)))
+    assert counting.verified == login_limits.PER_ACCOUNT
+    assert statuses == [400] * login_limits.PER_ACCOUNT + [429] * (30 - login_limits.PER_ACCOUNT)
+    assert db.table("login_failures").count == login_limits.PER_ACCOUNT
+    # Another account from the same address is not locked.
+    good = {"password": PASSWORD}
+    assert app.test_client().post("/login", data={"username": "ben", **good}).status_code == 303
+    refused = app.test_client().post("/login", data={"username": "ana", **good})
+    assert refused.status_code == 429 and counting.verified == login_limits.PER_ACCOUNT + 1
+    # Once the window has passed, the right password works again.
+    db.execute("update login_failures set created = '2000-01-01T00:00:00.000+00:00'")
+    db.conn.commit()
+    assert app.test_client().post("/login", data={"username": "ana", **good}).status_code == 303
+    assert db.table("login_failures").count == 0
 
 
 def test_a_password_change_signs_out_other_sessions(app, db):

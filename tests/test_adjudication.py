@@ -7,6 +7,7 @@ import pytest
 from annotator.ingest import import_file
 from annotator.store import review
 from annotator.store.adjudication import dispute_counts, next_open_sentence
+from annotator.store.assignments import set_overlap
 from annotator.store.database import init_database
 from annotator.store.exports import iter_export_records
 
@@ -29,6 +30,7 @@ def target(db, mention_id, sentence_id=FIRST):
 @pytest.fixture
 def disputed(app, db):
     """ana and ben label the first sentence; they disagree on its first mention only."""
+    set_overlap(db, 2)
     first, *rest = mentions(db)
     review.record_label(db, "ana", first, "favor", LABELS)
     review.record_label(db, "ben", first, "against", LABELS)

@@ -13,6 +13,7 @@ from annotator.agreement import (
 )
 from annotator.cli import main
 from annotator.store import review
+from annotator.store.assignments import set_overlap
 from annotator.store.label_tables import actor_label_table, label_tables
 
 from .conftest import FIRST, signed_in
@@ -111,6 +112,7 @@ LABELS = ["favor", "against", "neutral"]
 
 @pytest.fixture
 def two_annotators(app, db):
+    set_overlap(db, 2)
     mentions = [r["id"] for r in db.query("select id from mentions order by id limit 12")]
     for n, mention in enumerate(mentions):
         review.record_label(db, "ana", mention, LABELS[n % 3], LABELS)

@@ -355,9 +355,10 @@ def test_skip_then_undo_twice_walks_back_across_sentences(server, page, db_path)
 
 
 def test_a_lead_adjudicates_from_the_keyboard(server, page, db_path):
-    from annotator.store import review
+    from annotator.store import assignments, review
 
     db = open_database(db_path)
+    assignments.set_overlap(db, 2)  # ana and ben both hold the first sentence
     labels = project_scheme(db).label_names
     mentions = [
         r["id"]
@@ -385,7 +386,7 @@ def test_a_lead_adjudicates_from_the_keyboard(server, page, db_path):
 
 
 def test_an_admin_sets_up_overlap_and_anchoring_then_stats_show_agreement(server, page, db_path):
-    from annotator.store import queue, review
+    from annotator.store import assignments, review
     from annotator.store.anchoring import prelabels_hidden
 
     sign_in(page, f"{server}/settings", "ada", db_path)
@@ -394,7 +395,7 @@ def test_an_admin_sets_up_overlap_and_anchoring_then_stats_show_agreement(server
     page.click("form button.primary")
     page.wait_for_selector("text=Settings saved.")
     db = open_database(db_path)
-    assert queue.overlap(db) == 2
+    assert assignments.overlap(db) == 2
     hidden = next(
         row["id"]
         for row in db.query("select distinct sentence_id as id from mentions")

@@ -201,7 +201,7 @@ def test_backup_while_writing_is_consistent_and_restores(tmp_path):
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"not a database at all" * 100)
     result = runner.invoke(main, ["restore", "--db", str(db_path), str(broken), "--yes"])
-    assert result.exit_code != 0 and "not a sound SQLite database" in result.output
+    assert result.exit_code != 0 and "not a SQLite database" in result.output
 
 
 def test_backup_command(tmp_path, db_path):

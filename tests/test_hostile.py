@@ -11,6 +11,7 @@ from flask import url_for
 from annotator.ingest import import_file
 from annotator.schemes import get_scheme
 from annotator.store import review
+from annotator.store.assignments import set_overlap
 from annotator.store.flags import flag_sentence
 
 from .conftest import HX, PASSWORD, add_user, signed_in
@@ -35,6 +36,7 @@ def test_markup_in_text_actors_and_comments_is_escaped_everywhere(app, db, tmp_p
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     import_file(db, path, "jsonl", get_scheme("stance").label_names)
     mention = next(db.query("select id from mentions where sentence_id = 'evil:0'"))["id"]
+    set_overlap(db, 2)
     review.record_label(db, "ben", mention, "favor", ["favor", "against", "neutral"])
     review.record_label(db, "cleo", mention, "against", ["favor", "against", "neutral"])
     flag_sentence(db, "ben", "evil:0", "other", f"comment {SCRIPT}")

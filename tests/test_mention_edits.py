@@ -5,6 +5,7 @@ import json
 import pytest
 
 from annotator.store import review
+from annotator.store.assignments import set_overlap
 from annotator.store.exports import iter_export_records
 from annotator.store.mention_edits import reassign_mention, remove_mention
 from annotator.store.undo import undo_last
@@ -41,6 +42,7 @@ def test_reassign_moves_the_mention_and_undo_moves_it_back(app, db):
 
 
 def test_remove_drops_labels_and_undo_restores_everything(app, db):
+    set_overlap(db, 2)  # two annotators hold the sentence
     first = mention_ids(db)[0]
     review.record_label(db, "ana", first, "against", LABELS)
     review.record_label(db, "ben", first, "neutral", LABELS)
@@ -93,6 +95,7 @@ def test_remove_of_an_adjudicated_flagged_mention_and_undo(app, db):
     from annotator.store.adjudication import adjudicate
     from annotator.store.flags import flag_sentence
 
+    set_overlap(db, 2)  # two annotators hold the sentence
     first = mention_ids(db)[0]
     sentence = db.execute("select sentence_id from mentions where id = ?", [first]).fetchone()[0]
     review.record_label(db, "ana", first, "against", LABELS)

@@ -5,7 +5,7 @@ import pytest
 from annotator.ingest import import_file
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
-from annotator.store import queue, review
+from annotator.store import assignments, queue, review
 from annotator.store.undo import undo_last
 
 from .conftest import SEED, FirstLabelModel
@@ -93,13 +93,13 @@ def test_with_overlap_one_each_sentence_goes_to_one_annotator(seeded):
 
 
 def test_with_overlap_two_annotators_share_sentences(seeded):
-    queue.set_overlap(seeded, 2)
+    assignments.set_overlap(seeded, 2)
     first = queue.next_sentence_id(seeded, "ana")
     review.accept_sentence(seeded, "ana", first)
     assert queue.next_sentence_id(seeded, "ben") == first
     assert queue.next_sentence_id(seeded, "cleo") != first  # two places, both taken
     with pytest.raises(ValueError, match="between 1 and 20"):
-        queue.set_overlap(seeded, 0)
+        assignments.set_overlap(seeded, 0)
 
 
 def test_concurrent_annotators_never_exceed_k(db_path, seeded):
@@ -108,7 +108,7 @@ def test_concurrent_annotators_never_exceed_k(db_path, seeded):
 
     from annotator.store.database import connect
 
-    queue.set_overlap(seeded, 3)
+    assignments.set_overlap(seeded, 3)
     served: dict[str, list[str]] = {}
     errors = []
 

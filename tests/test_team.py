@@ -9,8 +9,9 @@ from annotator.store.anchoring import (
     prelabels_hidden,
     set_hidden_share,
 )
+from annotator.store.assignments import overlap
 from annotator.store.database import set_setting
-from annotator.store.queue import blind, overlap, sentence_for_review
+from annotator.store.queue import blind, sentence_for_review
 
 from .conftest import FIRST, signed_in
 

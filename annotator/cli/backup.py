@@ -34,12 +34,17 @@ def backup(db_path: Path, path: Path):
 def restore(db_path: Path, path: Path, yes: bool):
     """Replace the database with the backup at PATH (stop `serve` and `worker` first).
 
+    PATH must be an annotator database of this or an older version; anything else is
+    refused and the database stays as it is.
+
     Example: annotator restore backups/annotator-2026-11-28.db
     """
     if not yes:
         click.confirm(f"Replace {db_path} with {path}?", abort=True)
     try:
-        restore_database(path, db_path)
+        pending = restore_database(path, db_path)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{db_path}: restored from {path}")
+    if pending:
+        click.echo(f"{db_path}: run `annotator init` to bring its schema up to date")

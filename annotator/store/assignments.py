@@ -1,10 +1,33 @@
-"""Assignments: which annotators hold a sentence. The queue claims them; reviews imply them."""
+"""Assignments: which annotators hold a sentence, and who may act on it.
+
+The queue claims sentences; a decision on a sentence opened by its URL claims a free place.
+At most k annotators (the project's overlap) hold each sentence, and only they act on it.
+"""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .database import now
+from .database import first_row, get_setting, now, set_setting
+
+OVERLAP_SETTING = "overlap"
+MAX_OVERLAP = 20
+
+
+class NotHolderError(PermissionError):
+    """A decision on a sentence whose every place is held by other annotators."""
+
+
+def overlap(db: Database) -> int:
+    """k: how many different annotators review each sentence (the `overlap` setting)."""
+    value = get_setting(db, OVERLAP_SETTING)
+    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+
+
+def set_overlap(db: Database, k: int) -> None:
+    if not 1 <= k <= MAX_OVERLAP:
+        raise ValueError(f"the overlap must be between 1 and {MAX_OVERLAP}")
+    set_setting(db, OVERLAP_SETTING, str(k))
 
 
 def claim(db: Database, sentence_id: str, annotator: str) -> None:
@@ -13,3 +36,37 @@ def claim(db: Database, sentence_id: str, annotator: str) -> None:
         "insert or ignore into assignments (sentence_id, annotator, created) values (?, ?, ?)",
         [sentence_id, annotator, now()],
     )
+
+
+def may_act_on(db: Database, sentence_id: str, annotator: str) -> bool:
+    """Whether the sentence is the annotator's: they hold it, or fewer than k annotators do."""
+    row = first_row(
+        db,
+        """
+        select exists (select 1 from assignments where sentence_id = :s and annotator = :a)
+                 as holds,
+               (select count(*) from assignments where sentence_id = :s) as holders
+        """,
+        {"s": sentence_id, "a": annotator},
+    )
+    return bool(row["holds"]) or row["holders"] < overlap(db)
+
+
+def require_holder(db: Database, sentence_id: str, annotator: str, anywhere: bool = False) -> None:
+    """Let the annotator open or decide on the sentence only if it is theirs.
+
+    A free place is claimed, so that a sentence opened by its URL holds a place like one
+    served by the queue; otherwise NotHolderError. `anywhere` is for leads, who look at any
+    sentence and fix actors anywhere: nothing is checked or claimed. Decisions call this
+    inside their own write transaction, so a refused or failed decision claims nothing, and
+    two annotators never take the last place.
+    """
+    if anywhere:
+        return
+    with db.atomic():
+        if not may_act_on(db, sentence_id, annotator):
+            raise NotHolderError(
+                f"Sentence {sentence_id} is held by other annotators (all {overlap(db)} of its"
+                " places are taken); it is not in your queue."
+            )
+        claim(db, sentence_id, annotator)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from sqlite_utils import Database
+
+from .schema import MIGRATIONS
+
 PAGES_PER_STEP = 1024  # copy in steps, letting the app write between them
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
 
 
 class BackupError(RuntimeError):
@@ -52,21 +57,57 @@ def backup_database(source: str | Path, target: str | Path) -> int:
     return target.stat().st_size
 
 
-def restore_database(backup: str | Path, target: str | Path) -> None:
+def annotator_problem(path: str | Path) -> str | None:
+    """Why the file is not an annotator database this version can open, or None.
+
+    A restore replaces the live data with the file, so an empty file, another program's
+    SQLite file or one from a newer annotator (a migration this code does not know) must
+    be refused before anything is copied.
+    """
+    path = Path(path)
+    if path.stat().st_size == 0:
+        return "an empty file (0 bytes), not an annotator database"
+    with path.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            return "not a SQLite database (it does not start with SQLite's header)"
+    problems = integrity_problems(path)
+    if problems:
+        return f"not a sound SQLite database: {problems[0]}"
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        applied = [migration.name for migration in MIGRATIONS.applied(Database(conn))]
+    finally:
+        conn.close()
+    if not applied:
+        return "a SQLite database, but not an annotator database (it has no annotator schema)"
+    known = {migration.name for migration in MIGRATIONS.pending(Database(memory=True))}
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        return (
+            f"written by a newer version of annotator (unknown migration {', '.join(unknown)});"
+            " upgrade annotator to restore it"
+        )
+    return None
+
+
+def restore_database(backup: str | Path, target: str | Path) -> list[str]:
     """Replace the database at `target` with the backup, after checking the backup.
 
-    Stop the server and the worker first: open connections would keep reading the old data.
+    Returns the migrations the restored database still needs (a backup from an older
+    version); `annotator init` applies them. Stop the server and the worker first: open
+    connections would keep reading the old data.
     """
     backup, target = Path(backup), Path(target)
     if not backup.exists():
         raise BackupError(f"{backup}: no such backup")
-    problems = integrity_problems(backup)
-    if problems:
-        raise BackupError(f"{backup}: not a sound SQLite database: {problems[0]}")
+    problem = annotator_problem(backup)
+    if problem:
+        raise BackupError(f"{backup}: {problem}; {target} is unchanged")
     src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     dst = sqlite3.connect(str(target), timeout=30)
     try:
         src.backup(dst)  # one step: the restored file is whole or untouched
+        return [migration.name for migration in MIGRATIONS.pending(Database(dst))]
     finally:
         dst.close()
         src.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .assignments import require_holder
 from .corpus import get_sentence
 from .database import first_row, now
 from .review import ReviewError, log_decision
@@ -31,6 +32,7 @@ def flag_sentence(
         raise ReviewError(f"no sentence with id {sentence_id!r}")
     comment = (comment or "").strip()[:MAX_COMMENT]
     with db.atomic():
+        require_holder(db, sentence_id, annotator)
         previous = flag_for(db, sentence_id, annotator)
         db.execute(
             "delete from flags where sentence_id = ? and annotator = ?", [sentence_id, annotator]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from .database import now
+from .database import insert_row, now
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5  # failures for one username from one address
@@ -20,24 +20,35 @@ def _since() -> str:
     return (datetime.now(UTC) - WINDOW).isoformat(timespec="milliseconds")
 
 
-def allow_attempt(db: Database, username: str, address: str) -> bool:
-    """Whether another sign-in may be tried now."""
+def reserve_attempt(db: Database, username: str, address: str) -> bool:
+    """Count a sign-in attempt as failed before its password is checked, if the limit allows.
+
+    Returns whether the password may be checked. Counting and recording are one write
+    transaction, so parallel attempts cannot all read the same count and all be checked: the
+    limit bounds how many passwords are tried, not only how many failures are noted. A
+    successful sign-in then clears the failures with `forget_failures`.
+    """
     since = _since()
-    db.execute("delete from login_failures where created < ?", [since])
-    account = db.execute(
-        "select count(*) from login_failures where username = ? and address = ? and created >= ?",
-        [username, address, since],
-    ).fetchone()[0]
-    anywhere = db.execute(
-        "select count(*) from login_failures where address = ? and created >= ?", [address, since]
-    ).fetchone()[0]
-    return account < PER_ACCOUNT and anywhere < PER_ADDRESS
-
-
-def note_failure(db: Database, username: str, address: str) -> None:
-    db.table("login_failures").insert({"username": username, "address": address, "created": now()})
+    with db.atomic():
+        db.execute("delete from login_failures where created < ?", [since])
+        account = db.execute(
+            "select count(*) from login_failures where username = ? and address = ?",
+            [username, address],
+        ).fetchone()[0]
+        anywhere = db.execute(
+            "select count(*) from login_failures where address = ?", [address]
+        ).fetchone()[0]
+        if account >= PER_ACCOUNT or anywhere >= PER_ADDRESS:
+            return False
+        insert_row(
+            db, "login_failures", {"username": username, "address": address, "created": now()}
+        )
+    return True
 
 
 def forget_failures(db: Database, username: str, address: str) -> None:
     """A successful sign-in clears that account's failures from that address."""
-    db.execute("delete from login_failures where username = ? and address = ?", [username, address])
+    with db.atomic():
+        db.execute(
+            "delete from login_failures where username = ? and address = ?", [username, address]
+        )

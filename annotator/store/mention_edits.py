@@ -1,13 +1,15 @@
 """Fixing actors in place: add a missed mention, drop a wrong one, or move one to another actor.
 
 All three are decisions of the annotator who makes them, so `undo.undo_last` reverses them: a
-dropped mention comes back with its predictions and labels.
+dropped mention comes back with its predictions and labels. An annotator fixes actors only in
+the sentences they hold (`assignments.require_holder`); a lead (`lead=True`) fixes them anywhere.
 """
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .assignments import require_holder
 from .corpus import ensure_actor, insert_mention
 from .database import first_row, insert_row
 from .queue import count_sentences_with_actors
@@ -29,13 +31,16 @@ def _mention(db: Database, mention_id: int) -> dict:
     return mention
 
 
-def reassign_mention(db: Database, annotator: str, mention_id: int, actor_name: str) -> str:
+def reassign_mention(
+    db: Database, annotator: str, mention_id: int, actor_name: str, lead: bool = False
+) -> str:
     """Make the mention belong to the document's actor `actor_name` (created if new)."""
     name = " ".join((actor_name or "").split())
     if not name or len(name) > MAX_ACTOR_NAME:
         raise ReviewError(f"an actor name needs 1 to {MAX_ACTOR_NAME} characters")
     mention = _mention(db, mention_id)
     with db.atomic():
+        require_holder(db, mention["sentence_id"], annotator, anywhere=lead)
         actor_id = ensure_actor(db, mention["document_id"], name, mention["kind"])
         db.table("mentions").update(mention_id, {"actor_id": actor_id})
         log_decision(
@@ -79,11 +84,12 @@ def restore_rows(db: Database, removed: dict[str, list[dict]]) -> None:
             insert_row(db, table, row)
 
 
-def remove_mention(db: Database, annotator: str, mention_id: int) -> str:
+def remove_mention(db: Database, annotator: str, mention_id: int, lead: bool = False) -> str:
     """Drop a span that names no actor, with everything that refers to it (predictions,
     everyone's labels, an adjudication); undo brings all of it back."""
     mention = _mention(db, mention_id)
     with db.atomic():
+        require_holder(db, mention["sentence_id"], annotator, anywhere=lead)
         rows = delete_mention(db, mention_id)
         log_decision(
             db, annotator, mention["sentence_id"], "remove", {"annotations": [], "restore": rows}
@@ -99,6 +105,7 @@ def add_mention(
     start: int,
     end: int,
     actor_name: str | None = None,
+    lead: bool = False,
 ) -> int:
     """Mark `text[start:end]` of the sentence as a mention of `actor_name` (default: the words).
 
@@ -110,25 +117,13 @@ def add_mention(
     )
     if sentence is None:
         raise ReviewError(f"no sentence with id {sentence_id!r}")
-    text = sentence["text"]
-    if not 0 <= start < end <= len(text):
-        raise ReviewError(f"the span {start}-{end} is outside the sentence (0-{len(text)})")
-    words = text[start:end]
-    start, end = start + len(words) - len(words.lstrip()), end - len(words) + len(words.rstrip())
-    if start >= end:
-        raise ReviewError("select some words, not only spaces")
-    words = text[start:end]
-    overlap = first_row(
-        db,
-        "select text from mentions where sentence_id = ? and start < ? and end > ?",
-        [sentence_id, end, start],
-    )
-    if overlap is not None:
-        raise ReviewError(f"“{words}” overlaps the mention “{overlap['text']}”")
-    name = " ".join((actor_name or words).split())
-    if len(name) > MAX_ACTOR_NAME:
-        raise ReviewError(f"an actor name needs 1 to {MAX_ACTOR_NAME} characters")
     with db.atomic():
+        require_holder(db, sentence_id, annotator, anywhere=lead)
+        start, end = _free_span(db, sentence, start, end)
+        words = sentence["text"][start:end]
+        name = " ".join((actor_name or words).split())
+        if len(name) > MAX_ACTOR_NAME:
+            raise ReviewError(f"an actor name needs 1 to {MAX_ACTOR_NAME} characters")
         known = first_row(
             db,
             "select id from actors where document_id = ? and name = ?",
@@ -142,6 +137,26 @@ def add_mention(
         log_decision(db, annotator, sentence_id, "add", undo)
         count_sentences_with_actors(db)
     return mention_id
+
+
+def _free_span(db: Database, sentence: dict, start: int, end: int) -> tuple[int, int]:
+    """The span trimmed of surrounding spaces; ReviewError if it is empty, outside the
+    sentence or overlaps a mention."""
+    text = sentence["text"]
+    if not 0 <= start < end <= len(text):
+        raise ReviewError(f"the span {start}-{end} is outside the sentence (0-{len(text)})")
+    words = text[start:end]
+    start, end = start + len(words) - len(words.lstrip()), end - len(words) + len(words.rstrip())
+    if start >= end:
+        raise ReviewError("select some words, not only spaces")
+    overlap = first_row(
+        db,
+        "select text from mentions where sentence_id = ? and start < ? and end > ?",
+        [sentence["id"], end, start],
+    )
+    if overlap is not None:
+        raise ReviewError(f"“{text[start:end]}” overlaps the mention “{overlap['text']}”")
+    return start, end
 
 
 def find_words(db: Database, sentence_id: str, words: str) -> tuple[int, int]:

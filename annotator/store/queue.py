@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .anchoring import hide_predictions, prelabels_hidden
-from .assignments import claim
+from .assignments import claim, overlap
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
 from .overall import overall_label, question_enabled
@@ -15,8 +15,7 @@ from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 CONTEXT = 2  # neighbouring sentences shown on each side
 
 
-OVERLAP_SETTING, BLIND_SETTING, TOTAL_SETTING = "overlap", "blind", "sentences_with_actors"
-MAX_OVERLAP = 20
+BLIND_SETTING, TOTAL_SETTING = "blind", "sentences_with_actors"
 ORDERS = ("document", "uncertainty")
 _SMALLEST_MARGIN = f"""(
     select min(p.margin) from mentions m join predictions p on p.id = {shown_prediction_id("m.id")}
@@ -26,12 +25,6 @@ _ORDER_BY = {
     # The least certain pre-label shown of the sentence first: its label teaches a model most.
     "uncertainty": f"{_SMALLEST_MARGIN} is null, {_SMALLEST_MARGIN}, d.rowid, s.position",
 }
-
-
-def overlap(db: Database) -> int:
-    """k: how many different annotators review each sentence (the `overlap` setting)."""
-    value = get_setting(db, OVERLAP_SETTING)
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
 
 
 def blind(db: Database) -> bool:
@@ -56,12 +49,6 @@ def others_labels(db: Database, sentence_id: str, annotator: str) -> dict[int, l
     ):
         found.setdefault(row["mention_id"], []).append(row)
     return found
-
-
-def set_overlap(db: Database, k: int) -> None:
-    if not 1 <= k <= MAX_OVERLAP:
-        raise ValueError(f"the overlap must be between 1 and {MAX_OVERLAP}")
-    set_setting(db, OVERLAP_SETTING, str(k))
 
 
 def next_sentence_id(db: Database, annotator: str, order: str = "document") -> str | None:

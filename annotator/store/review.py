@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from .anchoring import hide_predictions, prelabels_hidden
-from .assignments import claim
+from .assignments import require_holder
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, insert_row, now, upsert_row, upsert_stamped
 from .overall import question_open, write_overall
@@ -74,9 +74,11 @@ def _write_annotation(
 
 
 def _write_review(db: Database, sentence_id: str, annotator: str, status: str) -> dict | None:
-    """Set the annotator's review state of a sentence; return the row it replaced."""
+    """Set the annotator's review state of a sentence; return the row it replaced.
+
+    Only decisions that passed `require_holder` get here, so the annotator holds the sentence.
+    """
     previous = review_row(db, sentence_id, annotator)
-    claim(db, sentence_id, annotator)  # a review by URL holds a place like one from the queue
     upsert_row(
         db,
         "reviews",
@@ -145,6 +147,7 @@ def record_label(
     if not hidden and mention["prediction_id"] is not None:
         shown = {"id": mention["prediction_id"], "label": mention["predicted"]}
     with db.atomic():
+        require_holder(db, sentence_id, annotator)
         previous = _write_annotation(db, mention_id, annotator, label, shown, not hidden)
         undo = {"annotations": [{"mention_id": mention_id, "previous": previous}]}
         finished = (
@@ -205,16 +208,17 @@ def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
     """
     if get_sentence(db, sentence_id) is None or not mentions_of_sentences(db, [sentence_id]):
         raise ReviewError(f"no sentence with actors has id {sentence_id!r}")
-    missing = [m["text"] for m in _unlabelled(db, annotator, sentence_id) if not m["predicted"]]
-    if missing:
-        why = (
-            "pre-labels hidden here"
-            if prelabels_hidden(db, sentence_id, annotator)
-            else ("no pre-label yet")
-        )
-        raise ReviewError(f"label these actors first ({why}): {', '.join(missing)}")
-    finish = not question_open(db, sentence_id, annotator)
     with db.atomic():
+        require_holder(db, sentence_id, annotator)
+        missing = [m["text"] for m in _unlabelled(db, annotator, sentence_id) if not m["predicted"]]
+        if missing:
+            why = (
+                "pre-labels hidden here"
+                if prelabels_hidden(db, sentence_id, annotator)
+                else ("no pre-label yet")
+            )
+            raise ReviewError(f"label these actors first ({why}): {', '.join(missing)}")
+        finish = not question_open(db, sentence_id, annotator)
         changes, previous = _accept_rest(db, annotator, sentence_id, finish)
         log_decision(
             db, annotator, sentence_id, "accept", {"annotations": changes, "review": previous}
@@ -225,7 +229,10 @@ def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
 def record_overall(db: Database, annotator: str, sentence_id: str, label: str) -> bool:
     """Answer the overall question; like the last actor's label, it finishes the sentence
     when every actor has a label or a pre-label. Returns whether it finished it."""
+    if get_sentence(db, sentence_id) is None:
+        raise ReviewError(f"no sentence with id {sentence_id!r}")
     with db.atomic():
+        require_holder(db, sentence_id, annotator)
         try:
             previous = write_overall(db, sentence_id, annotator, label)
         except ValueError as error:
@@ -243,5 +250,6 @@ def skip_sentence(db: Database, annotator: str, sentence_id: str) -> None:
     if get_sentence(db, sentence_id) is None:
         raise ReviewError(f"no sentence with id {sentence_id!r}")
     with db.atomic():
+        require_holder(db, sentence_id, annotator)
         previous = _write_review(db, sentence_id, annotator, SKIPPED)
         log_decision(db, annotator, sentence_id, "skip", {"annotations": [], "review": previous})

@@ -258,6 +258,12 @@ def create_snapshots(db: Database) -> None:
 
 
 @MIGRATIONS()
+def add_session_version(db: Database) -> None:
+    """A counter in every signed-in session of the account; bumping it ends them all."""
+    db.table("users").add_column("session_version", int, not_null_default=0)
+
+
+@MIGRATIONS()
 def add_shown_prediction(db: Database) -> None:
     """The prediction shown beside each label, and the project's active model.
 

@@ -89,13 +89,29 @@ def authenticate(db: Database, username: str, password: str) -> dict | None:
     if user is None or not user["active"]:
         return None
     if _hasher.check_needs_rehash(user["password_hash"]):
-        set_password(db, user["id"], password)
+        # The same password under newer hashing parameters: sessions stay open.
+        db.table("users").update(user["id"], {"password_hash": _hasher.hash(password)})
     return user
 
 
+def end_sessions(db: Database, user_id: int) -> None:
+    """Sign the account out everywhere: sessions carry `session_version`, which moves on.
+
+    Flask's session is a signed cookie the server keeps no copy of; a cookie copied before
+    signing out would otherwise keep working.
+    """
+    with db.atomic():
+        db.execute("update users set session_version = session_version + 1 where id = ?", [user_id])
+
+
 def set_password(db: Database, user_id: int, password: str) -> None:
+    """Change the password, signing the account out of every session."""
     _check("x", password, None)
-    db.table("users").update(user_id, {"password_hash": _hasher.hash(password), "updated": now()})
+    with db.atomic():
+        db.table("users").update(
+            user_id, {"password_hash": _hasher.hash(password), "updated": now()}
+        )
+        end_sessions(db, user_id)
 
 
 def set_role(db: Database, user_id: int, role: str) -> None:
@@ -106,9 +122,13 @@ def set_role(db: Database, user_id: int, role: str) -> None:
 
 
 def set_active(db: Database, user_id: int, active: bool) -> None:
-    """Turn an account on or off (its labels stay); the last active admin stays active."""
+    """Turn an account on or off (its labels stay; off ends its sessions); the last active
+    admin stays active."""
     _keep_an_admin(db, user_id, active)
-    db.table("users").update(user_id, {"active": int(active), "updated": now()})
+    with db.atomic():
+        db.table("users").update(user_id, {"active": int(active), "updated": now()})
+        if not active:
+            end_sessions(db, user_id)
 
 
 def _keep_an_admin(db: Database, user_id: int, stays_admin: bool) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from annotator.store.login_limits import allow_attempt, forget_failures, note_failure
-from annotator.store.users import ANNOTATOR, authenticate, get_user, role_at_least
+from annotator.store.login_limits import forget_failures, reserve_attempt
+from annotator.store.users import ANNOTATOR, authenticate, end_sessions, get_user, role_at_least
 
 from .db import get_db
 from .forms import ActionForm, LoginForm
@@ -24,9 +24,9 @@ class User(UserMixin):
 
     def __init__(self, row: dict):
         self.user_id, self.username, self.role = row["id"], row["username"], row["role"]
-        # The session names the password hash's tail, so a password change signs out
-        # every other session of the account.
-        self._session_id = f"{row['id']}:{row['password_hash'][-16:]}"
+        # The session names the account's session version: signing out, a password change
+        # or switching the account off moves it on, and every older session stops working.
+        self._session_id = f"{row['id']}:{row['session_version']}"
 
     def get_id(self) -> str:
         return self._session_id
@@ -37,9 +37,9 @@ class User(UserMixin):
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    user_id, _, fingerprint = session_id.partition(":")
+    user_id, _, version = session_id.partition(":")
     row = get_user(get_db(), int(user_id)) if user_id.isdigit() else None
-    if row is None or not row["active"] or row["password_hash"][-16:] != fingerprint:
+    if row is None or not row["active"] or str(row["session_version"]) != version:
         return None
     return User(row)
 
@@ -49,10 +49,38 @@ def current_annotator() -> str | None:
     return current_user.username if current_user.is_authenticated else None
 
 
+def _on_site(path: str) -> bool:
+    """Whether a browser would read `path` as a path of this site.
+
+    Browsers drop tabs and newlines inside URLs, strip leading spaces and read a backslash as
+    a slash, so a tab between two slashes, or a slash then a backslash, would leave the site.
+    """
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return False
+    before_query = path.split("?", 1)[0].split("#", 1)[0]
+    parts = urlsplit(path)
+    return (
+        path.startswith("/")
+        and path[1:2] not in ("/", "\\")
+        and "\\" not in before_query
+        and not parts.scheme
+        and not parts.netloc
+    )
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after signing in."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
-        return target
+    """`target` when it is a path on this site in every decoding of it, else None.
+
+    Each decoding is checked because a proxy or browser may decode `%2F` once more.
+    """
+    seen = target or ""
+    while seen:
+        if not _on_site(seen):
+            return None
+        decoded = unquote(seen)
+        if decoded == seen:
+            return target
+        seen = decoded
     return None
 
 
@@ -75,7 +103,7 @@ def login():
     error = None
     if form.validate_on_submit():
         username, address = form.username.data.strip(), request.remote_addr or "?"
-        if not allow_attempt(get_db(), username, address):
+        if not reserve_attempt(get_db(), username, address):
             error = "Too many failed sign-ins: wait a few minutes and try again."
             return render_template("login.html", form=form, error=error), 429
         row = authenticate(get_db(), username, form.password.data)
@@ -84,7 +112,6 @@ def login():
             user = User(row)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_for(user), 303)
-        note_failure(get_db(), username, address)
         error = "Unknown username or wrong password."
     status = 400 if (form.errors or error) else 200
     return render_template("login.html", form=form, error=error), status
@@ -93,6 +120,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if ActionForm().validate_on_submit():
+        end_sessions(get_db(), current_user.user_id)  # a copy of the cookie stops working too
         logout_user()
         flash("Signed out.", "info")
     return redirect(url_for("auth.login"), 303)

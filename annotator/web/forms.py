@@ -27,8 +27,8 @@ from wtforms.validators import (
 from annotator.models.registry import check_spec
 from annotator.schemes import OVERALL_LABELS
 from annotator.store.anchoring import MAX_SHARE
+from annotator.store.assignments import MAX_OVERLAP
 from annotator.store.flags import MAX_COMMENT, REASONS
-from annotator.store.queue import MAX_OVERLAP
 from annotator.store.search import STATUSES
 from annotator.store.users import ANNOTATOR, MIN_PASSWORD, ROLES, USERNAME
 

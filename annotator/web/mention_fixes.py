@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort
+from flask_login import current_user
 
 from annotator.store import queue
+from annotator.store.assignments import NotHolderError
 from annotator.store.mention_edits import (
     add_mention,
     find_words,
@@ -12,14 +14,21 @@ from annotator.store.mention_edits import (
     remove_mention,
 )
 from annotator.store.review import ReviewError
+from annotator.store.users import LEAD
 
 from .auth import current_annotator
 from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
-from .review import respond_after, respond_failed, unknown_target
+from .review import not_in_queue, respond_after, respond_failed, unknown_target
 
 bp = Blueprint("mention_fixes", __name__)
 bp.register_error_handler(ReviewError, unknown_target)
+bp.register_error_handler(NotHolderError, not_in_queue)
+
+
+def _lead() -> bool:
+    """Leads fix actors on any sentence; annotators only on theirs."""
+    return current_user.can(LEAD)
 
 
 @bp.post("/mentions/<int:mention_id>/actor")
@@ -28,7 +37,9 @@ def reassign(mention_id: int):
     form = ActorForm()
     if not form.validate_on_submit():
         abort(400, "give an actor name of 1 to 100 characters")
-    sentence_id = reassign_mention(get_db(), current_annotator(), mention_id, form.actor.data)
+    sentence_id = reassign_mention(
+        get_db(), current_annotator(), mention_id, form.actor.data, lead=_lead()
+    )
     return respond_after(sentence_id)
 
 
@@ -37,7 +48,7 @@ def remove(mention_id: int):
     """Drop a span that names no actor; undo brings it back with its labels."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    sentence_id = remove_mention(get_db(), current_annotator(), mention_id)
+    sentence_id = remove_mention(get_db(), current_annotator(), mention_id, lead=_lead())
     return respond_after(sentence_id)
 
 
@@ -60,7 +71,9 @@ def add(sentence_id: str):
                 raise ReviewError(
                     f"the words at {start}-{end} are “{words}”, not “{form.text.data}”"
                 )
-        mention_id = add_mention(db, current_annotator(), sentence_id, start, end, form.actor.data)
+        mention_id = add_mention(
+            db, current_annotator(), sentence_id, start, end, form.actor.data, lead=_lead()
+        )
     except ReviewError as error:
         return respond_failed(sentence_id, str(error))
     mentions = [

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from annotator.store.anchoring import hidden_share, set_hidden_share
+from annotator.store.assignments import overlap, set_overlap
 from annotator.store.overall import question_enabled, set_question
 from annotator.store.prelabels import active_model, model_specs, set_active_model
-from annotator.store.queue import blind, overlap, set_blind, set_overlap
+from annotator.store.queue import blind, set_blind
 
 from .db import get_db
 from .forms import ProjectSettingsForm

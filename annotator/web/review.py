@@ -14,10 +14,13 @@ from flask import (
     url_for,
 )
 from flask_htmx import make_response as htmx_response
+from flask_login import current_user
 
 from annotator.schemes import OVERALL_CHOICES
 from annotator.store import queue
 from annotator.store import review as store
+from annotator.store.assignments import NotHolderError, require_holder
+from annotator.store.corpus import get_sentence
 from annotator.store.flags import flag_sentence, list_flags
 from annotator.store.undo import undo_last
 from annotator.store.users import LEAD
@@ -36,6 +39,23 @@ OVERALL_STOP = 10_000  # a focus past the last actor lands on the overall questi
 def unknown_target(error: store.ReviewError):
     """A decision about a mention or sentence that does not exist."""
     return str(error), 404, {"Content-Type": "text/plain; charset=utf-8"}  # never as HTML
+
+
+@bp.errorhandler(NotHolderError)
+def not_in_queue(error: NotHolderError):
+    """A sentence whose places other annotators hold: refused, saying why, nothing changed."""
+    return render_template("error.html", title="Not in your queue", message=str(error)), 403
+
+
+def open_sentence(sentence_id: str) -> None:
+    """Let the caller open a sentence only if it is theirs (leads look at any sentence).
+
+    404 for an unknown sentence; a free place is claimed, as the queue would.
+    """
+    db = get_db()
+    if get_sentence(db, sentence_id) is None:
+        abort(404)
+    require_holder(db, sentence_id, current_annotator(), anywhere=current_user.can(LEAD))
 
 
 def queue_order() -> str:
@@ -101,6 +121,7 @@ def next_item():
 
 @bp.get("/review/<path:sentence_id>")
 def sentence(sentence_id: str):
+    open_sentence(sentence_id)
     return _render(sentence_id, request.args.get("focus", 0, type=int))
 
 
@@ -171,9 +192,8 @@ def order():
 @bp.route("/sentences/<path:sentence_id>/flag", methods=["GET", "POST"])
 def flag(sentence_id: str):
     """The flag form (a panel in the review card for htmx, a page otherwise) and its post."""
+    open_sentence(sentence_id)
     sentence = queue.sentence_for_review(get_db(), sentence_id, current_annotator())
-    if sentence is None:
-        abort(404)
     form = FlagForm(data=sentence["flag"] or None)
     if form.validate_on_submit():
         flag_sentence(
