@@ -103,7 +103,7 @@ def test_remove_of_an_adjudicated_flagged_mention_and_undo(app, db):
     adjudicate(db, first, "against", "lea")
     flag_sentence(db, "ana", sentence, "sarcasm", "")
     before = {t: _rows_of(db, t, first) for t in ("annotations", "predictions", "adjudications")}
-    remove_mention(db, "lea", first)
+    remove_mention(db, "lea", first, lead=True)
     assert all(not _rows_of(db, t, first) for t in before)
     assert db.execute("select count(*) from flags").fetchone()[0] == 1
     undo_last(db, "lea")
