@@ -17,6 +17,7 @@ WEB_FREE = [
     "worker.py",
     "corpus_stats.py",
     "agreement.py",
+    "wording.py",
 ]
 
 

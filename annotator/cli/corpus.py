@@ -12,6 +12,7 @@ from annotator.schemes import SCHEMES
 from annotator.store.database import init_database, project_scheme
 from annotator.store.exports import write_export
 from annotator.store.overall import question_enabled, set_question
+from annotator.wording import counted
 
 from .options import db_option, open_or_fail
 
@@ -103,4 +104,4 @@ def export(db_path: Path, output):
     db = open_or_fail(db_path)
     count = write_export(db, output)
     if output.name not in ("-", "<stdout>"):
-        click.echo(f"wrote {count} sentences to {output.name}", err=True)
+        click.echo(f"wrote {counted(count, 'sentence')} to {output.name}", err=True)

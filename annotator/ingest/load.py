@@ -17,6 +17,7 @@ from annotator.store.predictions import save_predictions
 from annotator.store.queue import count_sentences_with_actors
 from annotator.store.review import DONE, MANUAL
 from annotator.text.sentences import analyse_documents
+from annotator.wording import counted
 
 from .readers import InputError, Record, Target, read_records
 
@@ -35,10 +36,13 @@ class ImportSummary:
     duplicates: int = 0
 
     def __str__(self) -> str:
-        return (
-            f"{self.documents} documents, {self.sentences} sentences, {self.mentions} mentions, "
-            f"{self.labels} labels added; {self.duplicates} already present"
+        counts = (
+            counted(self.documents, "document"),
+            counted(self.sentences, "sentence"),
+            counted(self.mentions, "mention"),
+            counted(self.labels, "label"),
         )
+        return f"{', '.join(counts)} added; {self.duplicates} already present"
 
 
 def text_hash(text: str) -> str:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
 from annotator.store.reports import model_reports
+from annotator.wording import counted
 
 from .db import get_db, get_scheme
 from .forms import DiffForm
@@ -50,5 +51,6 @@ def requeue():
         get_db(), form.split(form.old.data), form.split(form.new.data), form.wrong.data
     )
     count = requeue_sentences(get_db(), sorted({c["sentence_id"] for c in changes}))
-    flash(f"{count} reviewed sentences sent back to the front of the review queue.", "info")
+    sentences = counted(count, "reviewed sentence")
+    flash(f"{sentences} sent back to the front of the review queue.", "info")
     return redirect(url_for("evaluation.diff", **request.form.to_dict(flat=True)), 303)
