@@ -16,7 +16,7 @@ from annotator.store.review import ReviewError
 from .auth import current_annotator
 from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
-from .review import respond_after, respond_failed, unknown_target
+from .review import focus_on, respond_after, respond_failed, unknown_target
 
 bp = Blueprint("mention_fixes", __name__)
 bp.register_error_handler(ReviewError, unknown_target)
@@ -29,7 +29,7 @@ def reassign(mention_id: int):
     if not form.validate_on_submit():
         abort(400, "give an actor name of 1 to 100 characters")
     sentence_id = reassign_mention(get_db(), current_annotator(), mention_id, form.actor.data)
-    return respond_after(sentence_id)
+    return respond_after(sentence_id, focus_on(sentence_id, mention_id))
 
 
 @bp.post("/mentions/<int:mention_id>/remove")
@@ -63,7 +63,4 @@ def add(sentence_id: str):
         mention_id = add_mention(db, current_annotator(), sentence_id, start, end, form.actor.data)
     except ReviewError as error:
         return respond_failed(sentence_id, str(error))
-    mentions = [
-        m["id"] for m in queue.sentence_for_review(db, sentence_id, current_annotator())["mentions"]
-    ]
-    return respond_after(sentence_id, mentions.index(mention_id))
+    return respond_after(sentence_id, focus_on(sentence_id, mention_id))
