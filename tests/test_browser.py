@@ -406,3 +406,101 @@ def test_an_admin_sets_up_overlap_and_anchoring_then_stats_show_agreement(server
     page.goto(f"{server}/stats")
     agreement = page.inner_text("#agreement")
     assert "Krippendorff" in agreement and "ben × cleo" in agreement
+
+
+def free_words(db_path, sentence_id, count):
+    """Words of the sentence that occur once and that no mention covers yet."""
+    db = open_database(db_path)
+    text = db.table("sentences").get(sentence_id)["text"]
+    spans = [
+        (m["start"], m["end"])
+        for m in db.table("mentions").rows_where("sentence_id = ?", [sentence_id])
+    ]
+    db.close()
+    words = [
+        w
+        for w in text.split()
+        if w.isalpha()
+        and len(w) > 3
+        and text.count(w) == 1
+        and not any(s <= text.index(w) < e for s, e in spans)
+    ]
+    return words[:count]
+
+
+def nothing_labelled(db_path, name):
+    """Whether `name` has neither labelled an actor nor finished a sentence."""
+    db = open_database(db_path)
+    labelled = db.table("annotations").count_where("annotator = ?", [name])
+    reviewed = db.table("reviews").count_where("annotator = ? and status = 'done'", [name])
+    db.close()
+    return (labelled, reviewed) == (0, 0)
+
+
+def test_enter_and_space_in_a_panel_do_that_panel_s_action(server, page, db_path):
+    """Tab to a panel's button and press Enter or Space: the flag is stored, the actor added or
+    fixed, and no sentence is accepted on the way."""
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "hal", db_path)
+    for key, downs, comment, reason in (
+        ("Enter", 1, "unsure", "reported speech"),
+        ("Space", 2, "unsure too", "implicit target"),
+    ):
+        page.keyboard.press("f")
+        page.wait_for_selector("form#flag-panel input[type=radio]:focus")
+        for _ in range(downs):
+            page.keyboard.press("ArrowDown")  # the next reason
+        page.keyboard.press("Tab")
+        page.keyboard.press("Control+A")  # the comment, retyped
+        page.keyboard.type(comment)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Flag"
+        page.keyboard.press(key)
+        page.wait_for_selector(f".badge.flagged:text('flagged: {reason}')")
+        db = open_database(db_path)
+        [row] = db.table("flags").rows_where("annotator = 'hal'")
+        db.close()
+        assert (row["reason"], row["comment"], row["sentence_id"]) == (reason, comment, FIRST)
+        assert nothing_labelled(db_path, "hal")
+
+    for key, words in zip(("Enter", "Space"), free_words(db_path, FIRST, 2)):
+        page.keyboard.press("m")
+        page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+        page.keyboard.type(words)
+        page.keyboard.press("Tab")  # the actor's name: empty means the words themselves
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Add"
+        page.keyboard.press(key)
+        page.wait_for_selector(f".actor-name:text-is('{words}')")
+        page.wait_for_function("w => document.activeElement.ariaLabel.startsWith(w)", arg=words)
+        db = open_database(db_path)
+        assert db.table("mentions").count_where("sentence_id = ? and text = ?", [FIRST, words])
+        db.close()
+        assert nothing_labelled(db_path, "hal")
+
+    # Fix the focused actor: x opens its panel with the name selected, ready to retype.
+    page.keyboard.press("x")
+    page.wait_for_selector("li.mention:focus-within details.fix[open] input[name=actor]:focus")
+    page.keyboard.type("Somebody Else")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Move"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".actor-name:text-is('Somebody Else')")
+    page.wait_for_function(
+        "() => document.activeElement.ariaLabel.startsWith('Somebody Else')"
+    )
+    assert nothing_labelled(db_path, "hal")
+    page.keyboard.press("x")
+    page.wait_for_selector("details.fix[open] input[name=actor]:focus")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("Not an actor")
+    page.keyboard.press("Space")
+    page.wait_for_selector(".actor-name:text-is('Somebody Else')", state="detached")
+    db = open_database(db_path)
+    gone = not db.execute(
+        "select 1 from mentions m join actors a on a.id = m.actor_id where a.name = 'Somebody Else'"
+    ).fetchone()
+    db.close()
+    assert gone
+    assert nothing_labelled(db_path, "hal")

@@ -1,4 +1,4 @@
-"""The review card from the keyboard: undo's focus."""
+"""The review card from the keyboard: undo's focus and every key listed."""
 
 import re
 
@@ -9,7 +9,7 @@ from annotator.store.mention_edits import reassign_mention, remove_mention
 from annotator.store.overall import set_question
 from annotator.store.undo import undo_last
 
-from .conftest import FIRST, HX
+from .conftest import FIRST, HX, ROOT
 
 LABELS = ["favor", "against", "neutral"]
 
@@ -57,3 +57,21 @@ def test_undo_of_an_overall_answer_returns_to_the_question(client, db):
     client.post(f"/sentences/{FIRST}/overall", data={"label": "negative"})
     html = client.post("/review/undo", headers=HX).get_data(as_text=True)
     assert re.search(r'id="overall"[^>]*data-current autofocus', html)
+
+
+def review_keys(html: str) -> set[str]:
+    """Every key a control of the review card answers to."""
+    return {key for keys in re.findall(r'data-key="([^"]+)"', html) for key in keys.split()}
+
+
+def test_every_key_of_the_review_card_is_in_the_legend_and_the_readme(client):
+    html = client.get(f"/review/{FIRST}").get_data(as_text=True)
+    keys = review_keys(html)
+    assert "x" in keys  # Fix actor
+    legend = html.split('class="legend"', 1)[1]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## Reviewing", 1)[1]
+    table = "\n".join(line for line in readme.splitlines() if line.startswith("| `"))
+    for key in keys:
+        assert f"<kbd>{key}</kbd>" in legend, key
+        assert f"`{key}`" in table, key
+    assert re.search(r'<summary data-key="x"[^>]*>Fix actor <kbd>x</kbd>', html)
