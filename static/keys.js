@@ -63,6 +63,16 @@
     }
   }
 
+  // Where keys do the work, an actor's label buttons and the panel toggles leave the Tab
+  // order, so that Tab steps from actor to actor; without this script Tab reaches them all.
+  function keysOnly(root) {
+    root.querySelectorAll(LABEL_BUTTON + ", summary[data-key]").forEach((element) => {
+      element.tabIndex = -1;
+    });
+  }
+  keysOnly(document);
+  document.addEventListener("htmx:load", (event) => keysOnly(event.target));
+
   // A panel that opens takes the focus to its first field, its text selected to retype.
   document.addEventListener("toggle", function (event) {
     const panel = event.target;

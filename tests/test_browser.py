@@ -504,3 +504,34 @@ def test_enter_and_space_in_a_panel_do_that_panel_s_action(server, page, db_path
     db.close()
     assert gone
     assert nothing_labelled(db_path, "hal")
+
+
+def test_without_javascript_label_buttons_take_enter_and_space(server, db_path):
+    """Without scripts, Tab reaches an actor's label buttons; Enter or Space posts the label and
+    the page comes back focused on the next actor."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(java_script_enabled=False)
+        page.set_default_timeout(8000)
+        sign_in(page, f"{server}/review", "ana", db_path)
+        page.wait_for_selector("#review .mention:focus")
+        first = page.evaluate("document.activeElement.id")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('li').id") == first
+        assert page.evaluate("document.activeElement.value") == "favor"
+        page.keyboard.press("Tab")  # against
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/review/{FIRST}?focus=1")
+        second = page.evaluate("document.activeElement.id")
+        assert second.startswith("mention-") and second != first
+        page.keyboard.press("Tab")
+        page.keyboard.press("Space")  # favor
+        page.wait_for_url(f"**/review/{FIRST}?focus=2")
+        browser.close()
+    rows, reviewed = labels(db_path, FIRST)
+    rows = [row["label"] for row in rows]
+    assert rows[:2] == ["against", "favor"] and reviewed == 0

@@ -1,4 +1,5 @@
-"""The review card from the keyboard: undo's focus and every key listed."""
+"""The review card from the keyboard: undo's focus, every key listed, and label buttons
+reachable without script."""
 
 import re
 
@@ -75,3 +76,12 @@ def test_every_key_of_the_review_card_is_in_the_legend_and_the_readme(client):
         assert f"<kbd>{key}</kbd>" in legend, key
         assert f"`{key}`" in table, key
     assert re.search(r'<summary data-key="x"[^>]*>Fix actor <kbd>x</kbd>', html)
+
+
+def test_label_buttons_stay_in_the_tab_order_for_pages_without_script(client):
+    """Without script, Tab must reach them (keys.js takes them out where number keys work)."""
+    html = client.get(f"/review/{FIRST}").get_data(as_text=True)
+    buttons = re.findall(r"<button [^>]*label-button[^>]*>", html)
+    summaries = re.findall(r"<summary[^>]*>", html)
+    assert buttons and summaries
+    assert not [tag for tag in buttons + summaries if 'tabindex="-1"' in tag]
