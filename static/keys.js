@@ -73,6 +73,20 @@
   keysOnly(document);
   document.addEventListener("htmx:load", (event) => keysOnly(event.target));
 
+  // The focused actor is the current one: its keys apply when focus leaves for the page, and
+  // its words are marked in the sentence (two mentions of one name stay apart).
+  document.addEventListener("focusin", function (event) {
+    const scope = event.target.closest && event.target.closest("[data-keyscope]");
+    if (!scope || scope.hasAttribute("data-current")) return;
+    scope.parentElement.querySelectorAll("[data-keyscope][data-current]")
+      .forEach((other) => other.removeAttribute("data-current"));
+    scope.setAttribute("data-current", "");
+    document.querySelectorAll("mark[data-mention]").forEach((mark) => {
+      if (mark.dataset.mention === scope.dataset.mention) mark.setAttribute("aria-current", "true");
+      else mark.removeAttribute("aria-current");
+    });
+  });
+
   // A panel that opens takes the focus to its first field, its text selected to retype.
   document.addEventListener("toggle", function (event) {
     const panel = event.target;

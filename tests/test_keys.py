@@ -1,5 +1,5 @@
-"""The review card from the keyboard: undo's focus, every key listed, and label buttons
-reachable without script."""
+"""The review card from the keyboard: undo's focus, the focused actor in the text, every key
+listed, and label buttons reachable without script."""
 
 import re
 
@@ -58,6 +58,15 @@ def test_undo_of_an_overall_answer_returns_to_the_question(client, db):
     client.post(f"/sentences/{FIRST}/overall", data={"label": "negative"})
     html = client.post("/review/undo", headers=HX).get_data(as_text=True)
     assert re.search(r'id="overall"[^>]*data-current autofocus', html)
+
+
+def test_the_focused_actor_is_marked_in_the_sentence_text(client, db):
+    first, second, *_ = mention_ids(db)
+    html = client.get(f"/review/{FIRST}?focus=1").get_data(as_text=True)
+    marks = re.findall(r'<mark [^>]*data-mention="(\d+)"[^>]*>', html)
+    current = re.findall(r'<mark [^>]*data-mention="(\d+)"[^>]*aria-current="true"', html)
+    assert len(marks) >= 2 and current == [str(second)]
+    assert re.search(rf'<li [^>]*id="mention-{second}"[^>]*data-mention="{second}"', html)
 
 
 def review_keys(html: str) -> set[str]:
