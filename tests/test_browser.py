@@ -535,3 +535,99 @@ def test_without_javascript_label_buttons_take_enter_and_space(server, db_path):
     rows, reviewed = labels(db_path, FIRST)
     rows = [row["label"] for row in rows]
     assert rows[:2] == ["against", "favor"] and reviewed == 0
+
+
+@pytest.fixture
+def problems(page):
+    """Everything a page may complain about: console errors, script errors, failed requests."""
+    found = []
+    page.on("console", lambda m: m.type == "error" and found.append(f"console: {m.text}"))
+    page.on("pageerror", lambda error: found.append(f"pageerror: {error}"))
+    page.on(  # a request cut short by leaving the page (ERR_ABORTED) is no failure
+        "requestfailed",
+        lambda r: "ERR_ABORTED" not in r.failure and found.append(f"failed: {r.url} {r.failure}"),
+    )
+    page.on("response", lambda r: r.status >= 400 and found.append(f"{r.status}: {r.url}"))
+    return found
+
+
+def current_marks(page) -> list[str]:
+    """The mentions marked as focused in the sentence text."""
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('#sentence-text mark[aria-current=true]'),"
+        " m => m.dataset.mention)"
+    )
+
+
+def focused_mention(page) -> str:
+    return page.evaluate("document.activeElement.dataset.mention")
+
+
+def test_a_keyboard_review_session_logs_no_console_error(server, page, problems, db_path):
+    """Every panel, undo, skip, accept and the overall question, then search and stats: the
+    focused actor is marked in the sentence, undo brings focus back, and nothing complains."""
+    from annotator.store.overall import set_question
+
+    db = open_database(db_path)
+    set_question(db, True)
+    db.close()
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "ivy", db_path)
+    first = focused_mention(page)
+    assert current_marks(page) == [first]
+    page.keyboard.press("Tab")
+    second = focused_mention(page)
+    assert second != first and current_marks(page) == [second]
+    page.keyboard.press("Shift+Tab")
+    assert current_marks(page) == [first]
+
+    page.keyboard.press("3")  # first actor, then focus moves on to the second
+    page.wait_for_function("id => document.activeElement.dataset.mention === id", arg=second)
+    page.keyboard.press("3")
+    page.wait_for_function("id => document.activeElement.dataset.mention !== id", arg=second)
+    page.keyboard.press("u")  # undo the second actor's label: focus goes back to it
+    page.wait_for_selector(f"#mention-{second}:not(:has(.chosen))")
+    page.wait_for_function("id => document.activeElement.dataset.mention === id", arg=second)
+    assert current_marks(page) == [second]
+
+    page.keyboard.press("f")
+    page.wait_for_selector("form#flag-panel input[type=radio]:focus")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".badge.flagged")
+    [words] = free_words(db_path, FIRST, 1)
+    page.keyboard.press("m")
+    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+    page.keyboard.type(words)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".actor-name:text-is('{words}')")
+    page.keyboard.press("x")
+    page.wait_for_selector("details.fix[open] input[name=actor]:focus")
+    page.keyboard.type("Someone")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".actor-name:text-is('Someone')")
+    page.keyboard.press("u")  # the fix, undone
+    page.wait_for_selector(f".actor-name:text-is('{words}')")
+    page.keyboard.press("u")  # the addition, undone
+    page.wait_for_selector(f".actor-name:text-is('{words}')", state="detached")
+
+    page.keyboard.press("a")  # accept the rest: the overall question is next
+    page.wait_for_function("() => document.activeElement.id === 'overall'")
+    page.keyboard.press("2")
+    wait_for_location(page, FIRST, present=False)
+    page.wait_for_selector("#progress strong:text('1')")
+    second_sentence = page.evaluate("location.pathname")
+    page.keyboard.press("s")
+    wait_for_location(page, second_sentence, present=False)
+    page.keyboard.press("u")
+    wait_for_location(page, second_sentence)
+
+    page.goto(f"{server}/search")
+    page.wait_for_selector("#text:focus")
+    page.keyboard.type("Putin")  # results update as one types
+    wait_for_location(page, "text=Putin")
+    page.goto(f"{server}/stats")
+    page.wait_for_selector("svg")
+    page.goto(f"{server}/review")
+    page.wait_for_selector("#review .mention")
+    assert problems == []

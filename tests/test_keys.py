@@ -1,6 +1,7 @@
 """The review card from the keyboard: undo's focus, the focused actor in the text, every key
-listed, and label buttons reachable without script."""
+listed, label buttons reachable without script, and pages that log no error."""
 
+import json
 import re
 
 import pytest
@@ -94,3 +95,12 @@ def test_label_buttons_stay_in_the_tab_order_for_pages_without_script(client):
     summaries = re.findall(r"<summary[^>]*>", html)
     assert buttons and summaries
     assert not [tag for tag in buttons + summaries if 'tabindex="-1"' in tag]
+
+
+def test_htmx_never_writes_an_inline_style_and_the_favicon_is_served(client):
+    html = client.get("/review").get_data(as_text=True)
+    config = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", html)[1])
+    assert config["includeIndicatorStyles"] is False
+    assert "style" not in config["attributesToSettle"]
+    icon = re.search(r'<link rel="icon" [^>]*href="([^"]+)"', html)[1]
+    assert client.get(icon).status_code == 200
