@@ -631,3 +631,100 @@ def test_a_keyboard_review_session_logs_no_console_error(server, page, problems,
     page.goto(f"{server}/review")
     page.wait_for_selector("#review .mention")
     assert problems == []
+
+
+# WCAG 2 contrast of every visible piece of text against the colours actually behind it
+# (backgrounds blended up the tree, opacity included); SVG text is read by its fill.
+LOW_CONTRAST = """() => {
+    function parse(value) {
+        let m = value.match(/rgba?\\(([^)]+)\\)/);
+        if (m) {
+            const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+            return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+        }
+        m = value.match(/color\\(srgb ([^)]+)\\)/);
+        if (m) {
+            const p = m[1].split(/[\\s\\/]+/).filter(Boolean).map(Number);
+            return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1];
+        }
+        return null;
+    }
+    const over = (top, below) =>
+        [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3])).concat([1]);
+    function background(element) {
+        const layers = [];
+        for (let e = element; e; e = e.parentElement) {
+            const colour = parse(getComputedStyle(e).backgroundColor);
+            if (colour && colour[3] > 0) {
+                layers.push(colour);
+                if (colour[3] >= 1) break;
+            }
+        }
+        return layers.reverse().reduce((below, layer) => over(layer, below), [255, 255, 255, 1]);
+    }
+    function opacity(element) {
+        let value = 1;
+        for (let e = element; e; e = e.parentElement) value *= Number(getComputedStyle(e).opacity);
+        return value;
+    }
+    function luminance(c) {
+        const [r, g, b] = c.slice(0, 3).map(v => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    }
+    const failures = [];
+    const seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const element = node.parentElement;
+        if (!node.textContent.trim() || seen.has(element)) continue;
+        seen.add(element);
+        const style = getComputedStyle(element);
+        if (!element.getClientRects().length || style.visibility !== "visible") continue;
+        if (element.closest("title, option, noscript")) continue;
+        const svg = element instanceof SVGElement;
+        const colour = parse(svg ? style.fill : style.color);
+        if (!colour) continue;
+        colour[3] *= opacity(element);
+        const behind = background(element);
+        const [a, b] = [luminance(over(colour, behind)), luminance(behind)];
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) {
+            const name = element.className.baseVal ?? element.className;
+            const text = node.textContent.trim().slice(0, 30);
+            failures.push(`${element.tagName.toLowerCase()}.${name} "${text}" ${ratio.toFixed(2)}:1`);
+        }
+    }
+    return failures;
+}"""
+
+
+def test_all_text_meets_wcag_aa_contrast(server, page, db_path):
+    """Normal text at 4.5:1 at least and large text at 3:1, on the pages people read most,
+    panels open, labels of every kind shown."""
+    from annotator.store import review
+    from annotator.store.flags import flag_sentence
+
+    db = open_database(db_path)
+    names = project_scheme(db).label_names
+    mentions = [r["id"] for r in db.query("select id from mentions where sentence_id = ?", [FIRST])]
+    for mention, label in zip(mentions[:-1], names * len(mentions)):  # leave one open
+        review.record_label(db, "joy", mention, label, names)
+    flag_sentence(db, "joy", FIRST, "sarcasm", "a comment")
+    db.close()
+    start_review(page, f"{server}/review/{FIRST}", "joy", db_path)
+    page.keyboard.press("f")
+    page.wait_for_selector("form#flag-panel input[type=radio]:focus")
+    page.click("text=Add a missed actor")
+    page.click(".mention summary")
+    failures = {"review": page.evaluate(LOW_CONTRAST)}
+    pages = ["/documents", "/search?text=Putin", "/stats", "/actors", "/models", "/flags"]
+    pages += ["/jobs", "/adjudicate", f"/documents/{FIRST.split(':')[0]}"]
+    for path in pages:
+        page.goto(f"{server}{path}")
+        failures[path] = page.evaluate(LOW_CONTRAST)
+    assert {path: found for path, found in failures.items() if found} == {}
