@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
     )
     from annotator.web.htmx import htmx
+    from annotator.wording import counted, plural
 
     app = Flask(
         __name__,
@@ -71,6 +72,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     highlight.init_app(app)
+    app.add_template_filter(counted)
+    app.add_template_filter(plural)
     auth.init_app(app)
     access.init_app(app)
     security.init_app(app)

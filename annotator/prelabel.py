@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from annotator.models import Pair, StanceModel
 from annotator.schemes import Scheme
 from annotator.store.predictions import count_unpredicted, save_predictions, unpredicted_mentions
+from annotator.wording import counted
 
 # Mentions fetched per round: large enough to share hypothesis work across pairs, small
 # enough that an interrupted run keeps most of its results.
@@ -20,6 +21,13 @@ def pending_count(
 ) -> int:
     """How many mentions `prelabel` would predict."""
     return count_unpredicted(db, model.spec, model.template_version(scheme), documents)
+
+
+def prelabel_summary(count: int, spec: str) -> str:
+    """What a pre-labelling run did, in words; a run that found nothing to do says why."""
+    if not count:
+        return f"nothing to do: every mention already has a pre-label from {spec}"
+    return f"pre-labelled {counted(count, 'mention')} with {spec}"
 
 
 def prelabel(

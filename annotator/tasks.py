@@ -17,7 +17,7 @@ from annotator.ingest.load import import_records
 from annotator.ingest.readers import read_records
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
-from annotator.prelabel import pending_count, prelabel
+from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
 from annotator.store.jobs import advance_job, save_job_params, update_job
 
@@ -53,7 +53,7 @@ def run_import(db: Database, db_path: str, job: dict) -> str:
                 job_id,
                 total=len(records),
                 done=0,
-                unit="records",
+                unit="record",
                 message="finding sentences and actors",
             )
             summary = import_records(
@@ -87,18 +87,20 @@ def run_prelabel(db: Database, db_path: str, job: dict) -> str:
     model = load_model(params["model"], models_dir_beside(db_path))
     scheme = project_scheme(db)
     total = pending_count(db, model, scheme, documents)
+    if not total:  # every mention has this model's pre-label already
+        return prelabel_summary(0, model.spec)
     update_job(
         db,
         job_id,
         total=total,
         done=0,
-        unit="mentions",
+        unit="mention",
         message=f"pre-labelling with {model.spec}",
     )
     count = prelabel(
         db, model, scheme, params["batch_size"], lambda n: advance_job(db, job_id, n), documents
     )
-    return f"pre-labelled {count} mentions with {model.spec}"
+    return prelabel_summary(count, model.spec)
 
 
 def run_stats(db: Database, db_path: str, job: dict) -> str:

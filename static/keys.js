@@ -5,6 +5,11 @@
 // loaded). Keys for one actor (1/2/3) act inside the focused [data-keyscope] element, or
 // the one marked data-current.
 //
+// Shortcuts are for the review card itself: while focus is on a control (a button, link,
+// field, radio or panel toggle) its keys are its own, so Enter and Space submit the flag or
+// add the actor rather than accept the sentence. Only an actor's own label buttons keep
+// that actor's keys.
+//
 // Keys are handled one at a time: a key pressed while the previous one's request is still
 // on its way waits in a queue until the review card has been swapped and settled. Fast
 // typing therefore never loses a decision, and responses can never arrive out of order.
@@ -14,6 +19,15 @@
   let busy = false;
   let request = null;  // the xhr of the key press being handled
   let watchdog = null;
+
+  const CONTROL = "a[href], button, input, select, textarea, summary, [contenteditable]";
+  const LABEL_BUTTON = "[data-keyscope] .label-button";
+
+  function ownKey(event) {
+    const control = event.target.closest && event.target.closest(CONTROL);
+    if (!control) return false;
+    return event.key === "Enter" || event.key === " " || !control.matches(LABEL_BUTTON);
+  }
 
   function scopeFor(target) {
     return (target && target.closest && target.closest("[data-keyscope]")) ||
@@ -49,9 +63,44 @@
     }
   }
 
+  // Where keys do the work, an actor's label buttons and the panel toggles leave the Tab
+  // order, so that Tab steps from actor to actor; without this script Tab reaches them all.
+  function keysOnly(root) {
+    root.querySelectorAll(LABEL_BUTTON + ", summary[data-key]").forEach((element) => {
+      element.tabIndex = -1;
+    });
+  }
+  keysOnly(document);
+  document.addEventListener("htmx:load", (event) => keysOnly(event.target));
+
+  // The focused actor is the current one: its keys apply when focus leaves for the page, and
+  // its words are marked in the sentence (two mentions of one name stay apart).
+  document.addEventListener("focusin", function (event) {
+    const scope = event.target.closest && event.target.closest("[data-keyscope]");
+    if (!scope || scope.hasAttribute("data-current")) return;
+    scope.parentElement.querySelectorAll("[data-keyscope][data-current]")
+      .forEach((other) => other.removeAttribute("data-current"));
+    scope.setAttribute("data-current", "");
+    document.querySelectorAll("mark[data-mention]").forEach((mark) => {
+      if (mark.dataset.mention === scope.dataset.mention) mark.setAttribute("aria-current", "true");
+      else mark.removeAttribute("aria-current");
+    });
+  });
+
+  // A panel that opens takes the focus to its first field, its text selected to retype.
+  document.addEventListener("toggle", function (event) {
+    const panel = event.target;
+    const active = document.activeElement;
+    if (!panel.open || (panel.contains(active) && active.tagName !== "SUMMARY")) return;
+    const field = panel.querySelector("input:not([type=hidden]), select, textarea, button");
+    if (!field) return;
+    field.focus();
+    if (field.select) field.select();
+  }, true);
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
-    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (ownKey(event)) return;
     if (!buttonFor(event.key, event.target)) return;
     event.preventDefault();
     if (event.repeat) return;

@@ -46,10 +46,4 @@
   document.addEventListener("keyup", function (event) {
     if (event.shiftKey) takeSelection();
   });
-  document.addEventListener("toggle", function (event) {
-    if (event.target.id === "add-mention" && event.target.open) {
-      const form = event.target.querySelector("form");
-      if (!form.elements.text.value) form.elements.text.focus();
-    }
-  }, true);
 })();

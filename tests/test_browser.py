@@ -413,3 +413,324 @@ def test_an_admin_sets_up_overlap_and_anchoring_then_stats_show_agreement(server
     page.goto(f"{server}/stats")
     agreement = page.inner_text("#agreement")
     assert "Krippendorff" in agreement and "ben × cleo" in agreement
+
+
+def free_words(db_path, sentence_id, count):
+    """Words of the sentence that occur once and that no mention covers yet."""
+    db = open_database(db_path)
+    text = db.table("sentences").get(sentence_id)["text"]
+    spans = [
+        (m["start"], m["end"])
+        for m in db.table("mentions").rows_where("sentence_id = ?", [sentence_id])
+    ]
+    db.close()
+    words = [
+        w
+        for w in text.split()
+        if w.isalpha()
+        and len(w) > 3
+        and text.count(w) == 1
+        and not any(s <= text.index(w) < e for s, e in spans)
+    ]
+    return words[:count]
+
+
+def nothing_labelled(db_path, name):
+    """Whether `name` has neither labelled an actor nor finished a sentence."""
+    db = open_database(db_path)
+    labelled = db.table("annotations").count_where("annotator = ?", [name])
+    reviewed = db.table("reviews").count_where("annotator = ? and status = 'done'", [name])
+    db.close()
+    return (labelled, reviewed) == (0, 0)
+
+
+def test_enter_and_space_in_a_panel_do_that_panel_s_action(server, page, db_path):
+    """Tab to a panel's button and press Enter or Space: the flag is stored, the actor added or
+    fixed, and no sentence is accepted on the way."""
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "hal", db_path)
+    for key, downs, comment, reason in (
+        ("Enter", 1, "unsure", "reported speech"),
+        ("Space", 2, "unsure too", "implicit target"),
+    ):
+        page.keyboard.press("f")
+        page.wait_for_selector("form#flag-panel input[type=radio]:focus")
+        for _ in range(downs):
+            page.keyboard.press("ArrowDown")  # the next reason
+        page.keyboard.press("Tab")
+        page.keyboard.press("Control+A")  # the comment, retyped
+        page.keyboard.type(comment)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Flag"
+        page.keyboard.press(key)
+        page.wait_for_selector(f".badge.flagged:text('flagged: {reason}')")
+        db = open_database(db_path)
+        [row] = db.table("flags").rows_where("annotator = 'hal'")
+        db.close()
+        assert (row["reason"], row["comment"], row["sentence_id"]) == (reason, comment, FIRST)
+        assert nothing_labelled(db_path, "hal")
+
+    for key, words in zip(("Enter", "Space"), free_words(db_path, FIRST, 2)):
+        page.keyboard.press("m")
+        page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+        page.keyboard.type(words)
+        page.keyboard.press("Tab")  # the actor's name: empty means the words themselves
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Add"
+        page.keyboard.press(key)
+        page.wait_for_selector(f".actor-name:text-is('{words}')")
+        page.wait_for_function("w => document.activeElement.ariaLabel.startsWith(w)", arg=words)
+        db = open_database(db_path)
+        assert db.table("mentions").count_where("sentence_id = ? and text = ?", [FIRST, words])
+        db.close()
+        assert nothing_labelled(db_path, "hal")
+
+    # Fix the focused actor: x opens its panel with the name selected, ready to retype.
+    page.keyboard.press("x")
+    page.wait_for_selector("li.mention:focus-within details.fix[open] input[name=actor]:focus")
+    page.keyboard.type("Somebody Else")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Move"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".actor-name:text-is('Somebody Else')")
+    page.wait_for_function("() => document.activeElement.ariaLabel.startsWith('Somebody Else')")
+    assert nothing_labelled(db_path, "hal")
+    page.keyboard.press("x")
+    page.wait_for_selector("details.fix[open] input[name=actor]:focus")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("Not an actor")
+    page.keyboard.press("Space")
+    page.wait_for_selector(".actor-name:text-is('Somebody Else')", state="detached")
+    db = open_database(db_path)
+    gone = not db.execute(
+        "select 1 from mentions m join actors a on a.id = m.actor_id where a.name = 'Somebody Else'"
+    ).fetchone()
+    db.close()
+    assert gone
+    assert nothing_labelled(db_path, "hal")
+
+
+def test_without_javascript_label_buttons_take_enter_and_space(server, db_path):
+    """Without scripts, Tab reaches an actor's label buttons; Enter or Space posts the label and
+    the page comes back focused on the next actor."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(java_script_enabled=False)
+        page.set_default_timeout(8000)
+        sign_in(page, f"{server}/review", "ana", db_path)
+        page.wait_for_selector("#review .mention:focus")
+        first = page.evaluate("document.activeElement.id")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('li').id") == first
+        assert page.evaluate("document.activeElement.value") == "favor"
+        page.keyboard.press("Tab")  # against
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/review/{FIRST}?focus=1")
+        second = page.evaluate("document.activeElement.id")
+        assert second.startswith("mention-") and second != first
+        page.keyboard.press("Tab")
+        page.keyboard.press("Space")  # favor
+        page.wait_for_url(f"**/review/{FIRST}?focus=2")
+        browser.close()
+    rows, reviewed = labels(db_path, FIRST)
+    rows = [row["label"] for row in rows]
+    assert rows[:2] == ["against", "favor"] and reviewed == 0
+
+
+@pytest.fixture
+def problems(page):
+    """Everything a page may complain about: console errors, script errors, failed requests."""
+    found = []
+    page.on("console", lambda m: m.type == "error" and found.append(f"console: {m.text}"))
+    page.on("pageerror", lambda error: found.append(f"pageerror: {error}"))
+    page.on(  # a request cut short by leaving the page (ERR_ABORTED) is no failure
+        "requestfailed",
+        lambda r: "ERR_ABORTED" not in r.failure and found.append(f"failed: {r.url} {r.failure}"),
+    )
+    page.on("response", lambda r: r.status >= 400 and found.append(f"{r.status}: {r.url}"))
+    return found
+
+
+def current_marks(page) -> list[str]:
+    """The mentions marked as focused in the sentence text."""
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('#sentence-text mark[aria-current=true]'),"
+        " m => m.dataset.mention)"
+    )
+
+
+def focused_mention(page) -> str:
+    return page.evaluate("document.activeElement.dataset.mention")
+
+
+def test_a_keyboard_review_session_logs_no_console_error(server, page, problems, db_path):
+    """Every panel, undo, skip, accept and the overall question, then search and stats: the
+    focused actor is marked in the sentence, undo brings focus back, and nothing complains."""
+    from annotator.store.overall import set_question
+
+    db = open_database(db_path)
+    set_question(db, True)
+    db.close()
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "ivy", db_path)
+    first = focused_mention(page)
+    assert current_marks(page) == [first]
+    page.keyboard.press("Tab")
+    second = focused_mention(page)
+    assert second != first and current_marks(page) == [second]
+    page.keyboard.press("Shift+Tab")
+    assert current_marks(page) == [first]
+
+    page.keyboard.press("3")  # first actor, then focus moves on to the second
+    page.wait_for_function("id => document.activeElement.dataset.mention === id", arg=second)
+    page.keyboard.press("3")
+    page.wait_for_function("id => document.activeElement.dataset.mention !== id", arg=second)
+    page.keyboard.press("u")  # undo the second actor's label: focus goes back to it
+    page.wait_for_selector(f"#mention-{second}:not(:has(.chosen))")
+    page.wait_for_function("id => document.activeElement.dataset.mention === id", arg=second)
+    assert current_marks(page) == [second]
+
+    page.keyboard.press("f")
+    page.wait_for_selector("form#flag-panel input[type=radio]:focus")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".badge.flagged")
+    [words] = free_words(db_path, FIRST, 1)
+    page.keyboard.press("m")
+    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+    page.keyboard.type(words)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".actor-name:text-is('{words}')")
+    page.keyboard.press("x")
+    page.wait_for_selector("details.fix[open] input[name=actor]:focus")
+    page.keyboard.type("Someone")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".actor-name:text-is('Someone')")
+    page.keyboard.press("u")  # the fix, undone
+    page.wait_for_selector(f".actor-name:text-is('{words}')")
+    page.keyboard.press("u")  # the addition, undone
+    page.wait_for_selector(f".actor-name:text-is('{words}')", state="detached")
+
+    page.keyboard.press("a")  # accept the rest: the overall question is next
+    page.wait_for_function("() => document.activeElement.id === 'overall'")
+    page.keyboard.press("2")
+    wait_for_location(page, FIRST, present=False)
+    page.wait_for_selector("#progress strong:text('1')")
+    second_sentence = page.evaluate("location.pathname")
+    page.keyboard.press("s")
+    wait_for_location(page, second_sentence, present=False)
+    page.keyboard.press("u")
+    wait_for_location(page, second_sentence)
+
+    page.goto(f"{server}/search")
+    page.wait_for_selector("#text:focus")
+    page.keyboard.type("Putin")  # results update as one types
+    wait_for_location(page, "text=Putin")
+    page.goto(f"{server}/stats")
+    page.wait_for_selector("svg")
+    page.goto(f"{server}/review")
+    page.wait_for_selector("#review .mention")
+    assert problems == []
+
+
+# WCAG 2 contrast of every visible piece of text against the colours actually behind it
+# (backgrounds blended up the tree, opacity included); SVG text is read by its fill.
+LOW_CONTRAST = """() => {
+    function parse(value) {
+        let m = value.match(/rgba?\\(([^)]+)\\)/);
+        if (m) {
+            const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+            return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+        }
+        m = value.match(/color\\(srgb ([^)]+)\\)/);
+        if (m) {
+            const p = m[1].split(/[\\s\\/]+/).filter(Boolean).map(Number);
+            return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1];
+        }
+        return null;
+    }
+    const over = (top, below) =>
+        [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3])).concat([1]);
+    function background(element) {
+        const layers = [];
+        for (let e = element; e; e = e.parentElement) {
+            const colour = parse(getComputedStyle(e).backgroundColor);
+            if (colour && colour[3] > 0) {
+                layers.push(colour);
+                if (colour[3] >= 1) break;
+            }
+        }
+        return layers.reverse().reduce((below, layer) => over(layer, below), [255, 255, 255, 1]);
+    }
+    function opacity(element) {
+        let value = 1;
+        for (let e = element; e; e = e.parentElement) value *= Number(getComputedStyle(e).opacity);
+        return value;
+    }
+    function luminance(c) {
+        const [r, g, b] = c.slice(0, 3).map(v => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    }
+    const failures = [];
+    const seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const element = node.parentElement;
+        if (!node.textContent.trim() || seen.has(element)) continue;
+        seen.add(element);
+        const style = getComputedStyle(element);
+        if (!element.getClientRects().length || style.visibility !== "visible") continue;
+        if (element.closest("title, option, noscript")) continue;
+        const svg = element instanceof SVGElement;
+        const colour = parse(svg ? style.fill : style.color);
+        if (!colour) continue;
+        colour[3] *= opacity(element);
+        const behind = background(element);
+        const [a, b] = [luminance(over(colour, behind)), luminance(behind)];
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) {
+            const name = element.className.baseVal ?? element.className;
+            const text = node.textContent.trim().slice(0, 30);
+            const tag = element.tagName.toLowerCase();
+            failures.push(`${tag}.${name} "${text}" ${ratio.toFixed(2)}:1`);
+        }
+    }
+    return failures;
+}"""
+
+
+def test_all_text_meets_wcag_aa_contrast(server, page, db_path):
+    """Normal text at 4.5:1 at least and large text at 3:1, on the pages people read most,
+    panels open, labels of every kind shown."""
+    from annotator.store import review
+    from annotator.store.flags import flag_sentence
+
+    db = open_database(db_path)
+    names = project_scheme(db).label_names
+    mentions = [r["id"] for r in db.query("select id from mentions where sentence_id = ?", [FIRST])]
+    for mention, label in zip(mentions[:-1], names * len(mentions)):  # leave one open
+        review.record_label(db, "joy", mention, label, names)
+    flag_sentence(db, "joy", FIRST, "sarcasm", "a comment")
+    db.close()
+    start_review(page, f"{server}/review/{FIRST}", "joy", db_path)
+    page.keyboard.press("f")
+    page.wait_for_selector("form#flag-panel input[type=radio]:focus")
+    page.click("text=Add a missed actor")
+    page.click(".mention summary")
+    failures = {"review": page.evaluate(LOW_CONTRAST)}
+    pages = ["/documents", "/search?text=Putin", "/stats", "/actors", "/models", "/flags"]
+    pages += ["/jobs", "/adjudicate", f"/documents/{FIRST.split(':')[0]}"]
+    for path in pages:
+        page.goto(f"{server}{path}")
+        failures[path] = page.evaluate(LOW_CONTRAST)
+    assert {path: found for path, found in failures.items() if found} == {}

@@ -18,7 +18,7 @@ def test_flag_is_stored_listed_and_undone(db):
     assert (row["reason"], row["comment"], row["annotator"]) == ("sarcasm", "irony?", "ana")
     flag_sentence(db, "ana", FIRST, "reported speech")
     assert [f["reason"] for f in list_flags(db)] == ["reported speech"]
-    assert undo_last(db, "ana") == FIRST
+    assert undo_last(db, "ana").sentence_id == FIRST
     assert [f["reason"] for f in list_flags(db)] == ["sarcasm"]
     undo_last(db, "ana")
     assert list_flags(db) == []

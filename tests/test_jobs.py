@@ -99,8 +99,8 @@ def test_a_browser_import_runs_as_a_job_with_progress(client, db, db_path, heade
     assert JobQueue(db_path).run_pending() == 1
     job = jobs.get_job(db, job_id)
     assert job["status"] == "done", job["message"]
-    assert job["unit"] == "mentions" and job["done"] == job["total"] >= 3
-    assert "1 documents" in job["message"] and f"with {EMBEDDING}" in job["message"]
+    assert job["unit"] == "mention" and job["done"] == job["total"] >= 3
+    assert "1 document," in job["message"] and f"with {EMBEDDING}" in job["message"]
     new_mentions = db.query(
         """select count(*) as n from mentions m join sentences s on s.id = m.sentence_id
            join documents d on d.id = s.document_id join predictions p on p.mention_id = m.id

@@ -28,7 +28,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
 LAYERS = [
-    {"schemes", "metrics", "agreement"},
+    {"schemes", "metrics", "agreement", "wording"},
     {"store"},
     {"text"},
     {"models"},

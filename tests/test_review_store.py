@@ -55,11 +55,11 @@ def test_undo_walks_back_one_decision_at_a_time(seeded):
     )
     review.record_label(seeded, "ana", mention["id"], "against", STANCE.label_names)
     review.accept_sentence(seeded, "ana", first)
-    assert undo_last(seeded, "ana") == first
+    assert undo_last(seeded, "ana").sentence_id == first
     assert labels_of(seeded, first)[0] == ("against", "corrected")
     assert all(label is None for label, _ in labels_of(seeded, first)[1:])
     assert queue.next_sentence_id(seeded, "ana") == first
-    assert undo_last(seeded, "ana") == first
+    assert undo_last(seeded, "ana").sentence_id == first
     assert all(label is None for label, _ in labels_of(seeded, first))
     assert undo_last(seeded, "ana") is None
 
@@ -215,7 +215,7 @@ def test_labelling_the_last_actor_finishes_the_sentence_and_one_undo_reverses_it
     assert stored[0] == ("neutral", "corrected") and stored[-1] == ("against", "corrected")
     assert all(item == ("favor", "accepted") for item in stored[1:-1])
     assert queue.next_sentence_id(seeded, "ana") != first
-    assert undo_last(seeded, "ana") == first
+    assert undo_last(seeded, "ana").sentence_id == first
     assert labels_of(seeded, first)[0] == ("neutral", "corrected")
     assert all(label is None for label, _ in labels_of(seeded, first)[1:])
     assert queue.next_sentence_id(seeded, "ana") == first

@@ -107,8 +107,9 @@ def test_undo_reverses_the_last_decision(client, db, headers):
     if headers:
         assert response.headers["HX-Push-Url"] == f"/review/{FIRST}"
     else:
+        # focus on the first actor the accept gave a pre-label to
         assert response.status_code == 303 and response.location.endswith(
-            f"/review/{FIRST}?focus=0"
+            f"/review/{FIRST}?focus=1"
         )
 
 

@@ -9,6 +9,7 @@ import click
 
 from annotator.agreement import agreement_report
 from annotator.store.label_tables import label_tables
+from annotator.wording import counted
 
 from .options import db_option, open_or_fail
 
@@ -18,7 +19,7 @@ def _figure(value: float | None) -> str:
 
 
 def _print(name: str, report: dict) -> None:
-    click.echo(f"{name}: {report['items']} items labelled by two or more annotators")
+    click.echo(f"{name}: {counted(report['items'], 'item')} labelled by two or more annotators")
     if not report["items"]:
         return
     click.echo(f"  Fleiss' kappa        {_figure(report['fleiss']['kappa'])}")

@@ -12,6 +12,7 @@ from annotator.schemes import SCHEMES
 from annotator.store.database import init_database, project_scheme
 from annotator.store.exports import export_to_file, write_export
 from annotator.store.overall import question_enabled, set_question
+from annotator.wording import counted
 
 from .options import db_option, open_or_fail
 
@@ -109,4 +110,4 @@ def export(db_path: Path, output: Path):
         count = export_to_file(db, output)
     except OSError as error:
         raise click.ClickException(f"{output}: {error.strerror or error}") from None
-    click.echo(f"wrote {count} sentences to {output}", err=True)
+    click.echo(f"wrote {counted(count, 'sentence')} to {output}", err=True)

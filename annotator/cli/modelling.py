@@ -12,8 +12,9 @@ import click
 from annotator.ingest import InputError
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside, parse_spec
-from annotator.prelabel import pending_count, prelabel
+from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
+from annotator.wording import counted
 
 from .options import (
     db_option,
@@ -44,7 +45,7 @@ def predict(db_path: Path, model_spec: str, batch_size: int):
     model, scheme = load_model(model_spec, models_dir_beside(db_path)), project_scheme(db)
     total = pending_count(db, model, scheme)
     if not total:
-        click.echo(f"nothing to do: every mention has a prediction from {model.spec}")
+        click.echo(prelabel_summary(0, model.spec))
         return
     model.warm_up()
     started = time.perf_counter()
@@ -52,8 +53,8 @@ def predict(db_path: Path, model_spec: str, batch_size: int):
         done = prelabel(db, model, scheme, batch_size, bar.update)
     elapsed = time.perf_counter() - started
     click.echo(
-        f"pre-labelled {done} mentions with {model.spec} "
-        f"in {elapsed:.1f} s ({done / elapsed:.0f} pairs/s after loading the model)"
+        f"{prelabel_summary(done, model.spec)} in {elapsed:.1f} s "
+        f"({done / elapsed:.0f} pairs/s after loading the model)"
     )
 
 
@@ -201,6 +202,7 @@ def train(
             examples, scheme_used, folder, method, epochs, seed=seed, on_progress=bar.update
         )
     click.echo(
-        f"trained:{name} ({meta['method']}) on {meta['examples']} labels ({meta['scheme']}) "
+        f"trained:{name} ({meta['method']}) on {counted(meta['examples'], 'label')} "
+        f"({meta['scheme']}) "
         f"in {meta['seconds']:.0f} s; saved in {folder}"
     )

@@ -17,6 +17,7 @@ from annotator.store.predictions import prediction_id, save_predictions
 from annotator.store.queue import count_sentences_with_actors
 from annotator.store.review import DONE, MANUAL
 from annotator.text.sentences import analyse_documents
+from annotator.wording import counted
 
 from .readers import InputError, Record, Target, read_records
 
@@ -38,10 +39,13 @@ class ImportSummary:
     document_ids: dict[str, None] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return (
-            f"{self.documents} documents, {self.sentences} sentences, {self.mentions} mentions, "
-            f"{self.labels} labels added; {self.duplicates} already present"
+        counts = (
+            counted(self.documents, "document"),
+            counted(self.sentences, "sentence"),
+            counted(self.mentions, "mention"),
+            counted(self.labels, "label"),
         )
+        return f"{', '.join(counts)} added; {self.duplicates} already present"
 
 
 def text_hash(text: str) -> str:

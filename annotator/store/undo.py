@@ -7,6 +7,7 @@ applies that record, whichever module made the decision.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -15,12 +16,39 @@ from .mention_edits import undo_mention_edit
 from .overall import undo_overall
 
 
+@dataclass(frozen=True)
+class Undone:
+    """What `undo_last` reversed: the decision's kind, its sentence and the mention it was
+    about (None for a skip, a flag, the overall answer or an addition, whose mention is gone)."""
+
+    action: str
+    sentence_id: str
+    mention_id: int | None
+
+    @property
+    def overall(self) -> bool:
+        """Whether the decision answered the sentence's overall question."""
+        return self.action.startswith("overall")
+
+
 def _mention_exists(db: Database, mention_id: int) -> bool:
     return first_row(db, "select 1 from mentions where id = ?", [mention_id]) is not None
 
 
-def undo_last(db: Database, annotator: str) -> str | None:
-    """Reverse the annotator's latest decision; return its sentence id, or None if none is left."""
+def _mention_of(undo: dict, overall: bool) -> int | None:
+    """The mention a decision was about: the one relabelled, moved or brought back, or for an
+    accept the first actor that took its pre-label."""
+    if "mention_actor" in undo:
+        return undo["mention_actor"][0]
+    if undo.get("restore", {}).get("mentions"):
+        return undo["restore"]["mentions"][0]["id"]
+    if undo["annotations"] and not overall:
+        return undo["annotations"][0]["mention_id"]
+    return None
+
+
+def undo_last(db: Database, annotator: str) -> Undone | None:
+    """Reverse the annotator's latest decision and say what it was; None if none is left."""
     decision = first_row(
         db, "select * from decisions where annotator = ? order by id desc limit 1", [annotator]
     )
@@ -46,7 +74,11 @@ def undo_last(db: Database, annotator: str) -> str | None:
             if undo["flag"]:
                 insert_row(db, "flags", undo["flag"])
         db.execute("delete from decisions where id = ?", [decision["id"]])
-    return decision["sentence_id"]
+    undone = Undone(decision["action"], decision["sentence_id"], None)
+    mention_id = _mention_of(undo, undone.overall)
+    if mention_id is None or not _mention_exists(db, mention_id):
+        return undone  # about no mention, or one dropped since by someone else
+    return replace(undone, mention_id=mention_id)
 
 
 def _put_back(db: Database, table: str, previous: dict | None, key: dict) -> None:

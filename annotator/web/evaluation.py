@@ -19,6 +19,7 @@ from annotator.models.registry import models_dir_beside, training_keys
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
 from annotator.store.prelabels import active_model
 from annotator.store.reports import model_reports
+from annotator.wording import counted
 
 from .db import get_db, get_scheme
 from .forms import DiffForm
@@ -67,5 +68,6 @@ def requeue():
         get_db(), form.split(form.old.data), form.split(form.new.data), form.wrong.data
     )
     count = requeue_sentences(get_db(), sorted({c["sentence_id"] for c in changes}))
-    flash(f"{count} reviewed sentences sent back to the front of the review queue.", "info")
+    sentences = counted(count, "reviewed sentence")
+    flash(f"{sentences} sent back to the front of the review queue.", "info")
     return redirect(url_for("evaluation.diff", **request.form.to_dict(flat=True)), 303)

@@ -19,7 +19,7 @@ from annotator.store.users import LEAD
 from .auth import current_annotator
 from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
-from .review import not_in_queue, respond_after, respond_failed, unknown_target
+from .review import focus_on, not_in_queue, respond_after, respond_failed, unknown_target
 
 bp = Blueprint("mention_fixes", __name__)
 bp.register_error_handler(ReviewError, unknown_target)
@@ -40,7 +40,7 @@ def reassign(mention_id: int):
     sentence_id = reassign_mention(
         get_db(), current_annotator(), mention_id, form.actor.data, lead=_lead()
     )
-    return respond_after(sentence_id)
+    return respond_after(sentence_id, focus_on(sentence_id, mention_id))
 
 
 @bp.post("/mentions/<int:mention_id>/remove")
@@ -76,7 +76,4 @@ def add(sentence_id: str):
         )
     except ReviewError as error:
         return respond_failed(sentence_id, str(error))
-    mentions = [
-        m["id"] for m in queue.sentence_for_review(db, sentence_id, current_annotator())["mentions"]
-    ]
-    return respond_after(sentence_id, mentions.index(mention_id))
+    return respond_after(sentence_id, focus_on(sentence_id, mention_id))

@@ -97,6 +97,13 @@ def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, s
     return render_template("review.html", **context), status
 
 
+def focus_on(sentence_id: str, mention_id: int | None) -> int:
+    """The card's focus index of a mention of the sentence (the first actor if it is gone)."""
+    sentence = queue.sentence_for_review(get_db(), sentence_id, current_annotator())
+    mentions = [m["id"] for m in sentence["mentions"]] if sentence else []
+    return mentions.index(mention_id) if mention_id in mentions else 0
+
+
 def respond_after(sentence_id: str | None, focus: int = 0):
     """Where an action lands: a redirect for plain forms, the partial for htmx."""
     if htmx:
@@ -174,10 +181,12 @@ def skip(sentence_id: str):
 def undo():
     if not ActionForm().validate_on_submit():
         abort(400)
-    sentence_id = undo_last(get_db(), current_annotator())
-    if sentence_id is None:
+    undone = undo_last(get_db(), current_annotator())
+    if undone is None:
         return respond_failed(_next_id(), "Nothing to undo.")
-    return respond_after(sentence_id)
+    if undone.overall:  # back to the question it answered
+        return respond_after(undone.sentence_id, OVERALL_STOP)
+    return respond_after(undone.sentence_id, focus_on(undone.sentence_id, undone.mention_id))
 
 
 @bp.post("/review/order")
