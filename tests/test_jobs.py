@@ -287,7 +287,7 @@ def test_a_browser_import_pre_labels_only_its_own_mentions(client, db, db_path):
             join documents d on d.id = s.document_id where d.title = 'Summit'"""
         )
     )["n"]
-    assert job["status"] == "done" and job["unit"] == "mentions"
+    assert job["status"] == "done" and job["unit"] == "mention"
     assert job["total"] == job["done"] == own >= 3
     assert f"pre-labelled {own} mentions" in job["message"]
     [summit] = job["params"]["documents"]  # kept for a run resumed after the upload is gone
