@@ -98,3 +98,21 @@ def signed_in(app, username: str, role: str = "admin"):
 def client(app):
     """A test client signed in as "ana", an admin (every page is open to her)."""
     return signed_in(app, "ana")
+
+
+# Every table an annotator's decision can write to.
+DECISION_TABLES = (
+    "annotations",
+    "mentions",
+    "actors",
+    "reviews",
+    "flags",
+    "sentence_labels",
+    "assignments",
+    "decisions",
+)
+
+
+def decisions_state(db) -> dict[str, list[dict]]:
+    """Every row a decision could have written, to compare before and after a request."""
+    return {t: list(db.query(f"select * from [{t}] order by 1, 2")) for t in DECISION_TABLES}

@@ -12,7 +12,7 @@ from annotator.store import jobs
 from annotator.store.assignments import set_overlap
 from annotator.store.users import UserError, authenticate, create_user, get_user_by_name, set_role
 
-from .conftest import FIRST, HX, PASSWORD, add_user, signed_in
+from .conftest import FIRST, HX, PASSWORD, add_user, decisions_state, signed_in
 
 # Who may use each endpoint. A new endpoint fails the walk until it is listed here.
 REQUIRED = {
@@ -134,20 +134,6 @@ ON_A_SENTENCE = {
     ("mention_fixes.remove", "POST"): {},
 }
 FIXING_ACTORS = {"mention_fixes.add", "mention_fixes.reassign", "mention_fixes.remove"}
-DECISION_TABLES = (
-    "annotations",
-    "mentions",
-    "actors",
-    "reviews",
-    "flags",
-    "sentence_labels",
-    "assignments",
-    "decisions",
-)
-
-
-def decisions_state(db) -> dict[str, list[dict]]:
-    return {t: list(db.query(f"select * from [{t}] order by 1, 2")) for t in DECISION_TABLES}
 
 
 def on_a_sentence(app, db) -> list[tuple[str, str, str, dict]]:

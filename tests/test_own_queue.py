@@ -9,19 +9,9 @@ from annotator.store import assignments, queue, review
 from annotator.store.flags import flag_sentence
 from annotator.store.mention_edits import add_mention, reassign_mention, remove_mention
 
-from .conftest import SEED
+from .conftest import SEED, decisions_state
 
 STANCE = get_scheme("stance")
-TABLES = (
-    "annotations",
-    "mentions",
-    "actors",
-    "reviews",
-    "flags",
-    "sentence_labels",
-    "assignments",
-    "decisions",
-)
 
 
 @pytest.fixture
@@ -29,11 +19,6 @@ def seeded(db, stub_model):
     import_file(db, SEED, "auto", STANCE.label_names)
     prelabel(db, stub_model, STANCE)
     return db
-
-
-def state(db) -> dict[str, list[dict]]:
-    """Every row a decision could change."""
-    return {table: list(db.query(f"select * from [{table}] order by 1, 2")) for table in TABLES}
 
 
 def first_mention(db, sentence_id: str) -> int:
@@ -62,13 +47,13 @@ def actions(db, sentence_id: str) -> dict:
 def test_with_every_place_taken_no_other_annotator_acts(seeded):
     held = queue.next_sentence_id(seeded, "ana")  # k = 1: the place is ana's
     review.record_label(seeded, "ana", first_mention(seeded, held), "favor", STANCE.label_names)
-    before = state(seeded)
+    before = decisions_state(seeded)
     assert assignments.may_act_on(seeded, held, "ana")
     assert not assignments.may_act_on(seeded, held, "ben")
     for name, act in actions(seeded, held).items():
         with pytest.raises(assignments.NotHolderError, match="held by other annotators"):
             act("ben")
-        assert state(seeded) == before, name
+        assert decisions_state(seeded) == before, name
     for act in actions(seeded, held).values():
         act("ana")  # the same decisions are the holder's to make
 
