@@ -128,3 +128,23 @@ def test_every_table_that_refers_to_a_mention_is_covered_by_the_one_delete(app, 
 
 def _rows_of(db, table, mention_id):
     return list(db.query(f"select * from {table} where mention_id = ?", [mention_id]))
+
+
+def test_a_removed_mention_keeps_its_id_for_undo_while_others_add_mentions(app, db):
+    from annotator.store.mention_edits import add_mention
+
+    set_overlap(db, 2)  # ana and bob both hold the first sentence
+    text = db.execute("select text from sentences where id = ?", [FIRST]).fetchone()[0]
+    start = text.index("balloons")
+    added = add_mention(db, "ana", FIRST, start, start + len("balloons"))
+    assert added == db.execute("select max(id) from mentions").fetchone()[0]  # the newest
+    review.record_label(db, "ana", added, "favor", LABELS)
+    remove_mention(db, "ana", added)
+    elsewhere = text.index("soldiers")
+    other = add_mention(db, "bob", FIRST, elsewhere, elsewhere + len("soldiers"))
+    assert other > added  # never the removed one's id
+    undo_last(db, "ana")  # brings back ana's mention, her label with it
+    assert db.table("mentions").get(added)["text"] == "balloons"
+    assert db.execute(
+        "select label from annotations where mention_id = ? and annotator = 'ana'", [added]
+    ).fetchone() == ("favor",)

@@ -292,3 +292,12 @@ def create_gold_labels_view(db: Database) -> None:
     from .gold import create_gold_view
 
     create_gold_view(db)
+
+
+@MIGRATIONS(transactional=False)
+def never_reuse_mention_and_prediction_ids(db: Database) -> None:
+    """A removed mention (and its predictions) keeps its id for undo: ids are never reused."""
+    from .id_sequences import rebuild_with_autoincrement
+
+    for table in ("mentions", "predictions"):
+        rebuild_with_autoincrement(db, table)
