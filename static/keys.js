@@ -50,14 +50,29 @@
     pump();
   }
 
+  // Focus on a panel's field or button (a panel the last key opened): keys typed before it
+  // opened are not replayed into it as shortcuts, and Enter never accepts the sentence.
+  function panelHasFocus() {
+    const active = document.activeElement;
+    const control = active && active.closest && active.closest(CONTROL);
+    return Boolean(control) && !control.matches(LABEL_BUTTON);
+  }
+
   function pump() {
     while (!busy && queue.length) {
+      if (panelHasFocus()) {
+        queue.length = 0;
+        return;
+      }
       const button = buttonFor(queue.shift(), document.activeElement);
       if (!button || button.disabled) continue;
       busy = true;
       // Should no swap follow (a failed request, a plain navigation), do not stay stuck.
       watchdog = setTimeout(idle, 10000);
       button.click();
+      const panel = button.matches("summary") && button.parentElement;
+      // The panel takes the keys at once, not when its toggle event comes.
+      if (panel && panel.open) focusPanel(panel);
       // A key that sent no request (opening a panel) lets the next key go at once.
       if (request === null) idle();
     }
@@ -88,15 +103,15 @@
   });
 
   // A panel that opens takes the focus to its first field, its text selected to retype.
-  document.addEventListener("toggle", function (event) {
-    const panel = event.target;
+  function focusPanel(panel) {
     const active = document.activeElement;
     if (!panel.open || (panel.contains(active) && active.tagName !== "SUMMARY")) return;
     const field = panel.querySelector("input:not([type=hidden]), select, textarea, button");
     if (!field) return;
     field.focus();
     if (field.select) field.select();
-  }, true);
+  }
+  document.addEventListener("toggle", (event) => focusPanel(event.target), true);
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;

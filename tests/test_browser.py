@@ -444,6 +444,28 @@ def nothing_labelled(db_path, name):
     return (labelled, reviewed) == (0, 0)
 
 
+def test_a_panel_key_typed_fast_never_lets_enter_accept(server, page, db_path):
+    """`f` then Enter at once, and the same typed while a label is still being saved: Enter
+    belongs to the flag panel (or is dropped), never to "accept the sentence"."""
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "fay", db_path)
+    page.keyboard.press("f")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)
+    assert nothing_labelled(db_path, "fay")
+    page.goto(f"{server}/review/{FIRST}")
+    page.wait_for_selector("#review .mention")
+    page.keyboard.press("1")  # saved by a request; the next keys wait in the queue
+    page.keyboard.press("f")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)
+    db = open_database(db_path)
+    labelled = db.table("annotations").count_where("annotator = 'fay'")
+    reviewed = db.table("reviews").count_where("annotator = 'fay' and status = 'done'")
+    db.close()
+    assert (labelled, reviewed) == (1, 0)
+
+
 def test_enter_and_space_in_a_panel_do_that_panel_s_action(server, page, db_path):
     """Tab to a panel's button and press Enter or Space: the flag is stored, the actor added or
     fixed, and no sentence is accepted on the way."""
