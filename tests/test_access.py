@@ -164,11 +164,17 @@ def test_annotators_act_only_on_sentences_in_their_own_queue(app, db):
     assert holder.post(f"/mentions/{mention}/label", data={"label": "favor"}).status_code == 303
     before = decisions_state(db)
     walk = on_a_sentence(app, db)
-    for endpoint, method, url, data in walk:
+    words = db.table("sentences").get(FIRST)["text"][:40]
+    bogus = ("mention_fixes.add", "POST", f"/sentences/{FIRST}/mentions", {"text": "zzzz"})
+    for endpoint, method, url, data in [*walk, bogus]:
         for headers in ({}, HX):
             response = other.open(url, method=method, data=data, headers=headers)
             assert response.status_code == 403, (endpoint, method, headers)
-            assert "held by other annotators" in response.get_data(as_text=True), endpoint
+            body = response.get_data(as_text=True)
+            assert "held by other annotators" in body, endpoint
+            assert words not in body, endpoint  # nothing of the sentence is shown
+            if headers:  # htmx swaps it in place of the card (responseHandling in base.html)
+                assert 'id="review"' in body and "Back to your queue" in body
     assert decisions_state(db) == before
     assert before["annotations"][0]["annotator"] == "hana"
     for endpoint, method, url, data in walk:  # the same requests are the holder's to make

@@ -6,6 +6,7 @@ from annotator.ingest import import_file
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
 from annotator.store import assignments, queue, review
+from annotator.store.assignments import NotHolderError, set_overlap
 from annotator.store.flags import flag_sentence
 from annotator.store.mention_edits import add_mention, reassign_mention, remove_mention
 
@@ -93,3 +94,17 @@ def test_leads_fix_actors_anywhere_but_label_only_their_own(seeded):
     with pytest.raises(assignments.NotHolderError):
         calls["accept"]("lea")
     assert seeded.table("assignments").count_where("annotator = 'lea'") == 0
+
+
+def test_an_annotator_never_moves_or_removes_a_mention_another_labelled(seeded):
+    set_overlap(seeded, 2)  # ana and ben both hold the sentence
+    first = seeded.execute("select id, sentence_id from mentions order by id").fetchone()
+    review.record_label(seeded, "ana", first[0], "favor", STANCE.label_names)
+    before = decisions_state(seeded)
+    with pytest.raises(NotHolderError, match="only a lead"):
+        remove_mention(seeded, "ben", first[0])
+    with pytest.raises(NotHolderError, match="only a lead"):
+        reassign_mention(seeded, "ben", first[0], "Somebody Else")
+    assert decisions_state(seeded) == before
+    remove_mention(seeded, "lea", first[0], lead=True)  # a lead may
+    assert seeded.table("mentions").count_where("id = ?", [first[0]]) == 0

@@ -142,3 +142,37 @@ def test_a_model_is_not_scored_on_what_it_was_trained_on(app, db):
     assert report["excluded"] == 1 and report["n"] == len(mentions) - 1
     [unfiltered] = model_reports(db, LABELS)
     assert unfiltered["excluded"] == 0 and unfiltered["n"] == len(mentions)
+
+
+def test_models_page_says_when_a_model_has_no_gold_it_did_not_train_on(app, db):
+    from annotator.models.registry import models_dir_beside
+
+    mentions = _first_mentions(db)
+    for mention in mentions:
+        review.record_label(db, "ana", mention["id"], "favor", LABELS)
+    text = db.execute("select text from sentences where id = ?", [FIRST]).fetchone()[0]
+    folder = models_dir_beside(app.config["DB"]) / "mine"
+    folder.mkdir(parents=True)
+    (folder / "annotator.json").write_text(json.dumps({"method": "linear", "examples": 9}))
+    keys = [span_key(text, m["start"], m["end"]) for m in mentions]
+    (folder / "trained_on.txt").write_text("\n".join(keys) + "\n")
+    save_predictions(
+        db,
+        [
+            {
+                "mention_id": m["id"],
+                "model": "trained:mine",
+                "template_version": "linear-1",
+                "label": "favor",
+                "score": 0.9,
+                "scores": {"favor": 0.9, "against": 0.05, "neutral": 0.05},
+            }
+            for m in mentions
+        ],
+    )
+    page = signed_in(app, "adam", "admin").get("/models").get_data(as_text=True)
+    mine = page.split("<h2><code>trained:mine</code>")[1].split("</section>")[0]
+    assert "no gold label it was not trained on" in mine
+    assert f"<strong>{len(mentions)}</strong> left out" in mine
+    stub = page.split("<h2><code>stub:first</code>")[1].split("</section>")[0]
+    assert f"<strong>{len(mentions)}</strong> gold labels" in stub

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .assignments import require_holder
+from .assignments import NotHolderError, require_holder
 from .corpus import ensure_actor, insert_mention
 from .database import first_row, insert_row
 from .queue import count_sentences_with_actors
@@ -31,6 +31,23 @@ def _mention(db: Database, mention_id: int) -> dict:
     return mention
 
 
+def _require_no_other_labels(db: Database, mention: dict, annotator: str, lead: bool) -> None:
+    """An annotator never moves or removes a mention someone else has labelled (their label
+    would change meaning or vanish without them knowing); a lead may."""
+    if lead:
+        return
+    other = first_row(
+        db,
+        "select annotator from annotations where mention_id = ? and annotator != ? limit 1",
+        [mention["id"], annotator],
+    )
+    if other is not None:
+        raise NotHolderError(
+            f"Another annotator has labelled “{mention['text']}”: only a lead can move or"
+            " remove it."
+        )
+
+
 def reassign_mention(
     db: Database, annotator: str, mention_id: int, actor_name: str, lead: bool = False
 ) -> str:
@@ -41,6 +58,7 @@ def reassign_mention(
     mention = _mention(db, mention_id)
     with db.atomic():
         require_holder(db, mention["sentence_id"], annotator, anywhere=lead)
+        _require_no_other_labels(db, mention, annotator, lead)
         actor_id = ensure_actor(db, mention["document_id"], name, mention["kind"])
         db.table("mentions").update(mention_id, {"actor_id": actor_id})
         log_decision(
@@ -90,6 +108,7 @@ def remove_mention(db: Database, annotator: str, mention_id: int, lead: bool = F
     mention = _mention(db, mention_id)
     with db.atomic():
         require_holder(db, mention["sentence_id"], annotator, anywhere=lead)
+        _require_no_other_labels(db, mention, annotator, lead)
         rows = delete_mention(db, mention_id)
         log_decision(
             db, annotator, mention["sentence_id"], "remove", {"annotations": [], "restore": rows}

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -92,7 +93,8 @@ class ProjectSettingsForm(FlaskForm):
 
     overall_question = BooleanField("Ask each sentence's overall sentiment")
     overlap = IntegerField(
-        "Annotators per sentence (k)", validators=[DataRequired(), NumberRange(1, MAX_OVERLAP)]
+        "Annotators per sentence (k)",
+        validators=[InputRequired(), NumberRange(1, MAX_OVERLAP)],
     )
     blind = BooleanField("Blind: annotators do not see each other's labels")
     hidden_share = DecimalField(

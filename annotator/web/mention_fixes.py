@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from annotator.store import queue
 from annotator.store.assignments import NotHolderError
 from annotator.store.mention_edits import (
     add_mention,
@@ -19,7 +18,14 @@ from annotator.store.users import LEAD
 from .auth import current_annotator
 from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
-from .review import focus_on, not_in_queue, respond_after, respond_failed, unknown_target
+from .review import (
+    focus_on,
+    not_in_queue,
+    open_sentence,
+    respond_after,
+    respond_failed,
+    unknown_target,
+)
 
 bp = Blueprint("mention_fixes", __name__)
 bp.register_error_handler(ReviewError, unknown_target)
@@ -56,8 +62,7 @@ def remove(mention_id: int):
 def add(sentence_id: str):
     """Add a missed mention, from a selection in the sentence or from typed words."""
     db, form = get_db(), MentionForm()
-    if queue.sentence_for_review(db, sentence_id, current_annotator()) is None:
-        abort(404)
+    open_sentence(sentence_id)  # nothing of another's sentence is shown, not even an error
     if not form.validate_on_submit():
         field, messages = next(iter(form.errors.items()))
         return respond_failed(sentence_id, f"{field}: {messages[0]}")

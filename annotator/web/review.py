@@ -43,7 +43,12 @@ def unknown_target(error: store.ReviewError):
 
 @bp.errorhandler(NotHolderError)
 def not_in_queue(error: NotHolderError):
-    """A sentence whose places other annotators hold: refused, saying why, nothing changed."""
+    """A sentence whose places other annotators hold: refused, saying why, nothing changed.
+
+    htmx swaps this 403 (see `responseHandling` in base.html): the reason takes the card's
+    place, so a key that was refused never looks as if it did nothing."""
+    if htmx:
+        return render_template("_not_in_queue.html", message=str(error)), 403
     return render_template("error.html", title="Not in your queue", message=str(error)), 403
 
 
