@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from annotator.store.database import connect, init_database, now
+from annotator.store.prelabels import activate_first_model
 
 WORDS = (
     "government minister said talks would continue despite criticism from opposition leaders "
@@ -40,6 +41,7 @@ PEOPLE = [
     "Pedro Sanchez",
 ]
 LABELS = ["favor", "against", "neutral"]
+MODEL = "embedding:all-MiniLM-L6-v2"
 PER_DOCUMENT = 100
 
 
@@ -86,7 +88,7 @@ def build(path: Path, sentences: int) -> None:
                         (
                             prediction_id,
                             mention_id,
-                            "embedding:all-MiniLM-L6-v2",
+                            MODEL,
                             "bench",
                             best,
                             scores[best],
@@ -107,6 +109,7 @@ def build(path: Path, sentences: int) -> None:
             )
         print(f"\r  built {len(sents) + first_doc * PER_DOCUMENT:,} sentences", end="", flush=True)
     print()
+    activate_first_model(db, MODEL)  # as storing the first predictions does in the app
     db.execute("ANALYZE")
     db.close()
 
