@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .corpus import get_sentence
+from .corpus import get_document, get_sentence
 from .database import first_row, upsert_stamped
 from .gold import DISPUTED, UNREVIEWED, gold_of_mentions
 from .prelabels import shown_prediction_id
@@ -68,6 +68,7 @@ def sentence_for_adjudication(db: Database, sentence_id: str) -> dict | None:
     sentence = get_sentence(db, sentence_id)
     if sentence is None:
         return None
+    sentence["document"] = get_document(db, sentence["document_id"])
     mentions = list(
         db.query(
             f"""
