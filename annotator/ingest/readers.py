@@ -7,32 +7,18 @@ with targets are single sentences kept exactly as given.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from annotator.schemes import OVERALL_LABELS
 
+from .json_lines import MAX_META_DEPTH, InputError, depth, json_objects
+
 FORMATS = ("auto", "txt", "jsonl", "newsmtsc")
 STATUSES = ("accepted", "corrected", "manual")
 ADJUDICATED = "adjudicated"
 NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
-# `meta` is stored as JSON and read back by SQLite's JSON functions and by Python's json,
-# both of which recurse: deeper values are refused rather than failing later.
-MAX_META_DEPTH = 32
-# A JSON escape of a UTF-16 surrogate: only these can put a lone surrogate into a string
-# (the file itself is strict UTF-8), so only lines holding one need the slower check.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-class InputError(ValueError):
-    """A problem with an input file, located by file name and (when known) line."""
-
-    def __init__(self, source: str, message: str, line: int | None = None):
-        self.source, self.line, self.message = source, line, message
-        where = f"{source}, line {line}" if line else source
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass
@@ -94,52 +80,6 @@ def read_txt(source: str, text: str, labels: list[str]) -> list[Record]:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
     title = " ".join(re.split(r"[-_\s]+", stem)).strip() or slug
     return [Record(text=text, line=1, id=slug, title=title[:1].upper() + title[1:])]
-
-
-def _json_lines(source: str, text: str):
-    # Split on "\n" only: str.splitlines() would also break inside JSON strings at
-    # characters such as U+2028, which JSON allows unescaped.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError(source, f"not valid JSON ({error.msg})", number) from None
-        except RecursionError:
-            raise InputError(source, "the JSON is nested too deeply", number) from None
-        if not isinstance(value, dict):
-            raise InputError(source, "each line must be a JSON object", number)
-        if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(value):
-            raise InputError(
-                source,
-                "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape),"
-                " which is not text",
-                number,
-            )
-        yield number, value
-
-
-def _has_lone_surrogate(value) -> bool:
-    """Whether a decoded JSON value holds a string that cannot be written as UTF-8."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _depth(value) -> int:
-    """How deeply lists and objects nest in a decoded JSON value (a scalar is 0)."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:  # iterative: the value may nest nearly as deep as the recursion limit
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        if isinstance(item, list):
-            deepest = max(deepest, level + 1)
-            stack.extend((child, level + 1) for child in item)
-    return deepest
 
 
 def _optional_str(value, name: str, fail) -> str | None:
@@ -226,7 +166,7 @@ def _labels(raw, labels: list[str], fail) -> list[dict] | None:
 def read_jsonl(source: str, text: str, labels: list[str]) -> list[Record]:
     """One object per line: `text`, optional `id`, `meta`, `document_id`, `annotator`, `targets`."""
     records = []
-    for number, obj in _json_lines(source, text):
+    for number, obj in json_objects(source, text):
 
         def fail(message: str, number=number):
             raise InputError(source, message, number)
@@ -236,7 +176,7 @@ def read_jsonl(source: str, text: str, labels: list[str]) -> list[Record]:
             fail("'text' is required and must be a non-empty string")
         if obj.get("meta") is not None and not isinstance(obj["meta"], dict):
             fail("'meta' must be an object")
-        if obj.get("meta") and _depth(obj["meta"]) > MAX_META_DEPTH:
+        if obj.get("meta") and depth(obj["meta"]) > MAX_META_DEPTH:
             fail(f"'meta' nests more than {MAX_META_DEPTH} levels deep")
         targets = obj.get("targets")
         if targets is not None and not isinstance(targets, list):
@@ -281,7 +221,7 @@ def read_newsmtsc(source: str, text: str, labels: list[str]) -> list[Record]:
             "NewsMTSC labels need the sentiment scheme: annotator init --scheme sentiment",
         )
     records = []
-    for number, obj in _json_lines(source, text):
+    for number, obj in json_objects(source, text):
 
         def fail(message: str, number=number):
             raise InputError(source, message, number)
