@@ -23,6 +23,7 @@ from pathlib import Path
 
 from annotator.store.database import connect, init_database, now
 from annotator.store.prelabels import activate_first_model
+from annotator.store.statistics import refresh_statistics
 
 WORDS = (
     "government minister said talks would continue despite criticism from opposition leaders "
@@ -110,7 +111,7 @@ def build(path: Path, sentences: int) -> None:
         print(f"\r  built {len(sents) + first_doc * PER_DOCUMENT:,} sentences", end="", flush=True)
     print()
     activate_first_model(db, MODEL)  # as storing the first predictions does in the app
-    db.execute("ANALYZE")
+    refresh_statistics(db)  # as an import does at its end
     db.close()
 
 

@@ -16,6 +16,7 @@ from annotator.store.overall import write_overall
 from annotator.store.predictions import prediction_id, save_predictions
 from annotator.store.queue import count_sentences_with_actors
 from annotator.store.review import DONE, MANUAL
+from annotator.store.statistics import refresh_statistics
 from annotator.text.sentences import analyse_documents
 from annotator.wording import counted
 
@@ -95,6 +96,7 @@ def import_records(
             if record.targets is not None:
                 _store_sentence(db, record, source, annotator, summary)
         count_sentences_with_actors(db)
+        refresh_statistics(db)
     return summary
 
 

@@ -16,19 +16,21 @@ def actor_stances(db: Database, document_id: str | None = None, top: int = 15) -
     Across documents, actors with the same name are counted together.
     """
     where = "where s.document_id = :document" if document_id else ""
-    rows = list(
-        db.query(
-            f"""
-            select m.id, ac.name as actor, {_SHOWN} as predicted
-            from mentions m
-            join actors ac on ac.id = m.actor_id
-            join sentences s on s.id = m.sentence_id
-            {where}
-            """,
-            {"document": document_id},
-        )
+    rows = db.query(
+        f"""
+        select m.id, ac.name as actor, {_SHOWN} as predicted
+        from mentions m
+        join actors ac on ac.id = m.actor_id
+        join sentences s on s.id = m.sentence_id
+        {where}
+        """,
+        {"document": document_id},
     )
-    gold = _gold_labels(db, [row["id"] for row in rows] if document_id else None)
+    if document_id:  # one document: read the gold of its mentions only
+        rows = list(rows)
+        gold = _gold_labels(db, [row["id"] for row in rows])
+    else:  # the corpus: stream its mentions, read all gold once
+        gold = _gold_labels(db)
     actors: dict[str, dict] = {}
     for row in rows:
         entry = actors.setdefault(
