@@ -44,8 +44,9 @@ def prelabel(
     mention of the project that this model has not seen.
     """
     version = model.template_version(scheme)
-    done = 0
-    while rows := unpredicted_mentions(db, model.spec, version, CHUNK, documents):
+    done = last = 0
+    while rows := unpredicted_mentions(db, model.spec, version, CHUNK, documents, last):
+        last = rows[-1]["id"]
         pairs = [Pair(r["sentence"], r["start"], r["end"], r["actor"]) for r in rows]
         predictions = model.predict(pairs, scheme, batch_size)
         with db.atomic():

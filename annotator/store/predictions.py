@@ -42,16 +42,25 @@ def count_unpredicted(
 
 
 def unpredicted_mentions(
-    db: Database, model: str, version: str, limit: int, documents: list[str] | None = None
+    db: Database,
+    model: str,
+    version: str,
+    limit: int,
+    documents: list[str] | None = None,
+    after: int = 0,
 ) -> list[dict]:
     """Up to `limit` mentions (of `documents`, else of the project) without a prediction from
-    this model, with their sentences."""
+    this model, with their sentences, in id order from the first id above `after`.
+
+    A run that passes the last id of its previous chunk as `after` never reads again the
+    mentions it has done: each chunk costs the same however many are already predicted.
+    (Mention ids only grow, so none without a prediction is left behind.)"""
     clause, params = _unpredicted(model, version, documents)
     return list(
         db.query(
             f"""select m.id, m.start, m."end", s.text as sentence, ac.name as actor
-            {clause} order by m.id limit :limit""",
-            {**params, "limit": limit},
+            {clause} and m.id > :after order by m.id limit :limit""",
+            {**params, "limit": limit, "after": after},
         )
     )
 
