@@ -60,12 +60,3 @@ def gold_of_mentions(db: Database, mention_ids: list[int]) -> dict[int, dict]:
             f"select * from {GOLD_VIEW} where mention_id in ({marks})", list(mention_ids)
         )
     }
-
-
-def gold_counts(db: Database) -> dict[str, int]:
-    """How many mentions have a gold label, and how many are disputed."""
-    [row] = db.query(
-        f"""select count(label) as gold, sum(status = '{DISPUTED}') as disputed
-            from {GOLD_VIEW}"""
-    )
-    return {"gold": row["gold"], "disputed": row["disputed"] or 0}

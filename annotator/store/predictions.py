@@ -9,7 +9,6 @@ from sqlite_utils import Database
 
 from .database import first_row, now
 from .prelabels import activate_first_model
-from .schema import margin_of
 
 _UNPREDICTED = """
     from mentions m
@@ -63,6 +62,12 @@ def unpredicted_mentions(
             {**params, "limit": limit, "after": after},
         )
     )
+
+
+def margin_of(scores: dict) -> float:
+    """Top score minus the runner-up (1.0 when there is a single score)."""
+    top = sorted(scores.values(), reverse=True)
+    return round(top[0] - (top[1] if len(top) > 1 else 0.0), 6)
 
 
 def save_predictions(db: Database, rows: Iterable[dict]) -> None:

@@ -112,16 +112,12 @@ def add_prediction_margin(db: Database) -> None:
     """The gap between a prediction's two best scores, for uncertainty-first review."""
     import json
 
+    from .predictions import margin_of
+
     db.table("predictions").add_column("margin", float)
     for row in list(db.query("select id, scores from predictions")):
         db.table("predictions").update(row["id"], {"margin": margin_of(json.loads(row["scores"]))})
     db.table("predictions").create_index(["mention_id", "margin"])
-
-
-def margin_of(scores: dict) -> float:
-    """Top score minus the runner-up (1.0 when there is a single score)."""
-    top = sorted(scores.values(), reverse=True)
-    return round(top[0] - (top[1] if len(top) > 1 else 0.0), 6)
 
 
 @MIGRATIONS()
