@@ -17,10 +17,15 @@ CHUNK = 512
 
 
 def pending_count(
-    db: Database, model: StanceModel, scheme: Scheme, documents: list[str] | None = None
+    db: Database,
+    model: StanceModel,
+    scheme: Scheme,
+    documents: list[str] | None = None,
+    unreviewed: bool = False,
 ) -> int:
     """How many mentions `prelabel` would predict."""
-    return count_unpredicted(db, model.spec, model.template_version(scheme), documents)
+    version = model.template_version(scheme)
+    return count_unpredicted(db, model.spec, version, documents, unreviewed)
 
 
 def prelabel_summary(count: int, spec: str) -> str:
@@ -37,15 +42,17 @@ def prelabel(
     batch_size: int = 64,
     on_progress: Callable[[int], None] | None = None,
     documents: list[str] | None = None,
+    unreviewed: bool = False,
 ) -> int:
     """Predict and store a label for each mention without one from `model`; return the count.
 
     With `documents`, only their mentions: an import labels what it brought, not every
-    mention of the project that this model has not seen.
+    mention of the project that this model has not seen. With `unreviewed`, only mentions
+    nobody has labelled yet (what a newly promoted model re-labels).
     """
     version = model.template_version(scheme)
     done = last = 0
-    while rows := unpredicted_mentions(db, model.spec, version, CHUNK, documents, last):
+    while rows := unpredicted_mentions(db, model.spec, version, CHUNK, documents, last, unreviewed):
         last = rows[-1]["id"]
         pairs = [Pair(r["sentence"], r["start"], r["end"], r["actor"]) for r in rows]
         predictions = model.predict(pairs, scheme, batch_size)

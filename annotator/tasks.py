@@ -15,13 +15,17 @@ from sqlite_utils import Database
 from annotator.corpus_stats import save_snapshot
 from annotator.ingest.load import import_records
 from annotator.ingest.readers import read_records
+from annotator.learning import describe, learn, learning_work, relabel_unreviewed
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
+from annotator.store.gold import gold_count
 from annotator.store.jobs import advance_job, save_job_params, update_job
+from annotator.training import choose_method
+from annotator.wording import counted
 
-IMPORT, PRELABEL, STATS = "import", "prelabel", "stats"
+IMPORT, PRELABEL, STATS, LEARN = "import", "prelabel", "stats", "learn"
 
 
 def import_params(path: str, source: str, annotator: str | None, model: str, batch_size: int):
@@ -110,4 +114,50 @@ def run_stats(db: Database, db_path: str, job: dict) -> str:
     return "corpus figures up to date"
 
 
-RUNNERS = {IMPORT: run_import, PRELABEL: run_prelabel, STATS: run_stats}
+def learn_params(method: str = "auto", batch_size: int = 64) -> dict:
+    return {"method": method, "batch_size": batch_size}
+
+
+def run_learn(db: Database, db_path: str, job: dict) -> str:
+    """Train on the gold, cross-validate, decide; a promoted model then re-labels the
+    unreviewed mentions and becomes active. Resumed after an interruption, a run that had
+    decided goes straight to the re-labelling."""
+    params, job_id = job["params"], job["id"]
+    models_dir = models_dir_beside(db_path)
+    if "spec" not in params:
+        count = gold_count(db)
+        method = choose_method(params["method"], count)
+        update_job(db, job_id, total=learning_work(count, method), done=0, unit="example")
+        meta = learn(
+            db,
+            models_dir,
+            params["method"],
+            on_progress=lambda n: advance_job(db, job_id, n),
+            on_stage=lambda message: update_job(db, job_id, message=message),
+        )
+        params = {**params, "spec": meta["spec"], "promoted": meta["promoted"]}
+        params["summary"] = describe(meta)
+        save_job_params(db, job_id, params)
+    if not params["promoted"]:
+        return params["summary"]
+    spec = params["spec"]
+    model = load_model(spec, models_dir)
+    total = pending_count(db, model, project_scheme(db), unreviewed=True)
+    update_job(
+        db,
+        job_id,
+        total=total,
+        done=0,
+        unit="mention",
+        message=f"re-labelling the unreviewed mentions with {spec}",
+    )
+    count = relabel_unreviewed(
+        db, models_dir, spec, params["batch_size"], lambda n: advance_job(db, job_id, n)
+    )
+    return (
+        f"{params['summary']}; re-labelled {counted(count, 'unreviewed mention')}; "
+        f"{spec} is now the active model"
+    )
+
+
+RUNNERS = {IMPORT: run_import, PRELABEL: run_prelabel, STATS: run_stats, LEARN: run_learn}

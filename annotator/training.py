@@ -51,12 +51,17 @@ LINEAR_C = 0.3  # inverse regularisation strength of the logistic regression
 class Example:
     pair: Pair
     label: str
+    mention_id: int | None = None  # set for examples read from a project's gold
 
 
 def examples_from_db(db: Database) -> list[Example]:
     """The gold labels of a database (see `store.gold`: disputed mentions have none)."""
     return [
-        Example(Pair(row["sentence"], row["start"], row["end"], row["actor"]), row["label"])
+        Example(
+            Pair(row["sentence"], row["start"], row["end"], row["actor"]),
+            row["label"],
+            row["mention_id"],
+        )
         for row in gold_pairs(db)
     ]
 
@@ -95,8 +100,10 @@ def train_model(
     batch_size: int = 16,
     seed: int = 0,
     on_progress: Callable[[int], None] | None = None,
+    notes: dict | None = None,
 ) -> dict:
-    """Train on `examples` and save the model to `folder`; return its metadata.
+    """Train on `examples` and save the model to `folder`; return its metadata (with `notes`,
+    e.g. cross-validated figures, added to it).
 
     The model is written to a temporary folder first and moved into place at the end,
     so an interrupted run never leaves a half-written model under its name.
@@ -130,6 +137,7 @@ def train_model(
             **details,
             "seconds": round(time.perf_counter() - started, 1),
             "trained": datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"),
+            **(notes or {}),
         }
         (staging / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         keys = sorted({span_key(e.pair.sentence, e.pair.start, e.pair.end) for e in examples})
@@ -143,27 +151,47 @@ def train_model(
     return meta
 
 
-def _fit_linear(examples, labels, folder: Path, seed: int, on_progress) -> dict:
+def linear_features(examples: list[Example]):
+    """The frozen features the linear method learns from, one row per example."""
+    from annotator.models import load_model
+    from annotator.models.features import pair_features
+
+    return pair_features(load_model("embedding"), [e.pair for e in examples])
+
+
+def fit_linear(features, targets, label_count: int, seed: int = 0):
+    """Logistic regression weights (coef, intercept) with one row per label of the scheme.
+
+    Labels never seen in training get a row that can never win.
+    """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from annotator.models import load_model
-    from annotator.models.features import FEATURE_VERSION, pair_features
-
-    features = pair_features(load_model("embedding"), [e.pair for e in examples])
-    targets = np.array([labels.index(e.label) for e in examples])
+    coef = np.zeros((label_count, features.shape[1]))
+    intercept = np.full(label_count, -1e4)
+    if len(set(targets)) == 1:  # nothing to separate: the one label always wins
+        intercept[targets[0]] = 0.0
+        return coef, intercept
     classifier = LogisticRegression(
         C=LINEAR_C, max_iter=3000, class_weight="balanced", random_state=seed
     ).fit(features, targets)
-    # Labels never seen in training get a row that can never win.
-    coef = np.zeros((len(labels), features.shape[1]))
-    intercept = np.full(len(labels), -1e4)
     seen = classifier.classes_
     if len(seen) == 2:  # scikit-learn stores one row for a two-class problem
         coef[seen[1]], intercept[seen[1]] = classifier.coef_[0], classifier.intercept_[0]
         intercept[seen[0]] = 0.0
     else:
         coef[seen], intercept[seen] = classifier.coef_, classifier.intercept_
+    return coef, intercept
+
+
+def _fit_linear(examples, labels, folder: Path, seed: int, on_progress) -> dict:
+    import numpy as np
+
+    from annotator.models.features import FEATURE_VERSION
+
+    features = linear_features(examples)
+    targets = np.array([labels.index(e.label) for e in examples])
+    coef, intercept = fit_linear(features, targets, len(labels), seed)
     np.savez(folder / LINEAR_FILE, coef=coef, intercept=intercept)
     if on_progress:
         on_progress(len(examples))

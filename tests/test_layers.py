@@ -8,8 +8,8 @@ the layers below it, never one above:
 1. `store/`: SQLite.
 2. `text/`: sentences and actors.
 3. `models/`: the model backends.
-4. `ingest/`, `prelabel.py`, `evaluate.py`, `training.py`, `corpus_stats.py`: work over the
-   stored data with the models.
+4. `ingest/`, `prelabel.py`, `evaluate.py`, `training.py`, `cross_validation.py`, `learning.py`,
+   `corpus_stats.py`: work over the stored data with the models.
 5. `tasks.py`, `worker.py`: the background jobs.
 6. `web/` and the app factory, `annotator/__init__.py`.
 7. `cli/`: the commands; they reach the web layer only through `create_app` (to serve it).
@@ -32,7 +32,7 @@ LAYERS = [
     {"store"},
     {"text"},
     {"models"},
-    {"ingest", "prelabel", "evaluate", "training", "corpus_stats"},
+    {"ingest", "prelabel", "evaluate", "training", "cross_validation", "learning", "corpus_stats"},
     {"tasks", "worker"},
     {"web", "__init__"},
     {"cli"},

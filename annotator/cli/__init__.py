@@ -8,6 +8,7 @@ from .agreement import agreement
 from .backup import backup, restore
 from .corpus import export, import_command, init
 from .jobs import jobs
+from .learning import learn
 from .modelling import evaluate, predict, train
 from .models import models
 from .server import demo, serve, worker
@@ -27,6 +28,7 @@ for command in (
     export,
     evaluate,
     train,
+    learn,
     models,
     serve,
     worker,

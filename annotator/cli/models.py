@@ -8,7 +8,12 @@ from pathlib import Path
 import click
 
 from annotator.models import load_model
-from annotator.models.registry import models_dir_beside, trained_meta, training_keys
+from annotator.models.registry import (
+    models_dir_beside,
+    trained_meta,
+    trained_specs,
+    training_keys,
+)
 from annotator.store.database import project_scheme
 from annotator.store.prelabels import (
     active_model,
@@ -21,8 +26,24 @@ from annotator.store.reports import model_reports
 from .options import db_option, open_or_fail
 
 
+def project_models(db, folder: Path) -> list[str]:
+    """The specs of the project's models: those that pre-labelled it, the active one, and
+    every model trained for its scheme beside it (a model the loop did not promote has not
+    pre-labelled anything), oldest first."""
+    scheme = project_scheme(db).name
+    specs = [row["spec"] for row in model_specs(db)]
+    active = active_model(db)
+    if active and active not in specs:
+        specs.append(active)
+    for spec in trained_specs(folder):
+        meta = trained_meta(spec, folder) or {}
+        if spec not in specs and meta.get("scheme") == scheme:
+            specs.append(spec)
+    return specs
+
+
 def model_rows(db, db_path: Path) -> list[dict]:
-    """One row per model with predictions in the project, as `models --json` prints them.
+    """One row per model of the project (`project_models`), as `models --json` prints them.
 
     `heldout_macro_f1` is the macro-F1 of the model's newest run on the project's gold labels
     it was not trained on (null while there are none); `labels` is how many gold labels a
@@ -31,7 +52,7 @@ def model_rows(db, db_path: Path) -> list[dict]:
     folder, labels = models_dir_beside(db_path), project_scheme(db).label_names
     active = active_model(db)
     rows = []
-    for spec in (row["spec"] for row in model_specs(db)):
+    for spec in project_models(db, folder):
         reports = model_reports(db, labels, model=spec, seen=lambda s: training_keys(s, folder))
         newest = reports[-1] if reports else None
         meta = trained_meta(spec, folder)
@@ -78,6 +99,10 @@ def models(ctx, db_path: Path, as_json: bool):
         return
     for row in rows:
         trained = f", trained on {row['labels']} labels" if row["labels"] else ""
+        if row["cv_macro_f1"] is not None:
+            trained += (
+                f", cross-validated macro-F1 {row['cv_macro_f1']:.3f} ± {row['cv_spread']:.3f}"
+            )
         left_out = f", {row['excluded']} it was trained on left out" if row["excluded"] else ""
         click.echo(
             f"{'*' if row['active'] else ' '} {row['spec']} ({row['method']}{trained}): "

@@ -60,3 +60,8 @@ def gold_of_mentions(db: Database, mention_ids: list[int]) -> dict[int, dict]:
             f"select * from {GOLD_VIEW} where mention_id in ({marks})", list(mention_ids)
         )
     }
+
+
+def gold_count(db: Database) -> int:
+    """How many mentions have a gold label (disputed ones have none)."""
+    return db.execute(f"select count(*) from {GOLD_VIEW} where label is not null").fetchone()[0]

@@ -125,3 +125,13 @@ def get_job(db: Database, job_id: int) -> dict | None:
 def recent_jobs(db: Database, limit: int = 10) -> list[dict]:
     """The latest jobs, newest first."""
     return list(db.query("select * from jobs order by id desc limit ?", [limit]))
+
+
+def active_job(db: Database, kind: str) -> dict | None:
+    """The oldest job of this kind that is queued or running, or None."""
+    marks = ",".join("?" for _ in ACTIVE)
+    return first_row(
+        db,
+        f"select * from jobs where kind = ? and status in ({marks}) order by id limit 1",
+        [kind, *ACTIVE],
+    )

@@ -20,22 +20,34 @@ _UNPREDICTED = """
 """
 # Only the mentions of these documents (a JSON list of ids), e.g. those one import added.
 _IN_DOCUMENTS = " and s.document_id in (select value from json_each(:documents))"
+# Only the mentions nobody has labelled or adjudicated: a promoted model re-labels what is
+# still to review, and reviewed decisions keep the pre-label they were made beside.
+_UNREVIEWED = """ and not exists (select 1 from annotations a where a.mention_id = m.id)
+    and not exists (select 1 from adjudications j where j.mention_id = m.id)"""
 
 
-def _unpredicted(model: str, version: str, documents: list[str] | None) -> tuple[str, dict]:
+def _unpredicted(
+    model: str, version: str, documents: list[str] | None, unreviewed: bool = False
+) -> tuple[str, dict]:
     """The from/where clause of the mentions without this prediction, and its parameters."""
-    params = {"model": model, "version": version}
+    clause, params = _UNPREDICTED, {"model": model, "version": version}
+    if unreviewed:
+        clause += _UNREVIEWED
     if documents is None:
-        return _UNPREDICTED, params
-    return _UNPREDICTED + _IN_DOCUMENTS, {**params, "documents": json.dumps(documents)}
+        return clause, params
+    return clause + _IN_DOCUMENTS, {**params, "documents": json.dumps(documents)}
 
 
 def count_unpredicted(
-    db: Database, model: str, version: str, documents: list[str] | None = None
+    db: Database,
+    model: str,
+    version: str,
+    documents: list[str] | None = None,
+    unreviewed: bool = False,
 ) -> int:
-    """How many mentions (of `documents`, else of the project) have no prediction from this
-    model and template version."""
-    clause, params = _unpredicted(model, version, documents)
+    """How many mentions (of `documents`, else of the project; only unreviewed ones if asked)
+    have no prediction from this model and template version."""
+    clause, params = _unpredicted(model, version, documents, unreviewed)
     [row] = db.query(f"select count(*) as n {clause}", params)
     return row["n"]
 
@@ -47,6 +59,7 @@ def unpredicted_mentions(
     limit: int,
     documents: list[str] | None = None,
     after: int = 0,
+    unreviewed: bool = False,
 ) -> list[dict]:
     """Up to `limit` mentions (of `documents`, else of the project) without a prediction from
     this model, with their sentences, in id order from the first id above `after`.
@@ -54,7 +67,7 @@ def unpredicted_mentions(
     A run that passes the last id of its previous chunk as `after` never reads again the
     mentions it has done: each chunk costs the same however many are already predicted.
     (Mention ids only grow, so none without a prediction is left behind.)"""
-    clause, params = _unpredicted(model, version, documents)
+    clause, params = _unpredicted(model, version, documents, unreviewed)
     return list(
         db.query(
             f"""select m.id, m.start, m."end", s.text as sentence, ac.name as actor

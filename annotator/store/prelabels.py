@@ -49,6 +49,22 @@ def activate_first_model(db: Database, spec: str) -> None:
     )
 
 
+def shown_labels(db: Database, mention_ids: list[int]) -> dict[int, str]:
+    """The label of the pre-label shown for each of these mentions that has one."""
+    found: dict[int, str] = {}
+    for i in range(0, len(mention_ids), 500):
+        chunk = list(mention_ids[i : i + 500])
+        marks = ",".join("?" for _ in chunk)
+        for row in db.query(
+            f"""select m.id, p.label from mentions m
+                join predictions p on p.id = {shown_prediction_id("m.id")}
+                where m.id in ({marks})""",
+            chunk,
+        ):
+            found[row["id"]] = row["label"]
+    return found
+
+
 def mentions_without_prelabel(db: Database, spec: str) -> int:
     """How many mentions `spec` has not pre-labelled (shown without a pre-label if active)."""
     row = first_row(

@@ -76,7 +76,8 @@ def gold_pairs(db: Database) -> list[dict]:
     return list(
         db.query(
             f"""
-            select s.text as sentence, m.start, m."end", ac.name as actor, g.label
+            select m.id as mention_id, s.text as sentence, m.start, m."end", ac.name as actor,
+              g.label
             from {GOLD_VIEW} g
             join mentions m on m.id = g.mention_id
             join sentences s on s.id = m.sentence_id

@@ -1,0 +1,191 @@
+"""The learning loop: train on the project's gold, say honestly how good the result is, and
+let it pre-label only when it beats the model annotators see now.
+
+One run (`annotator learn`, Train now, or by itself every N gold labels):
+
+1. read the gold labels (the one definition in `store.gold`);
+2. pick the method by their number (`training.choose_method`);
+3. cross-validate that method on them (`cross_validation`): the estimate of its quality on
+   text nobody has labelled, with its spread and per-label figures;
+4. score the active model on the same gold: the gold it was not trained on, against the new
+   method's out-of-fold predictions of exactly those labels; when too few are left (a model
+   trained on almost all of them), its own cross-validated figure is the comparison;
+5. train the new model on all the gold and save it with these figures;
+6. promote it when it is better by the project's margin, else keep it only to compare.
+
+A promoted model then re-labels the unreviewed mentions (`relabel_unreviewed`) and becomes
+active once they all have its pre-label, so a card never shows a mix of two models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.cross_validation import cross_validate, cross_validation_work
+from annotator.metrics import classification_report
+from annotator.models import load_model
+from annotator.models.registry import trained_meta, training_keys
+from annotator.prelabel import prelabel
+from annotator.store.database import project_scheme
+from annotator.store.learning import promotion_margin, record_learned
+from annotator.store.prelabels import active_model, set_active_model, shown_labels
+from annotator.store.reports import span_key
+from annotator.training import choose_method, default_epochs, examples_from_db, train_model
+from annotator.wording import counted
+
+MIN_COMPARED = 30  # fewer shared gold labels than this: compare cross-validated figures
+LEARNED_PREFIX = "learned-"
+
+
+class LearningError(ValueError):
+    """The loop cannot run on this project's gold (too few labels, a single label, …)."""
+
+
+def learning_work(count: int, method: str) -> int:
+    """The progress units of one run on `count` gold labels: cross-validation, then training."""
+    passes = 1 if method == "linear" else default_epochs(count)
+    return cross_validation_work(count, method) + count * passes
+
+
+def learn(
+    db: Database,
+    models_dir: Path,
+    method: str = "auto",
+    seed: int = 0,
+    on_progress: Callable[[int], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> dict:
+    """Run the loop once; return the new model's metadata (spec, figures, decision).
+
+    Nothing is activated here: see `relabel_unreviewed` for a promoted model.
+    """
+    stage = on_stage or (lambda message: None)
+    examples = examples_from_db(db)
+    scheme = project_scheme(db)
+    method = choose_method(method, len(examples))
+    if len({e.label for e in examples}) < 2:
+        raise LearningError(
+            f"{counted(len(examples), 'gold label')} of fewer than two labels: nothing to learn yet"
+        )
+    stage(f"cross-validating {method} on {counted(len(examples), 'gold label')}")
+    try:
+        cv = cross_validate(examples, scheme, method, seed, on_progress)
+    except ValueError as error:
+        raise LearningError(str(error)) from None
+    predicted = cv.pop("predicted")
+    compared = compare_with_active(db, models_dir, examples, predicted, cv["macro_f1"])
+    margin = promotion_margin(db)
+    promoted, decision = decide(compared, margin)
+    name = LEARNED_PREFIX + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    stage(f"training {name} ({method}) on every gold label")
+    notes = {
+        "cv_macro_f1": cv["macro_f1"],
+        "cv_spread": cv["spread"],
+        "cv_folds": cv["folds"],
+        "cv_fold_f1": cv["fold_f1"],
+        "cv_per_label": cv["per_label"],
+        "compared_with": compared,
+        "margin": margin,
+        "promoted": promoted,
+        "decision": decision,
+    }
+    meta = train_model(
+        examples, scheme, models_dir / name, method, seed=seed, on_progress=on_progress, notes=notes
+    )
+    record_learned(db, len(examples))
+    return {**meta, "spec": f"trained:{name}"}
+
+
+def compare_with_active(
+    db: Database, models_dir: Path, examples: list, predicted: list[str], cv_macro_f1: float
+) -> dict | None:
+    """The active model and the candidate scored on the same gold; None with no active model.
+
+    Returns spec, basis ("same gold" or "cross-validation"), n, active and candidate
+    (macro-F1 each).
+    """
+    spec = active_model(db)
+    if spec is None:
+        return None
+    labels = project_scheme(db).label_names
+    seen = training_keys(spec, models_dir)
+    unseen = [
+        i
+        for i, e in enumerate(examples)
+        if span_key(e.pair.sentence, e.pair.start, e.pair.end) not in seen
+    ]
+    shown = shown_labels(db, [examples[i].mention_id for i in unseen])
+    scored = [i for i in unseen if examples[i].mention_id in shown]
+    if len(scored) >= MIN_COMPARED:
+        gold = [examples[i].label for i in scored]
+        shown_now = [shown[examples[i].mention_id] for i in scored]
+        active = classification_report(gold, shown_now, labels)
+        candidate = classification_report(gold, [predicted[i] for i in scored], labels)
+        return {
+            "spec": spec,
+            "basis": "same gold",
+            "n": len(scored),
+            "active": active["macro_f1"],
+            "candidate": candidate["macro_f1"],
+        }
+    meta = trained_meta(spec, models_dir) or {}
+    return {
+        "spec": spec,
+        "basis": "cross-validation",
+        "n": meta.get("examples", 0),
+        "active": meta.get("cv_macro_f1"),
+        "candidate": cv_macro_f1,
+    }
+
+
+def decide(compared: dict | None, margin: float) -> tuple[bool, str]:
+    """Whether the candidate replaces the active model, and why, in words."""
+    if compared is None:
+        return True, "promoted: no model was active"
+    if compared["active"] is None:
+        return True, f"promoted: {compared['spec']} has no figure to compare with"
+    gain = compared["candidate"] - compared["active"]
+    on = (
+        f"on the same {counted(compared['n'], 'gold label')}"
+        if compared["basis"] == "same gold"
+        else "cross-validated"
+    )
+    figures = (
+        f"macro-F1 {compared['candidate']:.3f} against {compared['active']:.3f} "
+        f"for {compared['spec']} {on}"
+    )
+    if gain >= margin:
+        return True, f"promoted: {figures}, better by {gain:+.3f} (margin {margin:.3f})"
+    return False, f"not promoted: {figures}, {gain:+.3f} is less than the margin {margin:.3f}"
+
+
+def relabel_unreviewed(
+    db: Database,
+    models_dir: Path,
+    spec: str,
+    batch_size: int = 64,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Pre-label every unreviewed mention with the promoted model, then make it active.
+
+    Interrupted, it resumes where it stopped (only mentions without its pre-label are
+    predicted); reviewed decisions keep the pre-label they were made beside.
+    """
+    model = load_model(spec, models_dir)
+    count = prelabel(db, model, project_scheme(db), batch_size, on_progress, unreviewed=True)
+    set_active_model(db, spec)
+    return count
+
+
+def describe(meta: dict) -> str:
+    """One line for the job page and the command line: figures and the decision."""
+    per_label = ", ".join(f"{label} {f1:.2f}" for label, f1 in meta["cv_per_label"].items())
+    return (
+        f"{meta['spec']} ({meta['method']}, {counted(meta['examples'], 'gold label')}): "
+        f"cross-validated macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
+        f"over {meta['cv_folds']} folds ({per_label}); {meta['decision']}"
+    )
