@@ -189,3 +189,15 @@ def describe(meta: dict) -> str:
         f"cross-validated macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
         f"over {meta['cv_folds']} folds ({per_label}); {meta['decision']}"
     )
+
+
+def learning_history(models_dir: Path, scheme: str) -> list[dict]:
+    """The metadata of every model the loop trained for this scheme, oldest first."""
+    from annotator.models.registry import trained_specs
+
+    history = []
+    for spec in trained_specs(models_dir):
+        meta = trained_meta(spec, models_dir) or {}
+        if meta.get("scheme") == scheme and meta.get("cv_macro_f1") is not None:
+            history.append({**meta, "spec": spec})
+    return sorted(history, key=lambda meta: meta["trained"])

@@ -171,8 +171,8 @@ def test_models_page_says_when_a_model_has_no_gold_it_did_not_train_on(app, db):
         ],
     )
     page = signed_in(app, "adam", "admin").get("/models").get_data(as_text=True)
-    mine = page.split("<h2><code>trained:mine</code>")[1].split("</section>")[0]
+    mine = page.split("<h3><code>trained:mine</code>")[1].split("</section>")[0]
     assert "no gold label it was not trained on" in mine
     assert f"<strong>{len(mentions)}</strong> left out" in mine
-    stub = page.split("<h2><code>stub:first</code>")[1].split("</section>")[0]
+    stub = page.split("<h3><code>stub:first</code>")[1].split("</section>")[0]
     assert f"<strong>{len(mentions)}</strong> gold labels" in stub

@@ -50,7 +50,11 @@ def hide_predictions(mentions: list[dict]) -> list[dict]:
     """The mentions as an annotator without pre-labels sees them."""
     for mention in mentions:
         mention.update(
-            predicted_id=None, predicted=None, predicted_score=None, predicted_scores=None
+            predicted_id=None,
+            predicted=None,
+            predicted_score=None,
+            predicted_scores=None,
+            predicted_model=None,
         )
     return mentions
 

@@ -15,26 +15,63 @@ from flask import (
     url_for,
 )
 
+from annotator.learning import learning_history
 from annotator.models.registry import models_dir_beside, training_keys
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
+from annotator.store.jobs import get_job
+from annotator.store.learning import learn_every, promotion_margin
 from annotator.store.prelabels import active_model
 from annotator.store.reports import model_reports
+from annotator.tasks import LEARN, learn_params
 from annotator.wording import counted
 
 from .db import get_db, get_scheme
-from .forms import DiffForm
+from .forms import ActionForm, DiffForm
+from .job_queue import submit_once
+from .learning_curve import learning_curve
 
 bp = Blueprint("evaluation", __name__)
 
 
+def _last_learning_job(db) -> dict | None:
+    row = db.execute("select max(id) from jobs where kind = ?", [LEARN]).fetchone()
+    return get_job(db, row[0]) if row[0] is not None else None
+
+
 @bp.get("/models")
 def report():
-    """Every model version against the gold it was not trained on; the active one marked."""
-    db, labels = get_db(), get_scheme().label_names
-    seen = partial(training_keys, models_dir=models_dir_beside(current_app.config["DB"]))
+    """The learning loop (Train now, the curve, each trained model's estimate) and every
+    model version against the gold it was not trained on; the active one marked."""
+    db, scheme = get_db(), get_scheme()
+    models_dir = models_dir_beside(current_app.config["DB"])
+    seen = partial(training_keys, models_dir=models_dir)
+    active = active_model(db)
+    history = learning_history(models_dir, scheme.name)
     return render_template(
-        "models.html", reports=model_reports(db, labels, seen=seen), active=active_model(db)
+        "models.html",
+        reports=model_reports(db, scheme.label_names, seen=seen),
+        active=active,
+        history=list(reversed(history)),
+        curve=learning_curve(history, active),
+        job=_last_learning_job(db),
+        learn_every=learn_every(db),
+        margin=promotion_margin(db),
+        form=ActionForm(),
     )
+
+
+@bp.post("/models/learn")
+def train_now():
+    """Queue a run of the learning loop (one at a time)."""
+    if not ActionForm().validate_on_submit():
+        abort(400, "the form expired: reload the page")
+    params = learn_params("auto", current_app.config["BATCH_SIZE"])
+    _, new = submit_once(get_db(), LEARN, params, "waiting for the worker")
+    if new:
+        flash("Learning from the gold labels: follow it below.", "info")
+    else:
+        flash("A learning run is already under way: follow it below.", "info")
+    return redirect(url_for("evaluation.report"), 303)
 
 
 def _diff_form(formdata):

@@ -30,6 +30,7 @@ from annotator.schemes import OVERALL_LABELS
 from annotator.store.anchoring import MAX_SHARE
 from annotator.store.assignments import MAX_OVERLAP
 from annotator.store.flags import MAX_COMMENT, REASONS
+from annotator.store.learning import MAX_LEARN_EVERY, MAX_MARGIN
 from annotator.store.search import STATUSES
 from annotator.store.users import ANNOTATOR, MIN_PASSWORD, ROLES, USERNAME
 
@@ -101,6 +102,16 @@ class ProjectSettingsForm(FlaskForm):
         "Share of sentences shown without pre-labels",
         places=2,
         validators=[Optional(), NumberRange(0, MAX_SHARE)],
+    )
+    # The learning loop; a post without them leaves them as they are.
+    learn_every = IntegerField(
+        "Learn by itself every N new gold labels (0: off)",
+        validators=[Optional(), NumberRange(0, MAX_LEARN_EVERY)],
+    )
+    promotion_margin = DecimalField(
+        "Promote a new model when its macro-F1 is higher by at least",
+        places=3,
+        validators=[Optional(), NumberRange(0, MAX_MARGIN)],
     )
     # Absent from a post that does not mean to change it (validated against `models` below).
     active_model = SelectField(

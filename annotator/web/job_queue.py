@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
+from annotator.store.jobs import active_job
+from annotator.store.learning import learning_due
+from annotator.tasks import LEARN, learn_params
 from annotator.worker import JobQueue
 
 
@@ -13,3 +16,20 @@ def get_queue() -> JobQueue:
     if queue is None or queue.db_path != str(current_app.config["DB"]):
         queue = current_app.extensions["annotator_jobs"] = JobQueue(current_app.config["DB"])
     return queue
+
+
+def submit_once(db, kind: str, params: dict, message: str) -> tuple[int, bool]:
+    """Queue a job of `kind` unless one is queued or running; return its id and whether it
+    is new."""
+    running = active_job(db, kind)
+    if running is not None:
+        return running["id"], False
+    return get_queue().submit(kind, params, message), True
+
+
+def learn_when_due(db) -> None:
+    """Start the learning loop by itself once the project's `learn_every` new gold labels
+    have come in (see `store.learning`)."""
+    if learning_due(db):
+        params = learn_params("auto", current_app.config["BATCH_SIZE"])
+        submit_once(db, LEARN, params, "started by itself: new gold labels came in")

@@ -6,6 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from annotator.store.anchoring import hidden_share, set_hidden_share
 from annotator.store.assignments import overlap, set_overlap
+from annotator.store.learning import (
+    learn_every,
+    promotion_margin,
+    set_learn_every,
+    set_promotion_margin,
+)
 from annotator.store.overall import question_enabled, set_question
 from annotator.store.prelabels import active_model, model_specs, set_active_model
 from annotator.store.queue import blind, set_blind
@@ -28,6 +34,8 @@ def edit():
             blind=blind(db),
             hidden_share=hidden_share(db),
             active_model=active_model(db),
+            learn_every=learn_every(db),
+            promotion_margin=promotion_margin(db),
         )
     else:  # an unticked box is simply absent from the post
         form = ProjectSettingsForm(models)
@@ -37,6 +45,10 @@ def edit():
             set_overlap(db, form.overlap.data)
             set_blind(db, form.blind.data)
             set_hidden_share(db, float(form.hidden_share.data or 0))
+            if form.learn_every.data is not None:
+                set_learn_every(db, form.learn_every.data)
+            if form.promotion_margin.data is not None:
+                set_promotion_margin(db, float(form.promotion_margin.data))
             if "active_model" in form and form.active_model.data:
                 set_active_model(db, form.active_model.data)
         flash("Settings saved.", "info")

@@ -30,6 +30,7 @@ from .auth import current_annotator
 from .db import get_db, get_scheme
 from .forms import ActionForm, FlagForm, LabelForm, OrderForm, OverallForm
 from .htmx import htmx
+from .job_queue import learn_when_due
 
 bp = Blueprint("review", __name__)
 OVERALL_STOP = 10_000  # a focus past the last actor lands on the overall question
@@ -145,6 +146,7 @@ def label(mention_id: int):
     sentence_id, finished = store.record_label(
         get_db(), current_annotator(), mention_id, form.label.data, get_scheme().label_names
     )
+    learn_when_due(get_db())
     if finished:  # the last actor was labelled: the sentence is saved, on to the next
         return respond_after(_next_id())
     return respond_after(sentence_id, form.focus.data or 0)
@@ -158,6 +160,7 @@ def accept(sentence_id: str):
         finished = store.accept_sentence(get_db(), current_annotator(), sentence_id)
     except store.ReviewError as error:
         return respond_failed(sentence_id, str(error))
+    learn_when_due(get_db())
     if not finished:  # the overall question is still open: go to it
         return respond_after(sentence_id, OVERALL_STOP)
     return respond_after(_next_id())

@@ -5,23 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from annotator.corpus_stats import compute, is_large, is_stale, latest_snapshot
-from annotator.store.jobs import ACTIVE
 from annotator.tasks import STATS
 
 from .db import get_db
-from .job_queue import get_queue
+from .job_queue import submit_once
 
 bp = Blueprint("stats", __name__)
 
 
 def _queue_refresh(db) -> None:
     """Queue a snapshot job unless one is already waiting or running."""
-    marks = ",".join("?" for _ in ACTIVE)
-    busy = db.execute(
-        f"select count(*) from jobs where kind = ? and status in ({marks})", [STATS, *ACTIVE]
-    ).fetchone()[0]
-    if not busy:
-        get_queue().submit(STATS, {}, "waiting to compute the corpus figures")
+    submit_once(db, STATS, {}, "waiting to compute the corpus figures")
 
 
 @bp.get("/stats")
