@@ -1,0 +1,200 @@
+"""The learning loop: cross-validated estimate, promotion by a margin, re-labelling of the
+unreviewed mentions, and the runs it starts by itself."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.cross_validation import fold_of_examples
+from annotator.ingest import import_file
+from annotator.learning import decide, learn, relabel_unreviewed
+from annotator.models import Pair, load_model
+from annotator.models.registry import models_dir_beside
+from annotator.prelabel import prelabel
+from annotator.store.database import open_database, project_scheme
+from annotator.store.learning import learning_due, record_learned, set_learn_every
+from annotator.store.prelabels import active_model
+from annotator.store.review import record_label
+from annotator.tasks import run_learn
+from annotator.training import Example
+
+from .conftest import FirstLabelModel, write
+
+TEMPLATES = [
+    ("Critics condemned {} for the scandal.", "against"),
+    ("Protesters booed {} outside the court.", "against"),
+    ("Fans cheered {} after the win.", "favor"),
+    ("Voters praised {} for the reform.", "favor"),
+    ("{} spoke to reporters on Monday.", "neutral"),
+    ("{} arrived in Paris on Tuesday.", "neutral"),
+]
+NAMES = ["Smith", "Jones", "Brown", "Green", "White", "Black", "Adams", "Baker", "Clark"]
+
+
+def gold_file(tmp_path, names, name="gold.jsonl"):
+    lines = []
+    for person in names:
+        for i, (template, label) in enumerate(TEMPLATES):
+            text = template.format(person)
+            start = text.index(person)
+            target = {"start": start, "end": start + len(person), "label": label}
+            lines.append(json.dumps({"id": f"{person}-{i}", "text": text, "targets": [target]}))
+    return write(tmp_path / name, "\n".join(lines))
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A stance project with 54 gold labels from one annotator."""
+    path = tmp_path / "team.db"
+    run("init", "--db", str(path))
+    run("import", "--db", str(path), str(gold_file(tmp_path, NAMES)), "--annotator", "ana")
+    return path
+
+
+def test_learn_estimates_by_cross_validation_and_promotes_when_nothing_is_active(project):
+    result = run("learn", "--db", str(project))
+    assert result.exit_code == 0, result.output
+    assert "cross-validated macro-F1" in result.output and "over 5 folds" in result.output
+    assert "promoted: no model was active" in result.output
+    [row] = json.loads(run("models", "--db", str(project), "--json").output)
+    assert row["active"] is True and row["spec"].startswith("trained:learned-")
+    assert row["method"] == "linear" and row["labels"] == len(NAMES) * len(TEMPLATES)
+    assert 0.8 <= row["cv_macro_f1"] <= 1 and 0 <= row["cv_spread"] < 0.2
+    assert row["heldout_macro_f1"] is None  # every gold label was trained on
+
+
+def test_too_few_or_one_sided_gold_is_a_clear_error(tmp_path):
+    path = tmp_path / "small.db"
+    run("init", "--db", str(path))
+    result = run("learn", "--db", str(path))
+    assert result.exit_code == 1 and "nothing to learn yet" in result.output
+    run("import", "--db", str(path), str(gold_file(tmp_path, NAMES[:2])), "--annotator", "ana")
+    result = run("learn", "--db", str(path))
+    assert result.exit_code == 1 and "too few to cross-validate" in result.output
+    assert not models_dir_beside(path).exists() or not any(models_dir_beside(path).iterdir())
+
+
+def test_folds_keep_a_sentence_whole_and_spread_every_label():
+    examples = []
+    for person in NAMES:
+        for template, label in TEMPLATES:
+            text = template.format(person) + f" {person} again."
+            for at in (text.index(person), text.rindex(person)):  # two mentions per sentence
+                examples.append(Example(Pair(text, at, at + len(person)), label))
+    fold = fold_of_examples(examples, 5, seed=1)
+    by_sentence = {}
+    for example, f in zip(examples, fold):
+        by_sentence.setdefault(example.pair.sentence, set()).add(f)
+    assert all(len(folds) == 1 for folds in by_sentence.values())
+    for label in ("favor", "against", "neutral"):
+        per_fold = [
+            sum(1 for e, f in zip(examples, fold) if f == k and e.label == label) for k in range(5)
+        ]
+        assert min(per_fold) >= 1 and max(per_fold) - min(per_fold) <= 2
+    assert fold == fold_of_examples(examples, 5, seed=1)  # reproducible
+
+
+def test_decision_needs_the_margin_and_says_why():
+    same = {"spec": "embedding", "basis": "same gold", "n": 40, "active": 0.6, "candidate": 0.64}
+    assert decide(same, 0.01) == (
+        True,
+        "promoted: macro-F1 0.640 against 0.600 for embedding on the same 40 gold labels, "
+        "better by +0.040 (margin 0.010)",
+    )
+    promoted, why = decide(same, 0.05)
+    assert not promoted and why.startswith("not promoted") and "less than the margin 0.050" in why
+    assert decide(None, 0.01) == (True, "promoted: no model was active")
+
+
+def _add_unreviewed_text(db, tmp_path):
+    plain = write(tmp_path / "news.txt", "Reporters met Smith in Rome. Critics condemned Jones.")
+    import_file(db, plain, "auto", ["favor", "against", "neutral"])
+    return [
+        row["id"]
+        for row in db.query(
+            "select id from mentions m where not exists "
+            "(select 1 from annotations a where a.mention_id = m.id)"
+        )
+    ]
+
+
+def test_a_promoted_model_relabels_only_unreviewed_mentions_then_becomes_active(project, tmp_path):
+    db = open_database(project)
+    unreviewed = _add_unreviewed_text(db, tmp_path)
+    assert unreviewed
+    prelabel(db, FirstLabelModel(), project_scheme(db))
+    assert active_model(db) == "stub:first"
+    decisions = list(db.query("select * from annotations order by mention_id"))
+    meta = learn(db, models_dir_beside(project))
+    assert meta["promoted"] and meta["compared_with"]["basis"] == "same gold"
+    assert meta["compared_with"]["spec"] == "stub:first"
+    assert active_model(db) == "stub:first"  # not before the unreviewed mentions have its labels
+    count = relabel_unreviewed(db, models_dir_beside(project), meta["spec"])
+    assert count == len(unreviewed) and active_model(db) == meta["spec"]
+    predicted = {
+        row["mention_id"]
+        for row in db.query("select mention_id from predictions where model = ?", [meta["spec"]])
+    }
+    assert predicted == set(unreviewed)
+    assert list(db.query("select * from annotations order by mention_id")) == decisions
+    db.close()
+
+
+def test_a_model_is_compared_only_on_gold_it_never_saw(project, tmp_path):
+    db = open_database(project)
+    folder = models_dir_beside(project)
+    first = learn(db, folder)
+    relabel_unreviewed(db, folder, first["spec"])
+    # Retrained on the same gold: the active model saw all of it, so the two are compared by
+    # their cross-validated figures, and an equal one is not promoted.
+    again = learn(db, folder)
+    assert again["compared_with"]["basis"] == "cross-validation"
+    assert not again["promoted"] and again["decision"].startswith("not promoted")
+    assert active_model(db) == first["spec"]
+    # New gold the active model never saw: both are scored on exactly those labels.
+    more = gold_file(tmp_path, ["Evans", "Flynn", "Grant", "Hayes", "Irwin"], "more.jsonl")
+    import_file(db, more, "auto", project_scheme(db).label_names, "ana")
+    prelabel(db, load_model(first["spec"], folder), project_scheme(db))
+    third = learn(db, folder)
+    assert third["compared_with"]["basis"] == "same gold"
+    assert third["compared_with"]["n"] == 5 * len(TEMPLATES)
+    db.close()
+
+
+def test_a_learning_job_resumed_after_deciding_goes_straight_to_relabelling(project, tmp_path):
+    db = open_database(project)
+    unreviewed = _add_unreviewed_text(db, tmp_path)
+    meta = learn(db, models_dir_beside(project))
+    trained = sorted(models_dir_beside(project).iterdir())
+    params = {"method": "auto", "batch_size": 8, "spec": meta["spec"], "promoted": True}
+    job_id = db.table("jobs").insert({"kind": "learn", "status": "running", "params": "{}"}).last_pk
+    message = run_learn(db, str(project), {"id": job_id, "params": {**params, "summary": "s"}})
+    assert sorted(models_dir_beside(project).iterdir()) == trained  # nothing trained again
+    assert f"re-labelled {len(unreviewed)} unreviewed mentions" in message
+    assert active_model(db) == meta["spec"]
+    db.close()
+
+
+def test_learning_is_due_after_the_set_number_of_new_gold_labels(db, tmp_path):
+    text = " ".join(f"Reporters met {person} in Rome." for person in NAMES[:5])
+    import_file(db, write(tmp_path / "news.txt", text), "auto", project_scheme(db).label_names)
+    mentions = [row["id"] for row in db.query("select id from mentions order by id")]
+    assert not learning_due(db)  # off by default
+    set_learn_every(db, 3)
+    for mention in mentions[:2]:
+        record_label(db, "ana", mention, "favor", project_scheme(db).label_names)
+    assert not learning_due(db)
+    record_label(db, "ana", mentions[2], "favor", project_scheme(db).label_names)
+    assert learning_due(db)
+    record_learned(db, 3)
+    for mention in mentions[3:5]:
+        record_label(db, "ana", mention, "favor", project_scheme(db).label_names)
+    assert not learning_due(db)
+    with pytest.raises(ValueError):
+        set_learn_every(db, -1)
