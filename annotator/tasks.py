@@ -1,9 +1,10 @@
-"""What each kind of background job does: import a file, then pre-label; or re-run a model.
+"""What each kind of background job does: import a file, then pre-label; re-run a model;
+compute the corpus figures; or run the learning loop.
 
 Runners take an open database and the job's record and report progress through the jobs table;
-the worker decides when they run. Both kinds are safe to run again after an interruption: an
-import is one transaction that skips what is already stored, and pre-labelling predicts only
-mentions the model has not labelled yet.
+the worker decides when they run. Every kind is safe to run again after an interruption: an
+import skips what is already stored, pre-labelling predicts only mentions the model has not
+labelled yet, and a learning run that had decided goes straight on to its re-labelling.
 """
 
 from __future__ import annotations
