@@ -52,7 +52,9 @@ def prelabel(
     """
     version = model.template_version(scheme)
     done = last = 0
-    while rows := unpredicted_mentions(db, model.spec, version, CHUNK, documents, last, unreviewed):
+    while rows := unpredicted_mentions(
+        db, model.spec, version, CHUNK, documents, last, unreviewed=unreviewed
+    ):
         last = rows[-1]["id"]
         pairs = [Pair(r["sentence"], r["start"], r["end"], r["actor"]) for r in rows]
         predictions = model.predict(pairs, scheme, batch_size)

@@ -22,6 +22,16 @@ def test_an_import_takes_statistics_and_a_small_one_after_it_does_not(db, tmp_pa
     assert db.execute("select count(*) from sqlite_stat1").fetchone()[0] == taken_at
 
 
+def test_statistics_lost_since_are_taken_again_by_the_next_import(db, tmp_path):
+    """A copy or restore without `sqlite_stat1` must not leave the planner guessing."""
+    import_file(db, SEED, "auto", get_scheme("stance").label_names)
+    db.execute("drop table sqlite_stat1")
+    small = tmp_path / "one.txt"
+    small.write_text("Angela Merkel met Emmanuel Macron in Paris.", encoding="utf-8")
+    import_file(db, small, "auto", get_scheme("stance").label_names)
+    assert {"sentences", "mentions", "actors"} <= _analysed(db)
+
+
 def test_pre_labelling_reads_each_chunk_after_the_last_one(db, stub_model, monkeypatch):
     """Each chunk starts after the previous one's last mention, so its cost does not grow
     with the predictions already stored; every mention is still labelled exactly once."""
@@ -32,8 +42,8 @@ def test_pre_labelling_reads_each_chunk_after_the_last_one(db, stub_model, monke
     calls = []
     real = prelabel_module.unpredicted_mentions
 
-    def spy(*args):
-        rows = real(*args)
+    def spy(*args, **kwargs):
+        rows = real(*args, **kwargs)
         calls.append((args[-1], [row["id"] for row in rows]))
         return rows
 
