@@ -168,3 +168,21 @@ def test_auto_method_switches_to_fine_tuning_for_large_sets():
     assert choose_method("cross-encoder", 10) == "cross-encoder"
     with pytest.raises(ValueError, match="unknown training method"):
         choose_method("svm", 10)
+
+
+def test_linear_features_carry_the_zero_shot_scores_and_old_models_keep_theirs():
+    import numpy as np
+
+    from annotator.models.features import pair_features
+
+    encoder = load_model("embedding")
+    pairs = [Pair(t.format("Smith"), t.index("{}"), t.index("{}") + 5) for t, _ in SENTENCES]
+    old, new = pair_features(encoder, pairs, version="f1"), pair_features(encoder, pairs)
+    assert new.shape == (len(pairs), old.shape[1] + 3)
+    assert np.allclose(new[:, : old.shape[1]], old)
+    zero_shot = encoder.predict(pairs, get_scheme("sentiment"))
+    columns = ("positive", "negative", "neutral")
+    expected = [[p.scores[label] for label in columns] for p in zero_shot]
+    assert np.allclose(np.exp(new[:, -3:]), expected, atol=1e-5)
+    with pytest.raises(ValueError, match="unknown feature version"):
+        pair_features(encoder, pairs, version="f9")

@@ -164,20 +164,27 @@ class EmbeddingModel(StanceModel):
                     result[j] = (states[row, :n], offsets[row, :n])
         return result
 
+    def sentence_states(
+        self, pairs: Sequence[Pair], batch_size: int = ENCODE_BATCH
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Token states of each distinct sentence of the pairs: encoded once, however many
+        actors it mentions."""
+        sentences = list(dict.fromkeys(pair.sentence for pair in pairs))
+        return dict(zip(sentences, self.token_states(sentences, batch_size)))
+
     def pair_vectors(self, pairs: Sequence[Pair], batch_size: int = ENCODE_BATCH) -> np.ndarray:
         """One mention-focused unit vector per pair; each distinct sentence is encoded once."""
-        sentences = list(dict.fromkeys(pair.sentence for pair in pairs))
-        states = dict(zip(sentences, self.token_states(sentences, batch_size)))
+        states = self.sentence_states(pairs, batch_size)
         return np.stack(
             [pool_around(*states[pair.sentence], pair.start, pair.end) for pair in pairs]
         )
 
-    def predict(
-        self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64
-    ) -> list[Prediction]:
-        if not pairs:
-            return []
-        vectors = self.pair_vectors(pairs, batch_size)
+    def probabilities(self, pairs: Sequence[Pair], scheme: Scheme, states: dict) -> np.ndarray:
+        """The calibrated zero-shot scores (pairs × the scheme's labels), from token states
+        already computed (`sentence_states`): the linear trained models reuse them."""
+        vectors = np.stack(
+            [pool_around(*states[pair.sentence], pair.start, pair.end) for pair in pairs]
+        )
         polarities = [POLARITY_OF_LABEL.get(label, label) for label in scheme.label_names]
         logits = np.stack(
             [(vectors @ self._examples[polarity].T).mean(axis=1) for polarity in polarities],
@@ -190,4 +197,14 @@ class EmbeddingModel(StanceModel):
         logits[:, polarities.index("negative")] += LEXICON_WEIGHT * np.maximum(-lexicon, 0)
         speakers = np.array([is_speaker(p.sentence, p.start, p.end) for p in pairs])
         logits[speakers, polarities.index("neutral")] += SPEAKER_NEUTRAL_BIAS
-        return predictions_from_scores(softmax(logits), scheme.label_names)
+        return softmax(logits)
+
+    def predict(
+        self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64
+    ) -> list[Prediction]:
+        if not pairs:
+            return []
+        states = self.sentence_states(pairs, batch_size)
+        return predictions_from_scores(
+            self.probabilities(pairs, scheme, states), scheme.label_names
+        )

@@ -172,4 +172,6 @@ class LinearModel(TrainedModel):
         from .registry import load_model
 
         coef, intercept = self._weights
-        return pair_features(load_model("embedding"), pairs, batch_size) @ coef.T + intercept
+        version = self.meta.get("features", "f1")
+        features = pair_features(load_model("embedding"), pairs, batch_size, version)
+        return features @ coef.T + intercept
