@@ -35,12 +35,17 @@ POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 WHO = "simulated"
 
 
-def unlabelled_copy(source: Path, target: Path) -> dict[tuple[str, int, int], str]:
-    """Write `source`'s sentences with their target spans but no labels (the project's import
-    format); return the gold label of each (sentence, start, end)."""
+def unlabelled_copy(
+    source: Path, target: Path, pool: int | None = None
+) -> dict[tuple[str, int, int], str]:
+    """Write `source`'s first `pool` sentences (all by default) with their target spans but no
+    labels (the project's import format); return the gold label of each (sentence, start,
+    end)."""
     gold = {}
     with open(source, encoding="utf-8") as lines, open(target, "w", encoding="utf-8") as out:
         for i, line in enumerate(lines):
+            if pool is not None and i >= pool:
+                break
             record = json.loads(line)
             text = record["sentence_normalized"]
             targets = []
@@ -55,7 +60,7 @@ def simulate(order: str, args, folder: Path) -> list[dict]:
     db_path = folder / f"{order}.db"
     db = init_database(db_path, "sentiment")
     labels = ["positive", "negative", "neutral"]
-    gold = unlabelled_copy(args.data, folder / "unlabelled.jsonl")
+    gold = unlabelled_copy(args.data, folder / "unlabelled.jsonl", args.pool)
     import_file(db, folder / "unlabelled.jsonl", "jsonl", labels)
     prelabel(db, load_model("embedding"), project_scheme(db))
     models_dir = models_dir_beside(db_path)
@@ -100,6 +105,12 @@ def main() -> None:
     parser.add_argument("--order", choices=["document", "uncertainty", "both"], default="both")
     parser.add_argument("--every", type=int, default=100, help="labels between learning runs")
     parser.add_argument("--until", type=int, default=3000, help="labels to give in all")
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=None,
+        help="sentences of --data to import (all by default; fewer re-label faster)",
+    )
     parser.add_argument(
         "--checkpoints",
         type=lambda text: [int(x) for x in text.split(",")],
