@@ -18,6 +18,20 @@ class NotHolderError(PermissionError):
     """A decision on a sentence whose every place is held by other annotators."""
 
 
+def create_assignments_table(db: Database) -> None:
+    """Create the assignments table; each existing review holds one of its sentence's places."""
+    db.table("assignments").create(
+        {"sentence_id": str, "annotator": str, "created": str},
+        pk=("sentence_id", "annotator"),
+        foreign_keys=[("sentence_id", "sentences", "id")],
+    )
+    db.table("assignments").create_index(["annotator", "created"])
+    db.execute(
+        "insert or ignore into assignments (sentence_id, annotator, created)"
+        " select sentence_id, annotator, updated from reviews"
+    )
+
+
 def overlap(db: Database) -> int:
     """k: how many different annotators review each sentence (the `overlap` setting)."""
     value = get_setting(db, OVERLAP_SETTING)

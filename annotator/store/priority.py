@@ -1,0 +1,103 @@
+"""The order the queue serves sentences in, kept per sentence so that a claim walks an index.
+
+`sentence_priority` has one row for each sentence with actors: its document's rowid and its
+position (the document order), and `margin`, the smallest margin among the pre-labels shown
+for its mentions (null when none is shown). Each queue order has an index in that order, so
+finding the next free sentence reads the index from its start and stops at the first one,
+with or without planner statistics, at any corpus size.
+
+The rows follow the writes that change them: mentions added or removed (`corpus`,
+`mention_edits`), predictions of the active model stored (`predictions`), and the active
+model changed (`prelabels`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from .prelabels import shown_prediction_id
+
+TABLE = "sentence_priority"
+# The least certain shown pre-label first: its label teaches a model most. Sentences with no
+# pre-label shown come last; ties in document order.
+ORDER_BY = {
+    "document": "document_rowid, position",
+    "uncertainty": "margin is null, margin, document_rowid, position",
+}
+
+
+def sentence_margin(sentence: str) -> str:
+    """SQL for the priority of the sentence whose id is the SQL `sentence`: the smallest margin
+    among the pre-labels shown for its mentions, null when none is shown."""
+    return f"""(select min(p.margin) from mentions m
+      join predictions p on p.id = {shown_prediction_id("m.id")}
+      where m.sentence_id = {sentence})"""
+
+
+def _rows(sentences: str) -> str:
+    """SQL for the rows of the sentences with actors among those the SQL condition on `s`
+    `sentences` keeps."""
+    return f"""
+    select s.id, {sentence_margin("s.id")}, d.rowid, s.position
+    from sentences s join documents d on d.id = s.document_id
+    where {sentences} and exists (select 1 from mentions m where m.sentence_id = s.id)
+    """
+
+
+_LISTED = "(select value from json_each(:sentences))"  # the sentences of a JSON list
+
+
+def create_priority_table(db: Database) -> None:
+    """Create `sentence_priority` with an index per queue order, and fill it."""
+    db.table(TABLE).create(
+        {"sentence_id": str, "margin": float, "document_rowid": int, "position": int},
+        pk="sentence_id",
+        foreign_keys=[("sentence_id", "sentences", "id")],
+        not_null={"document_rowid", "position"},
+    )
+    for order, columns in ORDER_BY.items():
+        # The sentence id closes each index, so walking it reads no table row.
+        db.execute(f"create index {TABLE}_{order} on {TABLE} ({columns}, sentence_id)")
+    db.execute(f"insert into {TABLE} {_rows('true')}")
+
+
+def refresh_priority(db: Database, sentence_ids: Iterable[str]) -> None:
+    """Bring the rows of these sentences in step with their mentions and shown pre-labels:
+    a sentence that gained its first mention joins the queue, one that lost its last leaves."""
+    sentence_ids = list(dict.fromkeys(sentence_ids))
+    if not sentence_ids:
+        return
+    params = {"sentences": json.dumps(sentence_ids)}
+    db.execute(
+        f"""delete from {TABLE} where sentence_id in {_LISTED}
+          and not exists (select 1 from mentions m where m.sentence_id = {TABLE}.sentence_id)""",
+        params,
+    )
+    db.execute(
+        f"""insert into {TABLE} (sentence_id, margin, document_rowid, position)
+          {_rows(f"s.id in {_LISTED}")}
+          on conflict (sentence_id) do update set margin = excluded.margin""",
+        params,
+    )
+
+
+def refresh_priority_of_mentions(db: Database, mention_ids: Iterable[int]) -> None:
+    """`refresh_priority` for the sentences of these mentions (after their predictions)."""
+    mention_ids = list(mention_ids)
+    if not mention_ids:
+        return
+    rows = db.execute(
+        "select distinct sentence_id from mentions where id in (select value from json_each(?))",
+        [json.dumps(mention_ids)],
+    )
+    refresh_priority(db, (sentence_id for (sentence_id,) in rows))
+
+
+def refresh_all_margins(db: Database) -> None:
+    """Re-read every sentence's margin: the shown pre-labels changed (another active model).
+
+    One statement over the whole corpus: seconds at a million sentences."""
+    db.execute(f"update {TABLE} set margin = {sentence_margin(f'{TABLE}.sentence_id')}")
