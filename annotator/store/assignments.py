@@ -52,6 +52,22 @@ def claim(db: Database, sentence_id: str, annotator: str) -> None:
     )
 
 
+def claim_free_place(db: Database, sentence_id: str, annotator: str) -> bool:
+    """Claim the sentence for the annotator if they do not hold it and fewer than k annotators
+    do; return whether they did. Run it in the write transaction that decided to claim."""
+    return (
+        db.execute(
+            """
+            insert or ignore into assignments (sentence_id, annotator, created)
+            select :sentence, :annotator, :created
+            where (select count(*) from assignments where sentence_id = :sentence) < :k
+            """,
+            {"sentence": sentence_id, "annotator": annotator, "created": now(), "k": overlap(db)},
+        ).rowcount
+        == 1
+    )
+
+
 def may_act_on(db: Database, sentence_id: str, annotator: str) -> bool:
     """Whether the sentence is the annotator's: they hold it, or fewer than k annotators do."""
     row = first_row(
