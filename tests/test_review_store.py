@@ -167,6 +167,22 @@ def test_a_place_taken_between_finding_and_claiming_a_sentence_is_not_taken_twic
     ]
 
 
+def test_a_sentence_claimed_by_another_tab_meanwhile_is_served_not_a_second_one(
+    seeded, monkeypatch
+):
+    find = queue._first_free
+
+    def found_while_the_other_tab_claims_it(db, annotator, order):
+        candidate = find(db, annotator, order)
+        assignments.claim(db, candidate, annotator)  # the same annotator's other tab
+        return candidate
+
+    monkeypatch.setattr(queue, "_first_free", found_while_the_other_tab_claims_it)
+    first = queue.next_sentence_id(seeded, "ana")
+    held = seeded.query("select sentence_id from assignments where annotator = 'ana'")
+    assert [row["sentence_id"] for row in held] == [first]
+
+
 def test_accept_without_prelabels_is_refused(db):
     import_file(db, SEED, "auto", STANCE.label_names)
     first = queue.next_sentence_id(db, "ana")

@@ -59,14 +59,14 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
     if order not in ORDER_BY:
         raise ReviewError(f"unknown queue order {order!r} (use {' or '.join(ORDERS)})")
     # What the annotator already holds is theirs alone: reading it needs no lock.
+    seen = _last_claim(db)
     held = _held(db, annotator, order)
     if held:
         return held
     while (candidate := _first_free(db, annotator, order)) is not None:
         with db.atomic():
-            held = _held(db, annotator, order)  # another tab may have claimed one meanwhile
-            if held:
-                return held
+            if _claimed_since(db, annotator, seen):  # by another tab of theirs, meanwhile
+                return _held(db, annotator, order)
             if _queued(db, candidate) and claim_free_place(db, candidate, annotator):
                 return candidate
     skipped = first_row(
@@ -97,6 +97,25 @@ def _first_free(db: Database, annotator: str, order: str) -> str | None:
         {"annotator": annotator, "k": overlap(db)},
     )
     return row["id"] if row else None
+
+
+def _last_claim(db: Database) -> int:
+    """The rowid of the newest assignment. Claims are written one at a time under the write
+    lock, and assignments are never deleted, so every later claim has a larger rowid."""
+    return db.execute("select coalesce(max(rowid), 0) from assignments").fetchone()[0]
+
+
+def _claimed_since(db: Database, annotator: str, seen: int) -> bool:
+    """Whether the annotator claimed a sentence after the assignment `seen`: a look at the few
+    newest assignments, not at everything they ever held (`+` keeps the walk on rowids)."""
+    return (
+        first_row(
+            db,
+            "select 1 from assignments where rowid > ? and +annotator = ? limit 1",
+            [seen, annotator],
+        )
+        is not None
+    )
 
 
 def _queued(db: Database, sentence_id: str) -> bool:
