@@ -23,13 +23,15 @@ from .conftest import SEED, FirstLabelModel
 STANCE = get_scheme("stance")
 
 # The definition, computed directly: each sentence with actors, the smallest margin of the
-# pre-labels shown for its mentions (the active model's newest prediction of each), and its
-# place in the corpus.
+# pre-labels shown for its mentions (the active model's newest prediction of each), its place
+# in the corpus, and whether k annotators hold it.
 REFERENCE = f"""
 select s.id as sentence_id,
   (select min(p.margin) from mentions m join predictions p on p.id = {shown_prediction_id("m.id")}
    where m.sentence_id = s.id) as margin,
-  d.rowid as document_rowid, s.position
+  d.rowid as document_rowid, s.position,
+  (select count(*) from assignments a where a.sentence_id = s.id)
+    >= coalesce((select cast(value as integer) from settings where key = 'overlap'), 1) as full
 from sentences s join documents d on d.id = s.document_id
 where exists (select 1 from mentions m where m.sentence_id = s.id)
 """
@@ -81,7 +83,10 @@ def served_order(db, order: str) -> list[str]:
     served = []
     while (sentence_id := queue.next_sentence_id(db, f"reader-{len(served)}", order)) is not None:
         served.append(sentence_id)
+    assert {row["full"] for row in kept(db)} == {1}
+    assert_current(db)
     db.execute("delete from assignments")
+    assert_current(db)
     return served
 
 
@@ -260,10 +265,17 @@ def kept_row(db, sentence_id: str) -> dict:
 
 def test_an_existing_database_gets_its_priorities_filled_in(spread, db_path):
     # As a database from before the table existed: the migration fills it from the data.
+    held = queue.next_sentence_id(spread, "ana")
     spread.execute("drop table sentence_priority")
+    for (trigger,) in spread.execute(
+        "select name from sqlite_master where type = 'trigger' and name like 'sentence_priority%'"
+    ).fetchall():
+        spread.execute(f"drop trigger {trigger}")
     spread.execute("delete from _sqlite_migrations where name = 'create_sentence_priority'")
     init_database(db_path).close()
     assert_current(spread)
+    assert kept_row(spread, held)["full"] == 1
+    spread.execute("delete from assignments")
     assert served_order(spread, "uncertainty") == reference_order(spread, "uncertainty")
 
 
@@ -273,3 +285,27 @@ def test_k_places_are_kept_in_the_uncertainty_order(spread):
     assert queue.next_sentence_id(spread, "ben", "uncertainty") == first
     assert queue.next_sentence_id(spread, "cleo", "uncertainty") != first
     assert queue.next_sentence_id(spread, "ana", "uncertainty") == first  # held until finished
+
+
+def test_a_sentence_is_full_while_k_annotators_hold_it(spread, tmp_path):
+    first, second = served_order(spread, "document")[:2]
+    queue.next_sentence_id(spread, "ana")
+    assert kept_row(spread, first)["full"] == 1 and kept_row(spread, second)["full"] == 0
+    assignments.set_overlap(spread, 2)  # a second place on every sentence
+    assert_current(spread)
+    assert kept_row(spread, first)["full"] == 0
+    assignments.require_holder(spread, first, "ben")  # opened by its URL: a place taken
+    assert_current(spread)
+    assert kept_row(spread, first)["full"] == 1
+    assignments.set_overlap(spread, 1)
+    assert_current(spread)
+    labelled = {"id": "more:0", "text": "Joe Biden spoke.", "targets": [_labelled_target()]}
+    path = tmp_path / "labelled.jsonl"
+    path.write_text(json.dumps(labelled) + "\n")
+    import_file(spread, path, "jsonl", STANCE.label_names)  # a review holds a place
+    assert_current(spread)
+    assert kept_row(spread, "more:0")["full"] == 1
+
+
+def _labelled_target() -> dict:
+    return {"start": 0, "end": 9, "label": "favor", "annotator": "cleo", "status": "manual"}

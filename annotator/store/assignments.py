@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .database import first_row, get_setting, now, set_setting
+from .database import first_row, now, set_setting
 
 OVERLAP_SETTING = "overlap"
 MAX_OVERLAP = 20
@@ -32,10 +32,20 @@ def create_assignments_table(db: Database) -> None:
     )
 
 
+# k in SQL: the `overlap` setting when it is a whole number above 0, else 1.
+OVERLAP_SQL = f"""coalesce((select cast(value as integer) from settings
+  where key = '{OVERLAP_SETTING}' and value glob '[0-9]*' and value not glob '*[^0-9]*'
+    and cast(value as integer) > 0), 1)"""
+
+
+def full_sql(sentence: str) -> str:
+    """SQL for whether k annotators hold the sentence whose id is the SQL `sentence`."""
+    return f"(select count(*) from assignments where sentence_id = {sentence}) >= {OVERLAP_SQL}"
+
+
 def overlap(db: Database) -> int:
     """k: how many different annotators review each sentence (the `overlap` setting)."""
-    value = get_setting(db, OVERLAP_SETTING)
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+    return db.execute(f"select {OVERLAP_SQL}").fetchone()[0]
 
 
 def set_overlap(db: Database, k: int) -> None:

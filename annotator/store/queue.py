@@ -9,7 +9,7 @@ from .assignments import claim_free_place, overlap
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
 from .overall import overall_label, question_enabled
-from .priority import ORDER_BY
+from .priority import OPEN, ORDER_BY
 from .priority import TABLE as PRIORITY
 from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 
@@ -82,13 +82,15 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
 
 def _first_free(db: Database, annotator: str, order: str) -> str | None:
     """The first sentence in the order that the annotator does not hold and fewer than k
-    annotators do. The walk is forced onto the order's index: it stops at the first such
-    sentence, whatever the planner's statistics say."""
+    annotators do. The walk is forced onto the order's index, which leaves out the full
+    sentences: it stops at the first free one, whatever the planner's statistics say and
+    however many sentences are done."""
     row = first_row(
         db,
         f"""
         select q.sentence_id as id from {PRIORITY} q indexed by {PRIORITY}_{order}
-        where not exists (select 1 from assignments a
+        where q.{OPEN}
+          and not exists (select 1 from assignments a
                           where a.sentence_id = q.sentence_id and a.annotator = :annotator)
           and (select count(*) from assignments a where a.sentence_id = q.sentence_id) < :k
         order by {ORDER_BY[order]}
