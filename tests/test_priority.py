@@ -12,7 +12,6 @@ from annotator.models.base import Prediction
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
 from annotator.store import assignments, queue
-from annotator.store.database import init_database
 from annotator.store.mention_edits import add_mention, find_words, reassign_mention, remove_mention
 from annotator.store.predictions import save_predictions
 from annotator.store.prelabels import active_model, set_active_model, shown_prediction_id
@@ -261,22 +260,6 @@ def test_importing_more_sentences_queues_them(spread, tmp_path):
 
 def kept_row(db, sentence_id: str) -> dict:
     return next(row for row in kept(db) if row["sentence_id"] == sentence_id)
-
-
-def test_an_existing_database_gets_its_priorities_filled_in(spread, db_path):
-    # As a database from before the table existed: the migration fills it from the data.
-    held = queue.next_sentence_id(spread, "ana")
-    spread.execute("drop table sentence_priority")
-    for (trigger,) in spread.execute(
-        "select name from sqlite_master where type = 'trigger' and name like 'sentence_priority%'"
-    ).fetchall():
-        spread.execute(f"drop trigger {trigger}")
-    spread.execute("delete from _sqlite_migrations where name = 'create_sentence_priority'")
-    init_database(db_path).close()
-    assert_current(spread)
-    assert kept_row(spread, held)["full"] == 1
-    spread.execute("delete from assignments")
-    assert served_order(spread, "uncertainty") == reference_order(spread, "uncertainty")
 
 
 def test_k_places_are_kept_in_the_uncertainty_order(spread):

@@ -52,21 +52,22 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
 
     A new sentence is found without any lock, by walking the order's index (see `priority`)
     to the first sentence the annotator could claim. Only then is SQLite's write lock taken,
-    to look at that one sentence again and claim it, so concurrent annotators never take
-    more than k places on a sentence and nobody is served a sentence twice. A sentence
-    claimed by others in between is passed over by the next walk.
+    to look at that one sentence again (and at the annotator's few unfinished ones) and claim
+    it, so concurrent annotators never take more than k places on a sentence and nobody is
+    served a sentence twice. A sentence claimed by others in between is passed over by the
+    next walk.
     """
     if order not in ORDER_BY:
         raise ReviewError(f"unknown queue order {order!r} (use {' or '.join(ORDERS)})")
     # What the annotator already holds is theirs alone: reading it needs no lock.
-    seen = _last_claim(db)
     held = _held(db, annotator, order)
     if held:
         return held
     while (candidate := _first_free(db, annotator, order)) is not None:
         with db.atomic():
-            if _claimed_since(db, annotator, seen):  # by another tab of theirs, meanwhile
-                return _held(db, annotator, order)
+            held = _held(db, annotator, order)  # another tab may have claimed one meanwhile
+            if held:
+                return held
             if _queued(db, candidate) and claim_free_place(db, candidate, annotator):
                 return candidate
     skipped = first_row(
@@ -101,25 +102,6 @@ def _first_free(db: Database, annotator: str, order: str) -> str | None:
     return row["id"] if row else None
 
 
-def _last_claim(db: Database) -> int:
-    """The rowid of the newest assignment. Claims are written one at a time under the write
-    lock, and assignments are never deleted, so every later claim has a larger rowid."""
-    return db.execute("select coalesce(max(rowid), 0) from assignments").fetchone()[0]
-
-
-def _claimed_since(db: Database, annotator: str, seen: int) -> bool:
-    """Whether the annotator claimed a sentence after the assignment `seen`: a look at the few
-    newest assignments, not at everything they ever held (`+` keeps the walk on rowids)."""
-    return (
-        first_row(
-            db,
-            "select 1 from assignments where rowid > ? and +annotator = ? limit 1",
-            [seen, annotator],
-        )
-        is not None
-    )
-
-
 def _queued(db: Database, sentence_id: str) -> bool:
     """Whether the sentence is still in the queue (it has actors)."""
     return (
@@ -127,20 +109,56 @@ def _queued(db: Database, sentence_id: str) -> bool:
     )
 
 
+_UNFINISHED, _UNFINISHED_INDEX = "finished = 0", "assignments_unfinished"
+
+
+def _finished(sentence: str, annotator: str) -> str:
+    """SQL for whether the annotator's review of the sentence (SQL expressions) is finished:
+    done or skipped, not sent back to them."""
+    return f"""exists (select 1 from reviews r where r.sentence_id = {sentence}
+      and r.annotator = {annotator} and r.status != '{REQUEUED}')"""
+
+
+def add_finished_flag(db: Database) -> None:
+    """Give each assignment `finished`, kept by SQLite whenever a review or an assignment is
+    written, and index the unfinished ones by annotator: what an annotator holds is then found
+    without reading everything they ever held (58 ms with 4,000 each at a million sentences)."""
+    db.table("assignments").add_column("finished", int, not_null_default=0)
+    finished = _finished("assignments.sentence_id", "assignments.annotator")
+    db.execute(f"update assignments set finished = {finished}")
+    for table, event, row in (
+        ("reviews", "insert", "new"),
+        ("reviews", "update of status", "new"),
+        ("reviews", "delete", "old"),
+        ("assignments", "insert", "new"),
+    ):
+        finished = _finished(f"{row}.sentence_id", f"{row}.annotator")
+        db.execute(
+            f"""create trigger assignments_finished_on_{table}_{event.split()[0]}
+              after {event} on {table} begin
+              update assignments set finished = {finished}
+              where sentence_id = {row}.sentence_id and annotator = {row}.annotator; end"""
+        )
+    db.execute(
+        f"create index {_UNFINISHED_INDEX} on assignments (annotator, sentence_id)"
+        f" where {_UNFINISHED}"
+    )
+
+
 def _held(db: Database, annotator: str, order: str) -> str | None:
     """A sentence the annotator holds and has not finished (requeued ones first, then those
-    still in the queue, in the order)."""
+    still in the queue, in the order), found among their unfinished assignments alone."""
     row = first_row(
         db,
         f"""
-        select a.sentence_id as id from assignments a
+        select a.sentence_id as id from assignments a indexed by {_UNFINISHED_INDEX}
         left join {PRIORITY} q on q.sentence_id = a.sentence_id
         left join reviews r on r.sentence_id = a.sentence_id and r.annotator = a.annotator
-        where a.annotator = :annotator and (r.status is null or r.status = :requeued)
+        where a.annotator = :annotator and a.{_UNFINISHED}
         order by r.status is null, q.sentence_id is null, {ORDER_BY[order]}
         limit 1
         """,
-        {"annotator": annotator, "requeued": REQUEUED},
+        {"annotator": annotator},
     )
     return row["id"] if row else None
 

@@ -288,8 +288,11 @@ def never_reuse_mention_and_prediction_ids(db: Database) -> None:
 
 
 @MIGRATIONS()
-def create_sentence_priority(db: Database) -> None:
-    """The order the queue serves sentences in, kept per sentence (see priority.py)."""
+def index_the_queue(db: Database) -> None:
+    """What lets the queue serve a sentence without a scan: which assignments are finished
+    (queue.py), and each sentence's place in the queue's orders (priority.py)."""
     from .priority import create_priority_table
+    from .queue import add_finished_flag
 
+    add_finished_flag(db)
     create_priority_table(db)
