@@ -1,10 +1,14 @@
 """Scale: build a database of N sentences (two actors each, pre-labelled) and time the hot paths.
 
-    python benchmarks/scale.py --sentences 1000000 --db /tmp/scale.db
+    python benchmarks/scale.py --sentences 1000000 --db /tmp/scale.db --without-statistics
 
-Builds the database once (kept for later runs), then prints, server-side:
-- serving the next review item and saving a decision (p50/p95 over many rounds, the same
-  store calls the review page makes),
+Builds the database once through the app's own store functions (kept for later runs), then
+prints, server-side:
+- serving the next review item and saving a decision in each queue order (p50/p95 over many
+  rounds, the same store calls the review page makes), with `--without-statistics` also with
+  the planner statistics deleted (put back afterwards),
+- with `--switch-model`, how long changing the active model takes (every margin re-read),
+- with `--reviewed N`, the same part-way through a project: N sentences done first,
 - rendering the stats page (through the Flask test client),
 - streaming the whole export (sentences per second, peak memory of that step),
 - (import speed has its own script: benchmarks/import_speed.py).
@@ -13,7 +17,6 @@ Builds the database once (kept for later runs), then prints, server-side:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import subprocess
@@ -21,8 +24,11 @@ import sys
 import time
 from pathlib import Path
 
-from annotator.store.database import connect, init_database, now
-from annotator.store.prelabels import activate_first_model
+from annotator.models.base import Prediction, StanceModel
+from annotator.prelabel import prelabel
+from annotator.store import corpus
+from annotator.store.database import connect, init_database, project_scheme
+from annotator.store.queue import ORDERS, count_sentences_with_actors
 from annotator.store.statistics import refresh_statistics
 
 WORDS = (
@@ -41,7 +47,6 @@ PEOPLE = [
     "Giorgia Meloni",
     "Pedro Sanchez",
 ]
-LABELS = ["favor", "against", "neutral"]
 MODEL = "embedding:all-MiniLM-L6-v2"
 PER_DOCUMENT = 100
 
@@ -54,65 +59,67 @@ def sentence(rng: random.Random, first: str, second: str) -> tuple[str, list[tup
     return text, [a, (start, start + len(second))]
 
 
+class RandomScores(StanceModel):
+    """Scores drawn at random (seeded), standing in for the model: pre-labelling stores them
+    through the app's own path, chunk by chunk, as a run of the real model would."""
+
+    spec, method_version = MODEL, "bench"
+
+    def __init__(self, seed: int = 11):
+        self.rng = random.Random(seed)
+
+    def predict(self, pairs, scheme, batch_size=64):
+        labels, result = scheme.label_names, []
+        for _ in pairs:
+            raw = [self.rng.random() for _ in labels]
+            scores = {label: round(value / sum(raw), 6) for label, value in zip(labels, raw)}
+            best = max(scores, key=scores.get)
+            result.append(Prediction(best, scores[best], scores))
+        return result
+
+
 def build(path: Path, sentences: int) -> None:
-    """Bulk-load the synthetic corpus through plain SQL (the import code is timed separately)."""
+    """Store the synthetic corpus through the store functions an import calls (one
+    transaction per 10,000 sentences, each ending as an import does: the kept count of
+    sentences with actors, the planner statistics), then pre-label it as `annotator
+    prelabel` does. Sentence splitting and actor detection are timed by import_speed.py."""
     db = init_database(path)
-    rng, stamp = random.Random(7), now()
-    conn = db.conn
-    conn.execute("PRAGMA synchronous = OFF")
-    mention_id = actor_id = prediction_id = 0
-    for first_doc in range(0, sentences // PER_DOCUMENT, 100):
-        docs, sents, actors, mentions, predictions = [], [], [], [], []
-        for d in range(first_doc, min(first_doc + 100, sentences // PER_DOCUMENT)):
-            doc = f"doc-{d}"
-            docs.append((doc, f"Article {d}", f"hash-{d}", None, stamp))
-            ids = {}
-            for name in PEOPLE:
-                actor_id += 1
-                ids[name] = actor_id
-                actors.append((actor_id, doc, name, "PERSON"))
-            for position in range(PER_DOCUMENT):
-                first, second = rng.sample(PEOPLE, 2)
-                text, spans = sentence(rng, first, second)
-                sentence_id = f"{doc}:{position}"
-                sents.append((sentence_id, doc, position, text, stamp))
-                for (start, end), name in zip(spans, (first, second)):
-                    mention_id += 1
-                    mentions.append((mention_id, sentence_id, ids[name], start, end, name))
-                    scores = [rng.random() for _ in LABELS]
-                    total = sum(scores)
-                    scores = {label: s / total for label, s in zip(LABELS, scores)}
-                    ranked = sorted(scores.values(), reverse=True)
-                    best = max(scores, key=scores.get)
-                    prediction_id += 1
-                    predictions.append(
-                        (
-                            prediction_id,
-                            mention_id,
-                            MODEL,
-                            "bench",
-                            best,
-                            scores[best],
-                            json.dumps(scores),
-                            stamp,
-                            round(ranked[0] - ranked[1], 6),
-                        )
-                    )
+    rng = random.Random(7)
+    db.conn.execute("PRAGMA synchronous = OFF")
+    documents = sentences // PER_DOCUMENT
+    for first_doc in range(0, documents, 100):
         with db.atomic():
-            conn.executemany("insert into documents values (?, ?, ?, ?, ?)", docs)
-            conn.executemany("insert into sentences values (?, ?, ?, ?, ?)", sents)
-            conn.executemany("insert into actors values (?, ?, ?, ?)", actors)
-            conn.executemany("insert into mentions values (?, ?, ?, ?, ?, ?)", mentions)
-            conn.executemany(
-                "insert into predictions (id, mention_id, model, template_version, label, score,"
-                " scores, created, margin) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                predictions,
-            )
-        print(f"\r  built {len(sents) + first_doc * PER_DOCUMENT:,} sentences", end="", flush=True)
+            for d in range(first_doc, min(first_doc + 100, documents)):
+                _store_document(db, rng, f"doc-{d}")
+            count_sentences_with_actors(db)
+            refresh_statistics(db)
+        done = min(first_doc + 100, documents) * PER_DOCUMENT
+        print(f"\r  stored {done:,} sentences", end="", flush=True)
     print()
-    activate_first_model(db, MODEL)  # as storing the first predictions does in the app
-    refresh_statistics(db)  # as an import does at its end
+    total, progress = 2 * documents * PER_DOCUMENT, {"done": 0}
+
+    def predicted(count: int) -> None:
+        progress["done"] += count
+        if progress["done"] % 102_400 < count or progress["done"] == total:
+            print(f"\r  pre-labelled {progress['done']:,} mentions", end="", flush=True)
+
+    prelabel(db, RandomScores(), project_scheme(db), on_progress=predicted)
+    print()
     db.close()
+
+
+def _store_document(db, rng: random.Random, doc: str) -> None:
+    corpus.insert_document(db, doc, f"Article {doc}", f"hash-{doc}")
+    sents, mentions = [], []
+    for position in range(PER_DOCUMENT):
+        first, second = rng.sample(PEOPLE, 2)
+        text, spans = sentence(rng, first, second)
+        sentence_id = f"{doc}:{position}"
+        sents.append((sentence_id, text))
+        for (start, end), name in zip(spans, (first, second)):
+            mentions.append((sentence_id, name, "PERSON", start, end, name))
+    corpus.insert_new_document_sentences(db, doc, sents)
+    corpus.insert_new_document_mentions(db, doc, mentions)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -120,17 +127,18 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def review_rounds(path: Path, rounds: int) -> None:
-    """Serve the next item and save a decision, as the review page does, `rounds` times."""
+def review_rounds(path: Path, rounds: int, order: str, label: str = "") -> None:
+    """Serve the next item in `order` and save a decision, as the review page does, `rounds`
+    times, by 20 annotators in turn."""
     from annotator.store import queue, review
 
     db = connect(path)
-    labels = LABELS
+    labels = project_scheme(db).label_names
     serve, save = [], []
     for n in range(rounds):
         annotator = f"annotator-{n % 20}"
         started = time.perf_counter()
-        sentence_id = queue.next_sentence_id(db, annotator)
+        sentence_id = queue.next_sentence_id(db, annotator, order)
         card = queue.sentence_for_review(db, sentence_id, annotator)
         queue.review_progress(db, annotator)
         serve.append(time.perf_counter() - started)
@@ -139,11 +147,62 @@ def review_rounds(path: Path, rounds: int) -> None:
         review.accept_sentence(db, annotator, sentence_id)
         save.append(time.perf_counter() - started)
     db.close()
-    for name, times in (("next review item", serve), ("save a decision (label + accept)", save)):
+    for name, times in ((f"next item, {order} order{label}", serve), ("save a decision", save)):
         print(
-            f"{name:<34} p50 {1000 * percentile(times, 0.5):6.1f} ms   "
+            f"{name:<48} p50 {1000 * percentile(times, 0.5):6.1f} ms   "
             f"p95 {1000 * percentile(times, 0.95):6.1f} ms   ({rounds} rounds)"
         )
+
+
+def review_until(path: Path, reviewed: int, order: str) -> None:
+    """A project part-way through: the 20 annotators accept sentences served in `order` until
+    `reviewed` sentences are done in all (counting those done by earlier runs)."""
+    from annotator.store import queue, review
+
+    db = connect(path)
+    done = db.execute("select count(*) from reviews where status = 'done'").fetchone()[0]
+    started = time.perf_counter()
+    for n in range(done, reviewed):
+        annotator = f"annotator-{n % 20}"
+        review.accept_sentence(db, annotator, queue.next_sentence_id(db, annotator, order))
+        if n % 10_000 == 0:
+            print(f"\r  reviewed {n:,} sentences", end="", flush=True)
+    if reviewed > done:
+        seconds = time.perf_counter() - started
+        print(f"\r{f'reviewed {reviewed - done:,} more, {order} order':<48} {seconds:6.0f} s")
+    db.close()
+
+
+def without_statistics(path: Path, rounds: int, orders: list[str]) -> None:
+    """The review rounds with the planner statistics deleted, as in a database whose
+    statistics the app never took; they are put back afterwards, unchanged."""
+    db = connect(path)
+    stats = list(db.query("select * from sqlite_stat1"))
+    with db.atomic():
+        db.execute("delete from sqlite_stat1")
+    db.close()
+    try:
+        for order in orders:
+            review_rounds(path, rounds, order, ", no statistics")
+    finally:
+        db = connect(path)
+        with db.atomic():
+            db.conn.executemany(
+                "insert into sqlite_stat1 (tbl, idx, stat) values (:tbl, :idx, :stat)", stats
+            )
+        db.close()
+
+
+def switch_model(path: Path) -> None:
+    """Another active model re-reads every sentence's margin; back again, the same."""
+    from annotator.store.prelabels import set_active_model
+
+    db = connect(path)
+    for spec in ("bench:none", MODEL):  # no pre-labels shown, then the model's again
+        started = time.perf_counter()
+        set_active_model(db, spec)
+        print(f"{'make ' + spec + ' the active model':<48} {time.perf_counter() - started:6.1f} s")
+    db.close()
 
 
 def stats_page(path: Path) -> None:
@@ -199,6 +258,22 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/annotator-scale.db"))
     parser.add_argument("--rounds", type=int, default=400)
+    parser.add_argument("--order", choices=["both", *ORDERS], default="both")
+    parser.add_argument(
+        "--without-statistics", action="store_true", help="also run the rounds without them"
+    )
+    parser.add_argument(
+        "--reviewed",
+        type=int,
+        default=0,
+        help="first review sentences until this many are done (as far into a project)",
+    )
+    parser.add_argument(
+        "--switch-model", action="store_true", help="time changing the active model"
+    )
+    parser.add_argument(
+        "--queue-only", action="store_true", help="skip the stats page and the export"
+    )
     args = parser.parse_args()
     if not args.db.exists():
         started = time.perf_counter()
@@ -208,9 +283,18 @@ def main() -> None:
             f"{args.db.stat().st_size / 1e9:.2f} GB"
         )
     print(f"{args.db}: {args.sentences:,} sentences, two actors each, pre-labelled")
-    review_rounds(args.db, args.rounds)
-    stats_page(args.db)
-    export_all(args.db)
+    orders = list(ORDERS) if args.order == "both" else [args.order]
+    for share, order in enumerate(orders, 1):  # as many in each order
+        review_until(args.db, args.reviewed * share // len(orders), order)
+    for order in orders:
+        review_rounds(args.db, args.rounds, order)
+    if args.without_statistics:
+        without_statistics(args.db, args.rounds, orders)
+    if args.switch_model:
+        switch_model(args.db)
+    if not args.queue_only:
+        stats_page(args.db)
+        export_all(args.db)
     print(
         f"peak memory of this process: "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"

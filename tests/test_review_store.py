@@ -102,7 +102,8 @@ def test_with_overlap_two_annotators_share_sentences(seeded):
         assignments.set_overlap(seeded, 0)
 
 
-def test_concurrent_annotators_never_exceed_k(db_path, seeded):
+@pytest.mark.parametrize("order", queue.ORDERS)
+def test_concurrent_annotators_never_exceed_k(db_path, seeded, order):
     """Eight threads, each its own connection, review everything they are served."""
     import threading
 
@@ -115,7 +116,7 @@ def test_concurrent_annotators_never_exceed_k(db_path, seeded):
     def work(name):
         db = connect(db_path)
         try:
-            while (sentence_id := queue.next_sentence_id(db, name)) is not None:
+            while (sentence_id := queue.next_sentence_id(db, name, order)) is not None:
                 served.setdefault(name, []).append(sentence_id)
                 review.accept_sentence(db, name, sentence_id)
         except Exception as error:  # surfaced below: a thread's failure must fail the test
@@ -140,6 +141,46 @@ def test_concurrent_annotators_never_exceed_k(db_path, seeded):
     with_actors = seeded.execute("select count(distinct sentence_id) from mentions").fetchone()[0]
     assert len(counts) == with_actors and set(counts) == {3}
     assert seeded.table("assignments").count == 3 * with_actors
+
+
+def test_a_place_taken_between_finding_and_claiming_a_sentence_is_not_taken_twice(
+    seeded, monkeypatch
+):
+    """The queue finds a sentence without the write lock: another annotator may claim it
+    before the lock is taken. The claim then looks for the next sentence."""
+    find = queue._first_free
+    first = find(seeded, "ana", "document")
+
+    def found_then_taken(db, annotator, order):
+        candidate = find(db, annotator, order)
+        if candidate == first:
+            assignments.claim(db, first, "ben")  # ben's claim lands in between
+        return candidate
+
+    monkeypatch.setattr(queue, "_first_free", found_then_taken)
+    second = queue.next_sentence_id(seeded, "ana")
+    assert second not in (None, first)
+    holders = seeded.query("select sentence_id, annotator from assignments order by annotator")
+    assert [(r["sentence_id"], r["annotator"]) for r in holders] == [
+        (second, "ana"),
+        (first, "ben"),
+    ]
+
+
+def test_a_sentence_claimed_by_another_tab_meanwhile_is_served_not_a_second_one(
+    seeded, monkeypatch
+):
+    find = queue._first_free
+
+    def found_while_the_other_tab_claims_it(db, annotator, order):
+        candidate = find(db, annotator, order)
+        assignments.claim(db, candidate, annotator)  # the same annotator's other tab
+        return candidate
+
+    monkeypatch.setattr(queue, "_first_free", found_while_the_other_tab_claims_it)
+    first = queue.next_sentence_id(seeded, "ana")
+    held = seeded.query("select sentence_id from assignments where annotator = 'ana'")
+    assert [row["sentence_id"] for row in held] == [first]
 
 
 def test_accept_without_prelabels_is_refused(db):

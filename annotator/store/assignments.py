@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .database import first_row, get_setting, now, set_setting
+from .database import first_row, now, set_setting
 
 OVERLAP_SETTING = "overlap"
 MAX_OVERLAP = 20
@@ -18,10 +18,34 @@ class NotHolderError(PermissionError):
     """A decision on a sentence whose every place is held by other annotators."""
 
 
+def create_assignments_table(db: Database) -> None:
+    """Create the assignments table; each existing review holds one of its sentence's places."""
+    db.table("assignments").create(
+        {"sentence_id": str, "annotator": str, "created": str},
+        pk=("sentence_id", "annotator"),
+        foreign_keys=[("sentence_id", "sentences", "id")],
+    )
+    db.table("assignments").create_index(["annotator", "created"])
+    db.execute(
+        "insert or ignore into assignments (sentence_id, annotator, created)"
+        " select sentence_id, annotator, updated from reviews"
+    )
+
+
+# k in SQL: the `overlap` setting when it is a whole number above 0, else 1.
+OVERLAP_SQL = f"""coalesce((select cast(value as integer) from settings
+  where key = '{OVERLAP_SETTING}' and value glob '[0-9]*' and value not glob '*[^0-9]*'
+    and cast(value as integer) > 0), 1)"""
+
+
+def full_sql(sentence: str) -> str:
+    """SQL for whether k annotators hold the sentence whose id is the SQL `sentence`."""
+    return f"(select count(*) from assignments where sentence_id = {sentence}) >= {OVERLAP_SQL}"
+
+
 def overlap(db: Database) -> int:
     """k: how many different annotators review each sentence (the `overlap` setting)."""
-    value = get_setting(db, OVERLAP_SETTING)
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+    return db.execute(f"select {OVERLAP_SQL}").fetchone()[0]
 
 
 def set_overlap(db: Database, k: int) -> None:
@@ -35,6 +59,22 @@ def claim(db: Database, sentence_id: str, annotator: str) -> None:
     db.execute(
         "insert or ignore into assignments (sentence_id, annotator, created) values (?, ?, ?)",
         [sentence_id, annotator, now()],
+    )
+
+
+def claim_free_place(db: Database, sentence_id: str, annotator: str) -> bool:
+    """Claim the sentence for the annotator if they do not hold it and fewer than k annotators
+    do; return whether they did. Run it in the write transaction that decided to claim."""
+    return (
+        db.execute(
+            """
+            insert or ignore into assignments (sentence_id, annotator, created)
+            select :sentence, :annotator, :created
+            where (select count(*) from assignments where sentence_id = :sentence) < :k
+            """,
+            {"sentence": sentence_id, "annotator": annotator, "created": now(), "k": overlap(db)},
+        ).rowcount
+        == 1
     )
 
 

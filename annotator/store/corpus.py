@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from .database import first_row, insert_row, now
 from .gold import UNREVIEWED, gold_of_mentions
 from .prelabels import labelled_prediction_id, shown_prediction_id
+from .priority import refresh_priority
 
 
 def get_document(db: Database, document_id: str) -> dict | None:
@@ -82,7 +83,7 @@ def insert_new_document_mentions(
     """Store the mentions of a document that has no actors yet, creating its actors.
 
     Each mention is (sentence id, actor name, actor kind, start, end, text); an actor's kind
-    is that of its first mention. Two statements in all, whatever the number of mentions.
+    is that of its first mention. A handful of statements in all, whatever the number of mentions.
     """
     kinds: dict[str, str | None] = {}
     for _, name, kind, *_ in mentions:
@@ -101,6 +102,7 @@ def insert_new_document_mentions(
             for sentence_id, name, _, start, end, text in mentions
         ],
     )
+    refresh_priority(db, (sentence_id for sentence_id, *_ in mentions))
 
 
 def ensure_actor(db: Database, document_id: str, name: str, kind: str | None) -> int:
@@ -125,8 +127,8 @@ def find_mention(db: Database, sentence_id: str, start: int, end: int) -> dict |
 def insert_mention(
     db: Database, sentence_id: str, actor_id: int, start: int, end: int, text: str
 ) -> int:
-    """Store a mention span and return its id."""
-    return insert_row(
+    """Store a mention span (its sentence joins the queue if new to it) and return its id."""
+    mention_id = insert_row(
         db,
         "mentions",
         {
@@ -137,6 +139,8 @@ def insert_mention(
             "text": text,
         },
     )
+    refresh_priority(db, [sentence_id])
+    return mention_id
 
 
 def list_documents(db: Database, annotator: str | None = None) -> list[dict]:

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from .assignments import NotHolderError, require_holder
 from .corpus import ensure_actor, insert_mention
 from .database import first_row, insert_row
+from .priority import refresh_priority
 from .queue import count_sentences_with_actors
 from .review import ReviewError, log_decision
 
@@ -92,6 +93,7 @@ def delete_mention(db: Database, mention_id: int) -> dict[str, list[dict]]:
         db.execute(f"delete from [{table}] where mention_id = ?", [mention_id])
     removed["mentions"] = list(db.query("select * from mentions where id = ?", [mention_id]))
     db.execute("delete from mentions where id = ?", [mention_id])
+    refresh_priority(db, (row["sentence_id"] for row in removed["mentions"]))
     return removed
 
 
@@ -100,6 +102,7 @@ def restore_rows(db: Database, removed: dict[str, list[dict]]) -> None:
     for table in sorted(removed, key=lambda name: name != "mentions"):
         for row in removed[table]:
             insert_row(db, table, row)
+    refresh_priority(db, (row["sentence_id"] for row in removed.get("mentions", [])))
 
 
 def remove_mention(db: Database, annotator: str, mention_id: int, lead: bool = False) -> str:

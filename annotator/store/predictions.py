@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from .database import first_row, now
-from .prelabels import activate_first_model
+from .prelabels import activate_first_model, active_model
+from .priority import refresh_priority_of_mentions
 
 _UNPREDICTED = """
     from mentions m
@@ -83,26 +84,40 @@ def margin_of(scores: dict) -> float:
     return round(top[0] - (top[1] if len(top) > 1 else 0.0), 6)
 
 
+def add_margin_column(db: Database) -> None:
+    """Give the predictions table its `margin` column, filled in for the rows it holds."""
+    db.table("predictions").add_column("margin", float)
+    for row in list(db.query("select id, scores from predictions")):
+        db.table("predictions").update(row["id"], {"margin": margin_of(json.loads(row["scores"]))})
+    db.table("predictions").create_index(["mention_id", "margin"])
+
+
 def save_predictions(db: Database, rows: Iterable[dict]) -> None:
     """Store prediction dicts (mention_id, model, template_version, label, score, scores).
 
-    The first model to pre-label a project becomes its active model (see `prelabels`).
+    The first model to pre-label a project becomes its active model (see `prelabels`); the
+    active model's predictions re-order their sentences in the queue (see `priority`).
     """
     stamp, rows = now(), list(rows)
-    for model in dict.fromkeys(row["model"] for row in rows):
-        activate_first_model(db, model)
-    db.table("predictions").insert_all(
-        (
-            {
-                **row,
-                "scores": json.dumps(row["scores"]),
-                "margin": margin_of(row["scores"]),
-                "created": stamp,
-            }
-            for row in rows
-        ),
-        ignore=True,
-    )
+    with db.atomic():
+        for model in dict.fromkeys(row["model"] for row in rows):
+            activate_first_model(db, model)
+        db.table("predictions").insert_all(
+            (
+                {
+                    **row,
+                    "scores": json.dumps(row["scores"]),
+                    "margin": margin_of(row["scores"]),
+                    "created": stamp,
+                }
+                for row in rows
+            ),
+            ignore=True,
+        )
+        shown = active_model(db)
+        refresh_priority_of_mentions(
+            db, (row["mention_id"] for row in rows if row["model"] == shown)
+        )
 
 
 def prediction_id(db: Database, mention_id: int, model: str, version: str) -> int | None:

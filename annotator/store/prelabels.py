@@ -38,15 +38,30 @@ def active_model(db: Database) -> str | None:
 
 
 def set_active_model(db: Database, spec: str) -> None:
-    """Show `spec`'s pre-labels from now on (labels already given keep what they were shown)."""
-    set_setting(db, ACTIVE_MODEL_SETTING, spec)
+    """Show `spec`'s pre-labels from now on (labels already given keep what they were shown).
+
+    The queue's uncertainty order follows: every sentence's margin is read again."""
+    from .priority import refresh_all_margins  # priority builds on the shown pre-label
+
+    if spec == active_model(db):
+        return
+    with db.atomic():
+        set_setting(db, ACTIVE_MODEL_SETTING, spec)
+        refresh_all_margins(db)
 
 
 def activate_first_model(db: Database, spec: str) -> None:
     """Make `spec` the active model when the project has none yet."""
-    db.execute(
-        "insert or ignore into settings (key, value) values (?, ?)", [ACTIVE_MODEL_SETTING, spec]
-    )
+    from .priority import refresh_priority_of_mentions
+
+    with db.atomic():
+        activated = db.execute(
+            "insert or ignore into settings (key, value) values (?, ?)",
+            [ACTIVE_MODEL_SETTING, spec],
+        ).rowcount
+        if activated:  # the model's predictions stored so far become the shown ones
+            mentions = db.execute("select mention_id from predictions where model = ?", [spec])
+            refresh_priority_of_mentions(db, (mention_id for (mention_id,) in mentions))
 
 
 def shown_labels(db: Database, mention_ids: list[int]) -> dict[int, str]:

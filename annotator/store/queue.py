@@ -5,26 +5,19 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .anchoring import hide_predictions, prelabels_hidden
-from .assignments import claim, overlap
+from .assignments import claim_free_place, overlap
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
 from .overall import overall_label, question_enabled
-from .prelabels import shown_prediction_id
+from .priority import OPEN, ORDER_BY
+from .priority import TABLE as PRIORITY
 from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 
 CONTEXT = 2  # neighbouring sentences shown on each side
 
 
 BLIND_SETTING, TOTAL_SETTING = "blind", "sentences_with_actors"
-ORDERS = ("document", "uncertainty")
-_SMALLEST_MARGIN = f"""(
-    select min(p.margin) from mentions m join predictions p on p.id = {shown_prediction_id("m.id")}
-    where m.sentence_id = s.id)"""
-_ORDER_BY = {
-    "document": "d.rowid, s.position",
-    # The least certain pre-label shown of the sentence first: its label teaches a model most.
-    "uncertainty": f"{_SMALLEST_MARGIN} is null, {_SMALLEST_MARGIN}, d.rowid, s.position",
-}
+ORDERS = tuple(ORDER_BY)
 
 
 def blind(db: Database) -> bool:
@@ -56,37 +49,27 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
 
     In turn: sentences sent back to them (requeued), those they hold but have not finished,
     a new sentence that fewer than k annotators hold (claimed now), then those they skipped.
-    The claim runs in a transaction that holds SQLite's write lock, so concurrent annotators
-    never take more than k places on a sentence, and nobody is served a sentence twice.
+
+    A new sentence is found without any lock, by walking the order's index (see `priority`)
+    to the first sentence the annotator could claim. Only then is SQLite's write lock taken,
+    to look at that one sentence again (and at the annotator's few unfinished ones) and claim
+    it, so concurrent annotators never take more than k places on a sentence and nobody is
+    served a sentence twice. A sentence claimed by others in between is passed over by the
+    next walk.
     """
-    if order not in _ORDER_BY:
+    if order not in ORDER_BY:
         raise ReviewError(f"unknown queue order {order!r} (use {' or '.join(ORDERS)})")
-    # What the annotator already holds is theirs alone: reading it needs no lock. Only
-    # claiming a new sentence does, and it looks again under the lock (another tab may
-    # have claimed one meanwhile).
+    # What the annotator already holds is theirs alone: reading it needs no lock.
     held = _held(db, annotator, order)
     if held:
         return held
-    with db.atomic():
-        held = _held(db, annotator, order)
-        if held:
-            return held
-        fresh = first_row(
-            db,
-            f"""
-            select s.id from sentences s join documents d on d.id = s.document_id
-            where exists (select 1 from mentions m where m.sentence_id = s.id)
-              and not exists (select 1 from assignments a
-                              where a.sentence_id = s.id and a.annotator = :annotator)
-              and (select count(*) from assignments a where a.sentence_id = s.id) < :k
-            order by {_ORDER_BY[order]}
-            limit 1
-            """,
-            {"annotator": annotator, "k": overlap(db)},
-        )
-        if fresh:
-            claim(db, fresh["id"], annotator)
-            return fresh["id"]
+    while (candidate := _first_free(db, annotator, order)) is not None:
+        with db.atomic():
+            held = _held(db, annotator, order)  # another tab may have claimed one meanwhile
+            if held:
+                return held
+            if _queued(db, candidate) and claim_free_place(db, candidate, annotator):
+                return candidate
     skipped = first_row(
         db,
         """
@@ -98,19 +81,84 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
     return skipped["id"] if skipped else None
 
 
-def _held(db: Database, annotator: str, order: str) -> str | None:
-    """A sentence the annotator holds and has not finished (requeued ones first)."""
+def _first_free(db: Database, annotator: str, order: str) -> str | None:
+    """The first sentence in the order that the annotator does not hold and fewer than k
+    annotators do. The walk is forced onto the order's index, which leaves out the full
+    sentences: it stops at the first free one, whatever the planner's statistics say and
+    however many sentences are done."""
     row = first_row(
         db,
         f"""
-        select s.id from assignments a
-        join sentences s on s.id = a.sentence_id join documents d on d.id = s.document_id
-        left join reviews r on r.sentence_id = a.sentence_id and r.annotator = a.annotator
-        where a.annotator = :annotator and (r.status is null or r.status = :requeued)
-        order by r.status is null, {_ORDER_BY[order]}
+        select q.sentence_id as id from {PRIORITY} q indexed by {PRIORITY}_{order}
+        where q.{OPEN}
+          and not exists (select 1 from assignments a
+                          where a.sentence_id = q.sentence_id and a.annotator = :annotator)
+          and (select count(*) from assignments a where a.sentence_id = q.sentence_id) < :k
+        order by {ORDER_BY[order]}
         limit 1
         """,
-        {"annotator": annotator, "requeued": REQUEUED},
+        {"annotator": annotator, "k": overlap(db)},
+    )
+    return row["id"] if row else None
+
+
+def _queued(db: Database, sentence_id: str) -> bool:
+    """Whether the sentence is still in the queue (it has actors)."""
+    return (
+        first_row(db, f"select 1 from {PRIORITY} where sentence_id = ?", [sentence_id]) is not None
+    )
+
+
+_UNFINISHED, _UNFINISHED_INDEX = "finished = 0", "assignments_unfinished"
+
+
+def _finished(sentence: str, annotator: str) -> str:
+    """SQL for whether the annotator's review of the sentence (SQL expressions) is finished:
+    done or skipped, not sent back to them."""
+    return f"""exists (select 1 from reviews r where r.sentence_id = {sentence}
+      and r.annotator = {annotator} and r.status != '{REQUEUED}')"""
+
+
+def add_finished_flag(db: Database) -> None:
+    """Give each assignment `finished`, kept by SQLite whenever a review or an assignment is
+    written, and index the unfinished ones by annotator: what an annotator holds is then found
+    without reading everything they ever held (58 ms with 4,000 each at a million sentences)."""
+    db.table("assignments").add_column("finished", int, not_null_default=0)
+    finished = _finished("assignments.sentence_id", "assignments.annotator")
+    db.execute(f"update assignments set finished = {finished}")
+    for table, event, row in (
+        ("reviews", "insert", "new"),
+        ("reviews", "update of status", "new"),
+        ("reviews", "delete", "old"),
+        ("assignments", "insert", "new"),
+    ):
+        finished = _finished(f"{row}.sentence_id", f"{row}.annotator")
+        db.execute(
+            f"""create trigger assignments_finished_on_{table}_{event.split()[0]}
+              after {event} on {table} begin
+              update assignments set finished = {finished}
+              where sentence_id = {row}.sentence_id and annotator = {row}.annotator; end"""
+        )
+    db.execute(
+        f"create index {_UNFINISHED_INDEX} on assignments (annotator, sentence_id)"
+        f" where {_UNFINISHED}"
+    )
+
+
+def _held(db: Database, annotator: str, order: str) -> str | None:
+    """A sentence the annotator holds and has not finished (requeued ones first, then those
+    still in the queue, in the order), found among their unfinished assignments alone."""
+    row = first_row(
+        db,
+        f"""
+        select a.sentence_id as id from assignments a indexed by {_UNFINISHED_INDEX}
+        left join {PRIORITY} q on q.sentence_id = a.sentence_id
+        left join reviews r on r.sentence_id = a.sentence_id and r.annotator = a.annotator
+        where a.annotator = :annotator and a.{_UNFINISHED}
+        order by r.status is null, q.sentence_id is null, {ORDER_BY[order]}
+        limit 1
+        """,
+        {"annotator": annotator},
     )
     return row["id"] if row else None
 

@@ -110,14 +110,9 @@ def create_label_tables(db: Database) -> None:
 @MIGRATIONS()
 def add_prediction_margin(db: Database) -> None:
     """The gap between a prediction's two best scores, for uncertainty-first review."""
-    import json
+    from .predictions import add_margin_column
 
-    from .predictions import margin_of
-
-    db.table("predictions").add_column("margin", float)
-    for row in list(db.query("select id, scores from predictions")):
-        db.table("predictions").update(row["id"], {"margin": margin_of(json.loads(row["scores"]))})
-    db.table("predictions").create_index(["mention_id", "margin"])
+    add_margin_column(db)
 
 
 @MIGRATIONS()
@@ -229,16 +224,9 @@ def create_adjudications(db: Database) -> None:
 @MIGRATIONS()
 def create_assignments(db: Database) -> None:
     """Which annotators hold each sentence: at most the project's overlap k of them."""
-    db.table("assignments").create(
-        {"sentence_id": str, "annotator": str, "created": str},
-        pk=("sentence_id", "annotator"),
-        foreign_keys=[("sentence_id", "sentences", "id")],
-    )
-    db.table("assignments").create_index(["annotator", "created"])
-    db.execute(
-        "insert or ignore into assignments (sentence_id, annotator, created)"
-        " select sentence_id, annotator, updated from reviews"
-    )
+    from .assignments import create_assignments_table
+
+    create_assignments_table(db)
 
 
 @MIGRATIONS()
@@ -297,3 +285,14 @@ def never_reuse_mention_and_prediction_ids(db: Database) -> None:
 
     for table in ("mentions", "predictions"):
         rebuild_with_autoincrement(db, table)
+
+
+@MIGRATIONS()
+def index_the_queue(db: Database) -> None:
+    """What lets the queue serve a sentence without a scan: which assignments are finished
+    (queue.py), and each sentence's place in the queue's orders (priority.py)."""
+    from .priority import create_priority_table
+    from .queue import add_finished_flag
+
+    add_finished_flag(db)
+    create_priority_table(db)
