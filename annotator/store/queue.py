@@ -8,6 +8,7 @@ from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import claim, overlap
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
+from .imports import published, unpublished_sentence
 from .overall import overall_label, question_enabled
 from .prelabels import shown_prediction_id
 from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
@@ -76,6 +77,7 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
             f"""
             select s.id from sentences s join documents d on d.id = s.document_id
             where exists (select 1 from mentions m where m.sentence_id = s.id)
+              and {published("d.id")}
               and not exists (select 1 from assignments a
                               where a.sentence_id = s.id and a.annotator = :annotator)
               and (select count(*) from assignments a where a.sentence_id = s.id) < :k
@@ -133,9 +135,18 @@ def sentences_with_actors(db: Database) -> int:
     return int(total) if total is not None else count_sentences_with_actors(db)
 
 
+def add_sentences_with_actors(db: Database, added: int) -> None:
+    """Add sentences with mentions that are about to be published to the kept count."""
+    set_setting(db, TOTAL_SETTING, str(sentences_with_actors(db) + added))
+
+
 def count_sentences_with_actors(db: Database) -> int:
     """Count the sentences that have mentions, and keep the figure for `review_progress`."""
-    total = db.execute("select count(distinct sentence_id) from mentions").fetchone()[0]
+    # All less the unpublished: a filter on every mention would cost half as much again.
+    total = db.execute(
+        "select (select count(distinct sentence_id) from mentions) - (select count(distinct"
+        f" sentence_id) from mentions where {unpublished_sentence('sentence_id')})"
+    ).fetchone()[0]
     set_setting(db, TOTAL_SETTING, str(total))
     return total
 

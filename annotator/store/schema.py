@@ -93,16 +93,8 @@ def create_label_tables(db: Database) -> None:
     )
     db.table("decisions").create_index(["annotator", "id"])
     db.table("jobs").create(
-        {
-            "id": int,
-            "kind": str,
-            "status": str,
-            "done": int,
-            "total": int,
-            "message": str,
-            "created": str,
-            "updated": str,
-        },
+        {"id": int, "kind": str, "status": str, "done": int, "total": int, "message": str}
+        | {"created": str, "updated": str},
         pk="id",
     )
 
@@ -297,3 +289,11 @@ def never_reuse_mention_and_prediction_ids(db: Database) -> None:
 
     for table in ("mentions", "predictions"):
         rebuild_with_autoincrement(db, table)
+
+
+@MIGRATIONS()
+def stage_imports(db: Database) -> None:
+    """Imports in progress: their documents stay unpublished until the import ends."""
+    from .imports import create_import_tables
+
+    create_import_tables(db)
