@@ -2,8 +2,9 @@
 
 Runners take an open database and the job's record and report progress through the jobs table;
 the worker decides when they run. Both kinds are safe to run again after an interruption: an
-import is one transaction that skips what is already stored, and pre-labelling predicts only
-mentions the model has not labelled yet.
+import shows nothing until it publishes the whole file, discards what an interrupted run left
+unpublished and skips what is already stored, and pre-labelling predicts only mentions the
+model has not labelled yet.
 """
 
 from __future__ import annotations
