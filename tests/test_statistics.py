@@ -22,7 +22,6 @@ def test_an_import_takes_statistics_and_a_small_one_after_it_does_not(db, tmp_pa
     assert db.execute("select count(*) from sqlite_stat1").fetchone()[0] == taken_at
 
 
-
 def test_pre_labelling_reads_each_chunk_after_the_last_one(db, stub_model, monkeypatch):
     """Each chunk starts after the previous one's last mention, so its cost does not grow
     with the predictions already stored; every mention is still labelled exactly once."""
