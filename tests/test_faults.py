@@ -37,8 +37,8 @@ def sentences_per_document(db_path) -> dict[str, int]:
 def stored(db) -> dict[str, int]:
     """The rows every reader sees: those of published documents."""
     return {
-        "documents": db.table("documents").count_where(published("id")),
-        "sentences": db.table("sentences").count_where(published("document_id")),
+        "documents": db.table("documents").count_where(published("documents.id")),
+        "sentences": db.table("sentences").count_where(published("sentences.document_id")),
         "mentions": db.table("mentions").count_where(published_sentence("sentence_id")),
     }
 

@@ -79,9 +79,10 @@ import os, sys
 from annotator.cli import main
 from annotator.ingest import load
 
-load.STAGE_SENTENCES = 1
-load.publish_import = lambda db, import_id: os._exit(3)
-main(sys.argv[1:], prog_name="annotator")
+if __name__ == "__main__":
+    load.STAGE_SENTENCES = 1
+    load.publish_import = lambda db, import_id: os._exit(3)
+    main(sys.argv[1:], prog_name="annotator")
 """
 
 
@@ -134,6 +135,8 @@ def test_annotators_save_while_an_import_is_between_chunks(
             review.record_label(annotator, "ana", card["mentions"][0]["id"], "against", STANCE)
             review.accept_sentence(annotator, "ana", sentence_id)
             seen.append((sentence_id, stored_rows(annotator)["documents"]))
+            assert corpus.get_document(annotator, sentence_id.split(":")[0]) is not None
+            assert corpus.get_sentence(annotator, sentence_id) is not None
             seen.append(what_readers_see(annotator)["search"])
         seen.append(step)
 

@@ -39,7 +39,7 @@ def merge_actors(db: Database, source: str, target: str) -> int:
     source, target = " ".join(source.split()), " ".join(target.split())
     if not source or not target or source == target:
         raise ActorError("pick two different actors")
-    named = f"from actors where name = ? and {published('document_id')}"
+    named = f"from actors where name = ? and {published('actors.document_id')}"
     if first_row(db, f"select 1 {named}", [source]) is None:
         raise ActorError(f"no actor called {source!r}")
     moves = []

@@ -14,7 +14,7 @@ from .prelabels import labelled_prediction_id, shown_prediction_id
 
 def get_document(db: Database, document_id: str, unpublished: bool = False) -> dict | None:
     """The published document row with this id (or, with `unpublished`, any), or None."""
-    where = "" if unpublished else f" and {published('id')}"
+    where = "" if unpublished else f" and {published('documents.id')}"
     return first_row(db, f"select * from documents where id = ?{where}", [document_id])
 
 
@@ -49,7 +49,7 @@ def insert_document(
 
 def get_sentence(db: Database, sentence_id: str, unpublished: bool = False) -> dict | None:
     """The published sentence row with this id (or, with `unpublished`, any), or None."""
-    where = "" if unpublished else f" and {published('document_id')}"
+    where = "" if unpublished else f" and {published('sentences.document_id')}"
     return first_row(db, f"select * from sentences where id = ?{where}", [sentence_id])
 
 
