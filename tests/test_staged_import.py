@@ -95,6 +95,12 @@ def test_an_import_killed_before_it_publishes_shows_nothing_and_the_next_discard
     assert stored_rows(db)["sentences"] == 6  # the chunks were written
     assert what_readers_see(db) == NOTHING
     assert db.table("imports").count == 1
+    staged_mention = db.execute("select min(id) from mentions").fetchone()[0]
+    with pytest.raises(review.ReviewError):  # nor can anyone label what they cannot see
+        review.record_label(db, "ana", staged_mention, "favor", STANCE)
+    with pytest.raises(review.ReviewError):
+        review.accept_sentence(db, "ana", "lisbon-0:0")
+    assert db.table("assignments").count == db.table("annotations").count == 0
 
     summary = import_file(db, SEED, "auto", STANCE)  # the next import discards it first
     assert stored_rows(db)["documents"] == 1 and stored_rows(db)["sentences"] == summary.sentences
