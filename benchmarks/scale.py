@@ -99,7 +99,10 @@ def build(path: Path, sentences: int) -> None:
                         )
                     )
         with db.atomic():
-            conn.executemany("insert into documents values (?, ?, ?, ?, ?)", docs)
+            conn.executemany(
+                "insert into documents (id, title, text_hash, meta, created) values (?,?,?,?,?)",
+                docs,
+            )
             conn.executemany("insert into sentences values (?, ?, ?, ?, ?)", sents)
             conn.executemany("insert into actors values (?, ?, ?, ?)", actors)
             conn.executemany("insert into mentions values (?, ?, ?, ?, ?, ?)", mentions)
