@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.store.imported_labels import ImportedLabels, save_imported_labels
 from annotator.store.imports import (
     begin_import,
     discard_abandoned_imports,
@@ -175,10 +176,12 @@ def _publish(
         with_actors.update(i.sentence_id for i in placed if i.mention_ids)
         add_sentences_with_actors(db, len(with_actors))
     publish_import(db, import_id)
+    labels = ImportedLabels()
     for item in placed:
         if isinstance(item, Record):
             item = store_sentence(db, item, source, summary, None)
-        store_labels(db, item, annotator, summary)
+        store_labels(db, item, annotator, summary, labels)
+    save_imported_labels(db, labels)
     if waiting:  # mentions may have been added to published sentences: count them all again
         count_sentences_with_actors(db)
     refresh_statistics(db)

@@ -14,10 +14,9 @@ from sqlite_utils import Database
 
 from annotator.store import corpus
 from annotator.store.adjudication import adjudicate
-from annotator.store.database import now, upsert_row
+from annotator.store.imported_labels import ImportedLabels
 from annotator.store.overall import write_overall
 from annotator.store.predictions import prediction_id, save_predictions
-from annotator.store.review import DONE, MANUAL
 from annotator.text.sentences import FoundSentence
 from annotator.wording import counted
 
@@ -149,10 +148,14 @@ def store_sentence(
 
 
 def store_labels(
-    db: Database, stored: StoredSentence, annotator: str | None, summary: ImportSummary
+    db: Database,
+    stored: StoredSentence,
+    annotator: str | None,
+    summary: ImportSummary,
+    labels: ImportedLabels,
 ) -> None:
-    """Store the labels, pre-labels, adjudications and overall answer a sentence record
-    carries, and count a sentence fully labelled by someone as their review."""
+    """Store the pre-labels, adjudications and overall answer a sentence record carries, and
+    add its labels to those written together at the end (see `save_imported_labels`)."""
     record = stored.record
     for target, mention_id in zip(record.targets, stored.mention_ids):
         who = target.annotator or record.annotator or annotator or DEFAULT_ANNOTATOR
@@ -161,19 +164,17 @@ def store_labels(
             shown = _store_prediction(db, mention_id, target.prediction)
         if target.labels is not None:  # several annotators: each one's label
             for entry in target.labels:
-                _store_label(
-                    db, mention_id, entry["annotator"], entry["label"], entry["status"], shown
-                )
+                labels.add(mention_id, entry["annotator"], entry["label"], entry["status"], shown)
                 summary.labels += 1
         elif target.label is not None and not target.adjudicated:
-            _store_label(db, mention_id, who, target.label, target.status, shown)
+            labels.add(mention_id, who, target.label, target.status, shown)
             summary.labels += 1
         if target.adjudicated:
             adjudicate(db, mention_id, target.label, target.annotator)
     if record.overall is not None:
         who = record.overall["annotator"] or record.annotator or annotator or DEFAULT_ANNOTATOR
         write_overall(db, stored.sentence_id, who, record.overall["label"])
-    _mark_reviewed(db, stored.sentence_id)
+    labels.sentence_ids.append(stored.sentence_id)
 
 
 def _ensure_mention(db, document_id: str, sentence_id: str, target: Target, summary) -> int:
@@ -203,52 +204,3 @@ def _store_prediction(db: Database, mention_id: int, prediction: dict) -> int:
         ],
     )
     return prediction_id(db, mention_id, prediction["model"], IMPORTED_TEMPLATE)
-
-
-def _store_label(
-    db: Database,
-    mention_id: int,
-    annotator: str,
-    label: str,
-    status: str | None,
-    prediction_id: int | None,
-) -> None:
-    """Store one annotator's label; one accepted or corrected was given beside the file's
-    pre-label of the mention."""
-    stamp = now()
-    upsert_row(
-        db,
-        "annotations",
-        {
-            "mention_id": mention_id,
-            "annotator": annotator,
-            "label": label,
-            "status": status or MANUAL,
-            "prediction_id": prediction_id if status not in (None, MANUAL) else None,
-            "created": stamp,
-            "updated": stamp,
-        },
-        ("mention_id", "annotator"),
-    )
-
-
-def _mark_reviewed(db: Database, sentence_id: str) -> None:
-    """Imported labels that cover every mention of a sentence count as that annotator's review."""
-    db.execute(
-        """
-        insert or replace into reviews (sentence_id, annotator, status, updated)
-        select :sentence, a.annotator, :done, :stamp
-        from annotations a join mentions m on m.id = a.mention_id
-        where m.sentence_id = :sentence
-        group by a.annotator
-        having count(*) = (select count(*) from mentions where sentence_id = :sentence)
-        """,
-        {"sentence": sentence_id, "done": DONE, "stamp": now()},
-    )
-    db.execute(  # a review holds one of the sentence's k places, as in the queue
-        """
-        insert or ignore into assignments (sentence_id, annotator, created)
-        select sentence_id, annotator, updated from reviews where sentence_id = ?
-        """,
-        [sentence_id],
-    )
