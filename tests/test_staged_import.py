@@ -220,3 +220,22 @@ def test_labels_for_published_sentences_wait_for_the_publish_step(db, tmp_path):
     assert (summary.sentences, summary.labels, summary.duplicates) == (1, 1, 1)
     assert queue.sentences_with_actors(db) == 2  # counted again: it added to document s1
     assert [row["label"] for row in db.table("annotations").rows] == ["favor"]
+
+
+def test_an_import_waits_for_the_turn_of_the_one_before_it(db, db_path, tmp_path):
+    from annotator.store.imports import import_turn
+
+    asked = []
+
+    def give_up(step):
+        asked.append(step)
+        raise KeyboardInterrupt  # a job cancelled while it waited
+
+    other = connect(db_path)
+    with import_turn(other):  # another import, in another connection, is writing
+        with pytest.raises(KeyboardInterrupt):
+            import_file(db, articles(tmp_path), "auto", STANCE, on_progress=give_up)
+    other.close()
+    assert asked == [0] and stored_rows(db)["documents"] == 0
+    assert db.table("imports").count == 0
+    assert import_file(db, articles(tmp_path), "auto", STANCE).documents == 3  # its turn now
