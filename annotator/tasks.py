@@ -3,8 +3,9 @@ compute the corpus figures; or run the learning loop.
 
 Runners take an open database and the job's record and report progress through the jobs table;
 the worker decides when they run. Every kind is safe to run again after an interruption: an
-import skips what is already stored, pre-labelling predicts only mentions the model has not
-labelled yet, and a learning run that had decided goes straight on to its re-labelling.
+import shows nothing until it publishes the whole file, discards what an interrupted run left
+unpublished and skips what is already stored; pre-labelling predicts only mentions the model
+has not labelled yet; and a learning run that had decided goes straight on to its re-labelling.
 """
 
 from __future__ import annotations

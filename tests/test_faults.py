@@ -16,6 +16,7 @@ from annotator.ingest import import_file
 from annotator.schemes import get_scheme
 from annotator.store.backup import BackupError, backup_database, integrity_problems
 from annotator.store.database import connect, init_database
+from annotator.store.imports import published, published_sentence
 
 from .conftest import SEED
 
@@ -25,7 +26,8 @@ def sentences_per_document(db_path) -> dict[str, int]:
     try:
         rows = db.query(
             "select d.id, count(s.id) as n from documents d"
-            " left join sentences s on s.document_id = d.id group by d.id"
+            f" left join sentences s on s.document_id = d.id where {published('d.id')}"
+            " group by d.id"
         )
         return {row["id"]: row["n"] for row in rows}
     finally:
@@ -33,6 +35,16 @@ def sentences_per_document(db_path) -> dict[str, int]:
 
 
 def stored(db) -> dict[str, int]:
+    """The rows every reader sees: those of published documents."""
+    return {
+        "documents": db.table("documents").count_where(published("documents.id")),
+        "sentences": db.table("sentences").count_where(published("sentences.document_id")),
+        "mentions": db.table("mentions").count_where(published_sentence("sentence_id")),
+    }
+
+
+def stored_rows(db) -> dict[str, int]:
+    """Every row, published or not."""
     return {table: db.table(table).count for table in ("documents", "sentences", "mentions")}
 
 
@@ -44,9 +56,10 @@ def stored_in(db_path) -> dict[str, int]:
         db.close()
 
 
-# `annotator import`, stopped at the end of each file's transaction: the last statement of
-# the transaction runs, then the process writes what its connection holds (the file's rows
-# included, not yet committed) to the signal file and waits until the test deletes it.
+# `annotator import`, stopped at the end of each file's publish transaction: the last
+# statement of the transaction runs, then the process writes what its connection holds (the
+# file's rows included, published but not committed) to the signal file and waits until the test
+# deletes it.
 PAUSING_IMPORT = """
 import json, sys, time
 from pathlib import Path
@@ -55,7 +68,7 @@ from annotator.cli import main
 from annotator.ingest import load
 
 signal_file = Path(sys.argv[1])
-last_statement = load.count_sentences_with_actors
+last_statement = load.refresh_statistics
 
 
 def last_statement_then_wait(db):
@@ -69,7 +82,7 @@ def last_statement_then_wait(db):
     return result
 
 
-load.count_sentences_with_actors = last_statement_then_wait
+load.refresh_statistics = last_statement_then_wait
 main(sys.argv[2:], prog_name="annotator")
 """
 
@@ -134,8 +147,11 @@ def test_kill_9_inside_an_import_transaction_leaves_all_or_nothing(tmp_path):
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    # Running it again completes it, nothing twice.
+    # Running it again discards the killed import's rows and completes it, nothing twice.
     assert stored_in(db_path) == files_stored(len(files))
+    db = connect(db_path)
+    assert stored_rows(db) == files_stored(len(files)) and db.table("imports").count == 0
+    db.close()
     assert sorted(sentences_per_document(db_path).values()) == [per_file["sentences"]] * len(files)
     db = connect(db_path)
     spans = db.execute(

@@ -62,7 +62,7 @@ def init(db_path: Path, scheme: str | None, overall_question: bool | None):
 def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: str | None):
     """Import documents: .txt files, JSONL records, or NewsMTSC files.
 
-    Each file is stored in one transaction: a file with an error is skipped whole and
+    Each file appears whole or not at all: a file with an error is skipped whole and
     the error names its line. Re-importing a document adds its labels, never a copy.
 
     Example: annotator import seeds/*.txt gold.jsonl --annotator ana

@@ -1,4 +1,4 @@
-"""Importing files: reading and validating each format, then storing it in one transaction."""
+"""Importing files: reading and validating each format, then storing it, published at once."""
 
 from .load import ImportSummary, import_file
 from .readers import FORMATS, InputError

@@ -1,56 +1,56 @@
-"""Store validated records: one transaction per file, no duplicates on re-import."""
+"""Store validated records: staged in short transactions, then published all at once.
+
+Finding sentences and actors (spaCy) takes a minute per ~100,000 sentences, and storing them
+seconds more; one transaction around all of it held SQLite's write lock that long, and every
+annotator's save waited (and failed after 30 s). Now an import:
+
+1. analyses its documents outside any transaction;
+2. writes the file's new documents, with their sentences, actors and mentions, in
+   transactions of about STAGE_SENTENCES sentences each, marked unpublished (see
+   `store.imports`): annotators' saves go on between them, and no reader sees any of it;
+3. publishes in one short transaction, which writes what would show at once (the file's
+   labels, and sentences added to documents already published) and clears the marks.
+
+Readers therefore see all of a file or nothing of it. An error (a conflicting id, a cancelled
+job, Ctrl+C) discards what was staged; an import whose process was killed is discarded by the
+next import, which then stores the file afresh. Re-importing skips what is already stored.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.store import corpus
-from annotator.store.adjudication import adjudicate
-from annotator.store.database import now
-from annotator.store.overall import write_overall
-from annotator.store.predictions import prediction_id, save_predictions
-from annotator.store.queue import count_sentences_with_actors
-from annotator.store.review import DONE, MANUAL
+from annotator.store.imported_labels import ImportedLabels, save_imported_labels
+from annotator.store.imports import (
+    begin_import,
+    discard_abandoned_imports,
+    discard_import,
+    import_turn,
+    publish_import,
+)
+from annotator.store.queue import add_sentences_with_actors, count_sentences_with_actors
 from annotator.store.statistics import refresh_statistics
-from annotator.text.sentences import analyse_documents
-from annotator.wording import counted
+from annotator.text.sentences import FoundSentence, analyse_documents
 
-from .readers import InputError, Record, Target, read_records
+from .readers import Record, read_records
+from .records import (
+    ImportSummary,
+    StoredSentence,
+    adds_to_published,
+    store_document,
+    store_labels,
+    store_sentence,
+)
 
-IMPORTED_TEMPLATE = "imported"
-DEFAULT_ANNOTATOR = "imported"
+__all__ = ["ImportSummary", "import_file", "import_records"]
 
+# Sentences written per staging transaction: ~20 ms of write lock on a 2-core machine.
+STAGE_SENTENCES = 200
 
-@dataclass
-class ImportSummary:
-    """What one import added, for the command line and the web page."""
-
-    documents: int = 0
-    sentences: int = 0
-    mentions: int = 0
-    labels: int = 0
-    duplicates: int = 0
-    # The file's documents, added or already present (an ordered set): what an import job
-    # pre-labels.
-    document_ids: dict[str, None] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        counts = (
-            counted(self.documents, "document"),
-            counted(self.sentences, "sentence"),
-            counted(self.mentions, "mention"),
-            counted(self.labels, "label"),
-        )
-        return f"{', '.join(counts)} added; {self.duplicates} already present"
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+Progress = Callable[[int], None] | None
 
 
 def import_file(
@@ -59,7 +59,7 @@ def import_file(
     fmt: str,
     labels: list[str],
     annotator: str | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Progress = None,
 ) -> ImportSummary:
     """Read, validate and store one file; on any error nothing of it is stored."""
     path = Path(path)
@@ -72,178 +72,116 @@ def import_records(
     records: list[Record],
     source: str,
     annotator: str | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Progress = None,
 ) -> ImportSummary:
-    """Store records in one transaction, raising InputError (with nothing stored) on a conflict.
+    """Store records so that readers see them all at once, raising InputError (with nothing
+    stored) on a conflict.
 
-    `on_progress(n)` is called as records are analysed; an exception it raises (a cancelled
-    job) stops the import before anything is written.
+    `on_progress(n)` is called as records are analysed and stored (with 0 while another
+    import runs first); an exception it raises (a cancelled job) stops the import, and
+    nothing of it is kept.
     """
     summary = ImportSummary()
     documents = [r for r in records if r.targets is None]
-    # Parse before the transaction so the write lock is held only while storing.
-    analysed = []
-    for sentences in analyse_documents([r.text for r in documents]):
-        analysed.append(sentences)
-        if on_progress:
-            on_progress(1)
-    if on_progress and len(records) > len(documents):
-        on_progress(len(records) - len(documents))
-    with db.atomic():
-        for record, sentences in zip(documents, analysed):
-            _store_document(db, record, sentences, source, summary)
-        for record in records:
-            if record.targets is not None:
-                _store_sentence(db, record, source, annotator, summary)
-        count_sentences_with_actors(db)
-        refresh_statistics(db)
+    analysed = analyse_documents([r.text for r in documents])  # a generator: runs as read
+    with import_turn(db, (lambda: on_progress(0)) if on_progress else None):
+        discard_abandoned_imports(db)
+        import_id = begin_import(db, source)
+        try:
+            with_actors = _stage_documents(
+                db, documents, analysed, source, import_id, summary, on_progress
+            )
+            sentences = [r for r in records if r.targets is not None]
+            placed = _stage_sentences(db, sentences, source, import_id, summary, on_progress)
+            with db.atomic():
+                _publish(db, placed, with_actors, source, annotator, import_id, summary)
+        except BaseException:
+            analysed.close()  # stops the analysis processes
+            discard_import(db, import_id)
+            raise
     return summary
 
 
-def _store_document(db: Database, record: Record, sentences, source: str, summary: ImportSummary):
-    digest = text_hash(record.text)
-    document_id = record.id or f"doc-{digest[:12]}"
-    existing = corpus.get_document(db, document_id)
-    if existing is not None and existing["text_hash"] != digest:
-        raise InputError(
-            source, f"document id {document_id!r} already exists with different text", record.line
-        )
-    same_text = existing or corpus.find_document_by_hash(db, digest)
-    if same_text is not None:
-        summary.duplicates += 1
-        summary.document_ids[same_text["id"]] = None
-        return
-    corpus.insert_document(db, document_id, record.title or document_id, digest, record.meta)
-    summary.documents += 1
-    summary.document_ids[document_id] = None
-    sentence_ids = [f"{document_id}:{position}" for position in range(len(sentences))]
-    corpus.insert_new_document_sentences(
-        db, document_id, [(sid, sentence.text) for sid, sentence in zip(sentence_ids, sentences)]
-    )
-    summary.sentences += len(sentences)
-    mentions = [
-        (sentence_id, found.actor, found.kind, found.start, found.end, found.text)
-        for sentence_id, sentence in zip(sentence_ids, sentences)
-        for found in sentence.mentions
-    ]
-    corpus.insert_new_document_mentions(db, document_id, mentions)
-    summary.mentions += len(mentions)
-
-
-def _store_sentence(db: Database, record: Record, source: str, annotator: str | None, summary):
-    document_id = record.document_id or record.id or f"doc-{text_hash(record.text)[:12]}"
-    sentence_id = record.id or f"{document_id}:{text_hash(record.text)[:8]}"
-    if corpus.get_document(db, document_id) is None:
-        corpus.insert_document(db, document_id, record.title or document_id, None, record.meta)
-        summary.documents += 1
-    summary.document_ids[document_id] = None
-    sentence = corpus.get_sentence(db, sentence_id) or corpus.find_sentence_by_text(
-        db, document_id, record.text
-    )
-    if sentence is None:
-        corpus.insert_sentence(db, sentence_id, document_id, record.text)
-        summary.sentences += 1
-    elif sentence["text"] != record.text:
-        raise InputError(
-            source, f"sentence id {sentence_id!r} already exists with different text", record.line
-        )
-    else:
-        sentence_id = sentence["id"]
-        summary.duplicates += 1
-    for target in record.targets:
-        who = target.annotator or record.annotator or annotator or DEFAULT_ANNOTATOR
-        mention_id = _ensure_mention(db, document_id, sentence_id, target, summary)
-        shown = None
-        if target.prediction is not None:
-            shown = _store_prediction(db, mention_id, target.prediction)
-        if target.labels is not None:  # several annotators: each one's label
-            for entry in target.labels:
-                _store_label(
-                    db, mention_id, entry["annotator"], entry["label"], entry["status"], shown
-                )
-                summary.labels += 1
-        elif target.label is not None and not target.adjudicated:
-            _store_label(db, mention_id, who, target.label, target.status, shown)
-            summary.labels += 1
-        if target.adjudicated:
-            adjudicate(db, mention_id, target.label, target.annotator)
-    if record.overall is not None:
-        who = record.overall["annotator"] or record.annotator or annotator or DEFAULT_ANNOTATOR
-        write_overall(db, sentence_id, who, record.overall["label"])
-    _mark_reviewed(db, sentence_id)
-
-
-def _ensure_mention(db, document_id: str, sentence_id: str, target: Target, summary) -> int:
-    mention = corpus.find_mention(db, sentence_id, target.start, target.end)
-    if mention is not None:
-        return mention["id"]
-    actor_id = corpus.ensure_actor(db, document_id, " ".join(target.actor.split()), None)
-    summary.mentions += 1
-    return corpus.insert_mention(
-        db, sentence_id, actor_id, target.start, target.end, target.mention
-    )
-
-
-def _store_prediction(db: Database, mention_id: int, prediction: dict) -> int:
-    """Store a file's pre-label of a mention; return its id (an earlier identical one's)."""
-    save_predictions(
-        db,
-        [
-            {
-                "mention_id": mention_id,
-                "model": prediction["model"],
-                "template_version": IMPORTED_TEMPLATE,
-                "label": prediction["label"],
-                "score": float(prediction["score"]),
-                "scores": {prediction["label"]: float(prediction["score"])},
-            }
-        ],
-    )
-    return prediction_id(db, mention_id, prediction["model"], IMPORTED_TEMPLATE)
-
-
-def _store_label(
+def _stage_documents(
     db: Database,
-    mention_id: int,
-    annotator: str,
-    label: str,
-    status: str | None,
-    prediction_id: int | None,
+    documents: list[Record],
+    analysed: Iterator[list[FoundSentence]],
+    source: str,
+    import_id: int,
+    summary: ImportSummary,
+    on_progress: Progress,
+) -> set[str]:
+    """Store the documents to split, unpublished, as their analysis comes in; return the ids
+    of their sentences that mention actors."""
+    with_actors: set[str] = set()
+    batch: list[tuple[Record, list[FoundSentence]]] = []
+
+    def write_batch() -> None:
+        with db.atomic():
+            for record, sentences in batch:
+                with_actors.update(
+                    store_document(db, record, sentences, source, summary, import_id)
+                )
+        batch.clear()
+
+    for record, sentences in zip(documents, analysed):
+        if on_progress:
+            on_progress(1)
+        batch.append((record, sentences))
+        if sum(len(found) for _, found in batch) >= STAGE_SENTENCES:
+            write_batch()
+    if batch:
+        write_batch()
+    return with_actors
+
+
+def _stage_sentences(
+    db: Database,
+    records: list[Record],
+    source: str,
+    import_id: int,
+    summary: ImportSummary,
+    on_progress: Progress,
+) -> list[StoredSentence | Record]:
+    """Store the sentence records that add only to new documents, unpublished; return, in the
+    file's order, each one's stored sentence, or the record itself where it adds to published
+    documents and waits for the publish step."""
+    placed: list[StoredSentence | Record] = []
+    for start in range(0, len(records), STAGE_SENTENCES):
+        batch = records[start : start + STAGE_SENTENCES]
+        with db.atomic():
+            for record in batch:
+                if adds_to_published(db, record):
+                    placed.append(record)
+                else:
+                    placed.append(store_sentence(db, record, source, summary, import_id))
+        if on_progress:
+            on_progress(len(batch))
+    return placed
+
+
+def _publish(
+    db: Database,
+    placed: list[StoredSentence | Record],
+    with_actors: set[str],
+    source: str,
+    annotator: str | None,
+    import_id: int,
+    summary: ImportSummary,
 ) -> None:
-    """Store one annotator's label; one accepted or corrected was given beside the file's
-    pre-label of the mention."""
-    stamp = now()
-    db.table("annotations").upsert(
-        {
-            "mention_id": mention_id,
-            "annotator": annotator,
-            "label": label,
-            "status": status or MANUAL,
-            "prediction_id": prediction_id if status not in (None, MANUAL) else None,
-            "created": stamp,
-            "updated": stamp,
-        },
-        pk=("mention_id", "annotator"),
-    )
-
-
-def _mark_reviewed(db: Database, sentence_id: str) -> None:
-    """Imported labels that cover every mention of a sentence count as that annotator's review."""
-    db.execute(
-        """
-        insert or replace into reviews (sentence_id, annotator, status, updated)
-        select :sentence, a.annotator, :done, :stamp
-        from annotations a join mentions m on m.id = a.mention_id
-        where m.sentence_id = :sentence
-        group by a.annotator
-        having count(*) = (select count(*) from mentions where sentence_id = :sentence)
-        """,
-        {"sentence": sentence_id, "done": DONE, "stamp": now()},
-    )
-    db.execute(  # a review holds one of the sentence's k places, as in the queue
-        """
-        insert or ignore into assignments (sentence_id, annotator, created)
-        select sentence_id, annotator, updated from reviews where sentence_id = ?
-        """,
-        [sentence_id],
-    )
+    """The import's last transaction: everything it staged made visible, then its labels and
+    additions to published documents, with the kept counts and statistics brought up to date."""
+    waiting = [item for item in placed if isinstance(item, Record)]
+    if not waiting:  # only the staged sentences are new: add them to the kept count
+        with_actors.update(i.sentence_id for i in placed if i.mention_ids)
+        add_sentences_with_actors(db, len(with_actors))
+    publish_import(db, import_id)
+    labels = ImportedLabels()
+    for item in placed:
+        if isinstance(item, Record):
+            item = store_sentence(db, item, source, summary, None)
+        store_labels(db, item, annotator, summary, labels)
+    save_imported_labels(db, labels)
+    if waiting:  # mentions may have been added to published sentences: count them all again
+        count_sentences_with_actors(db)
+    refresh_statistics(db)

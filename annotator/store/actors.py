@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from .corpus import ensure_actor
 from .database import first_row, now
+from .imports import published
 
 
 class ActorError(ValueError):
@@ -22,10 +23,11 @@ class ActorError(ValueError):
 def list_actors(db: Database) -> list[dict]:
     """Every actor name with its mention count, documents and the mention texts seen."""
     rows = db.query(
-        """
+        f"""
         select ac.name, count(m.id) as mentions, count(distinct ac.document_id) as documents,
           group_concat(distinct m.text) as aliases
         from actors ac join mentions m on m.actor_id = ac.id
+        where {published("ac.document_id")}
         group by ac.name order by mentions desc, ac.name
         """
     )
@@ -37,11 +39,12 @@ def merge_actors(db: Database, source: str, target: str) -> int:
     source, target = " ".join(source.split()), " ".join(target.split())
     if not source or not target or source == target:
         raise ActorError("pick two different actors")
-    if first_row(db, "select 1 from actors where name = ?", [source]) is None:
+    named = f"from actors where name = ? and {published('actors.document_id')}"
+    if first_row(db, f"select 1 {named}", [source]) is None:
         raise ActorError(f"no actor called {source!r}")
     moves = []
     with db.atomic():
-        for actor in list(db.query("select * from actors where name = ?", [source])):
+        for actor in list(db.query(f"select * {named}", [source])):
             target_id = ensure_actor(db, actor["document_id"], target, actor["kind"])
             mention_ids = [
                 r["id"]

@@ -7,6 +7,7 @@ from sqlite_utils import Database
 from .corpus import get_document, get_sentence
 from .database import first_row, upsert_stamped
 from .gold import DISPUTED, UNREVIEWED, gold_of_mentions
+from .imports import published
 from .prelabels import shown_prediction_id
 
 # Mentions with at least two different labels: the disputes, open or settled.
@@ -17,7 +18,13 @@ select mention_id from annotations group by mention_id having count(distinct lab
 
 def adjudicate(db: Database, mention_id: int, label: str, adjudicator: str) -> None:
     """Make `label` the mention's gold label, decided by `adjudicator`."""
-    if first_row(db, "select 1 from mentions where id = ?", [mention_id]) is None:
+    mention = first_row(
+        db,
+        "select 1 from mentions m join sentences s on s.id = m.sentence_id"
+        f" where m.id = ? and {published('s.document_id')}",
+        [mention_id],
+    )
+    if mention is None:
         raise ValueError(f"no mention with id {mention_id}")
     upsert_stamped(
         db,

@@ -8,17 +8,20 @@ from sqlite_utils import Database
 
 from .database import first_row, insert_row, now
 from .gold import UNREVIEWED, gold_of_mentions
+from .imports import published
 from .prelabels import labelled_prediction_id, shown_prediction_id
 from .priority import refresh_priority
 
 
-def get_document(db: Database, document_id: str) -> dict | None:
-    """The document row with this id, or None."""
-    return first_row(db, "select * from documents where id = ?", [document_id])
+def get_document(db: Database, document_id: str, unpublished: bool = False) -> dict | None:
+    """The published document row with this id (or, with `unpublished`, any), or None."""
+    where = "" if unpublished else f" and {published('documents.id')}"
+    return first_row(db, f"select * from documents where id = ?{where}", [document_id])
 
 
 def find_document_by_hash(db: Database, text_hash: str) -> dict | None:
-    """The first document imported from exactly this text, or None."""
+    """The first document imported from exactly this text, or None; for the import that holds
+    the import turn, which counts its own unpublished documents as stored."""
     return first_row(db, "select * from documents where text_hash = ? limit 1", [text_hash])
 
 
@@ -28,8 +31,9 @@ def insert_document(
     title: str,
     text_hash: str | None = None,
     meta: dict | None = None,
+    import_id: int | None = None,
 ) -> None:
-    """Store a new document row."""
+    """Store a new document row, unpublished while `import_id` is set (see `imports`)."""
     insert_row(
         db,
         "documents",
@@ -39,13 +43,15 @@ def insert_document(
             "text_hash": text_hash,
             "meta": json.dumps(meta) if meta else None,
             "created": now(),
+            "import_id": import_id,
         },
     )
 
 
-def get_sentence(db: Database, sentence_id: str) -> dict | None:
-    """The sentence row with this id, or None."""
-    return first_row(db, "select * from sentences where id = ?", [sentence_id])
+def get_sentence(db: Database, sentence_id: str, unpublished: bool = False) -> dict | None:
+    """The published sentence row with this id (or, with `unpublished`, any), or None."""
+    where = "" if unpublished else f" and {published('sentences.document_id')}"
+    return first_row(db, f"select * from sentences where id = ?{where}", [sentence_id])
 
 
 def find_sentence_by_text(db: Database, document_id: str, text: str) -> dict | None:
@@ -147,7 +153,7 @@ def list_documents(db: Database, annotator: str | None = None) -> list[dict]:
     """Every document with its sentence and mention counts and the annotator's progress."""
     return list(
         db.query(
-            """
+            f"""
             select d.id, d.title, d.created,
               (select count(*) from sentences s where s.document_id = d.id) as sentences,
               (select count(*) from mentions m join sentences s on s.id = m.sentence_id
@@ -155,7 +161,7 @@ def list_documents(db: Database, annotator: str | None = None) -> list[dict]:
               (select count(*) from reviews r join sentences s on s.id = r.sentence_id
                  where s.document_id = d.id and r.annotator = :annotator
                    and r.status = 'done') as reviewed
-            from documents d order by d.rowid
+            from documents d where {published("d.id")} order by d.rowid
             """,
             {"annotator": annotator},
         )

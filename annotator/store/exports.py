@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .gold import GOLD_VIEW, UNREVIEWED
+from .imports import published
 from .prelabels import shown_prediction_id
 
 # One target's fields, read from the mention (m), its actor (ac), its gold row (g) and the
@@ -53,6 +54,7 @@ select '{{"id":' || json_quote(s.id) || ',"document_id":' || json_quote(s.docume
    where sentence_id = s.id order by updated desc limit 1) as overall
 from documents d
 join sentences s on s.document_id = d.id
+where {published("d.id")}
 order by d.rowid, s.position
 """
 

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from .assignments import NotHolderError, require_holder
 from .corpus import ensure_actor, insert_mention
 from .database import first_row, insert_row
+from .imports import published
 from .priority import refresh_priority
 from .queue import count_sentences_with_actors
 from .review import ReviewError, log_decision
@@ -22,9 +23,9 @@ MAX_ACTOR_NAME = 100
 def _mention(db: Database, mention_id: int) -> dict:
     mention = first_row(
         db,
-        """select m.*, s.document_id, ac.kind from mentions m
+        f"""select m.*, s.document_id, ac.kind from mentions m
            join sentences s on s.id = m.sentence_id join actors ac on ac.id = m.actor_id
-           where m.id = ?""",
+           where m.id = ? and {published("s.document_id")}""",
         [mention_id],
     )
     if mention is None:

@@ -8,14 +8,15 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from .database import first_row, now
+from .imports import published
 from .prelabels import activate_first_model, active_model
 from .priority import refresh_priority_of_mentions
 
-_UNPREDICTED = """
+_UNPREDICTED = f"""
     from mentions m
     join sentences s on s.id = m.sentence_id
     join actors ac on ac.id = m.actor_id
-    where not exists (
+    where {published("s.document_id")} and not exists (
       select 1 from predictions p
       where p.mention_id = m.id and p.model = :model and p.template_version = :version)
 """

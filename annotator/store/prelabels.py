@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .database import first_row, get_setting, set_setting
+from .imports import published_sentence
 
 ACTIVE_MODEL_SETTING = "active_model"
 
@@ -84,7 +85,8 @@ def mentions_without_prelabel(db: Database, spec: str) -> int:
     """How many mentions `spec` has not pre-labelled (shown without a pre-label if active)."""
     row = first_row(
         db,
-        """select count(*) as n from mentions m where not exists (
+        f"""select count(*) as n from mentions m where {published_sentence("m.sentence_id")}
+           and not exists (
              select 1 from predictions p where p.mention_id = m.id and p.model = ?)""",
         [spec],
     )

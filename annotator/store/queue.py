@@ -8,6 +8,7 @@ from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import claim_free_place, overlap
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
+from .imports import published_sentence, unpublished_sentence
 from .overall import overall_label, question_enabled
 from .priority import OPEN, ORDER_BY
 from .priority import TABLE as PRIORITY
@@ -85,12 +86,14 @@ def _first_free(db: Database, annotator: str, order: str) -> str | None:
     """The first sentence in the order that the annotator does not hold and fewer than k
     annotators do. The walk is forced onto the order's index, which leaves out the full
     sentences: it stops at the first free one, whatever the planner's statistics say and
-    however many sentences are done."""
+    however many sentences are done. Sentences of an import still in progress have their
+    place in the index already (it is written as they are) but are passed over until the
+    import publishes them."""
     row = first_row(
         db,
         f"""
         select q.sentence_id as id from {PRIORITY} q indexed by {PRIORITY}_{order}
-        where q.{OPEN}
+        where q.{OPEN} and {published_sentence("q.sentence_id")}
           and not exists (select 1 from assignments a
                           where a.sentence_id = q.sentence_id and a.annotator = :annotator)
           and (select count(*) from assignments a where a.sentence_id = q.sentence_id) < :k
@@ -181,9 +184,18 @@ def sentences_with_actors(db: Database) -> int:
     return int(total) if total is not None else count_sentences_with_actors(db)
 
 
+def add_sentences_with_actors(db: Database, added: int) -> None:
+    """Add sentences with mentions that are about to be published to the kept count."""
+    set_setting(db, TOTAL_SETTING, str(sentences_with_actors(db) + added))
+
+
 def count_sentences_with_actors(db: Database) -> int:
     """Count the sentences that have mentions, and keep the figure for `review_progress`."""
-    total = db.execute("select count(distinct sentence_id) from mentions").fetchone()[0]
+    # All less the unpublished: a filter on every mention would cost half as much again.
+    total = db.execute(
+        "select (select count(distinct sentence_id) from mentions) - (select count(distinct"
+        f" sentence_id) from mentions where {unpublished_sentence('sentence_id')})"
+    ).fetchone()[0]
     set_setting(db, TOTAL_SETTING, str(total))
     return total
 

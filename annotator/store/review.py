@@ -15,6 +15,7 @@ from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import require_holder
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, insert_row, now, upsert_row, upsert_stamped
+from .imports import published
 from .overall import question_open, write_overall
 from .prelabels import shown_prediction_id
 
@@ -134,8 +135,9 @@ def record_label(
           not exists (select 1 from mentions later where later.sentence_id = m.sentence_id
             and (later.start > m.start or (later.start = m.start and later."end" > m."end")))
             as is_last
-        from mentions m left join predictions p on p.id = {shown_prediction_id("m.id")}
-        where m.id = ?
+        from mentions m join sentences s on s.id = m.sentence_id
+        left join predictions p on p.id = {shown_prediction_id("m.id")}
+        where m.id = ? and {published("s.document_id")}
         """,
         [mention_id],
     )

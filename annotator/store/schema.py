@@ -93,16 +93,8 @@ def create_label_tables(db: Database) -> None:
     )
     db.table("decisions").create_index(["annotator", "id"])
     db.table("jobs").create(
-        {
-            "id": int,
-            "kind": str,
-            "status": str,
-            "done": int,
-            "total": int,
-            "message": str,
-            "created": str,
-            "updated": str,
-        },
+        {"id": int, "kind": str, "status": str, "done": int, "total": int, "message": str}
+        | {"created": str, "updated": str},
         pk="id",
     )
 
@@ -296,3 +288,11 @@ def index_the_queue(db: Database) -> None:
 
     add_finished_flag(db)
     create_priority_table(db)
+
+
+@MIGRATIONS()
+def stage_imports(db: Database) -> None:
+    """Imports in progress: their documents stay unpublished until the import ends."""
+    from .imports import create_import_tables
+
+    create_import_tables(db)

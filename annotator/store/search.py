@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from .corpus import mentions_of_sentences
 from .gold import GOLD_VIEW, UNREVIEWED
+from .imports import published
 
 STATUSES = ("accepted", "corrected", "manual", "adjudicated", "disputed", UNREVIEWED)
 
@@ -38,7 +39,7 @@ def fts_query(text: str) -> str:
 
 def search_sentences(db: Database, query: SentenceFilter, limit: int = 50) -> list[dict]:
     """Matching sentences in document order, each with its mentions and labels."""
-    clauses, params = [], {}
+    clauses, params = [published("d.id")], {}
     if fts_query(query.text):
         clauses.append(
             "s.rowid in (select rowid from sentences_fts where sentences_fts match :text)"
@@ -78,7 +79,7 @@ def search_sentences(db: Database, query: SentenceFilter, limit: int = 50) -> li
         )
     if query.flagged:
         clauses.append("exists (select 1 from flags f where f.sentence_id = s.id)")
-    where = f"where {' and '.join(clauses)}" if clauses else ""
+    where = f"where {' and '.join(clauses)}"
     params["limit"] = limit
     sentences = list(
         db.query(

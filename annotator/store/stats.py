@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .gold import GOLD_VIEW, gold_of_mentions
+from .imports import published
 from .prelabels import shown_prediction_id
 
 _SHOWN = f"(select label from predictions where id = {shown_prediction_id('m.id')})"
@@ -15,14 +16,14 @@ def actor_stances(db: Database, document_id: str | None = None, top: int = 15) -
 
     Across documents, actors with the same name are counted together.
     """
-    where = "where s.document_id = :document" if document_id else ""
+    where = "and s.document_id = :document" if document_id else ""
     rows = db.query(
         f"""
         select m.id, ac.name as actor, {_SHOWN} as predicted
         from mentions m
         join actors ac on ac.id = m.actor_id
         join sentences s on s.id = m.sentence_id
-        {where}
+        where {published("s.document_id")} {where}
         """,
         {"document": document_id},
     )
