@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_speed import newsmtsc_documents  # noqa: E402
-from load import FORM_TOKEN, PASSWORD, TOKEN, free_port  # noqa: E402
+from load import FORM_TOKEN, PASSWORD, TOKEN, served  # noqa: E402
 from scale import LABELS, build  # noqa: E402
 
 from annotator.store.assignments import set_overlap  # noqa: E402
@@ -188,22 +188,7 @@ def main() -> None:
         with data.open("w", encoding="utf-8") as out:
             for n, text in enumerate(newsmtsc_documents(args.import_sentences)):
                 out.write(json.dumps({"id": f"import-{n}", "text": text}) + "\n")
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "annotator.cli", "serve", "--no-worker", "--port", str(port)]
-            + ["--db", str(db_path)],
-            env={**os.environ, "ANNOTATOR_SECRET_KEY": "import-while-reviewing"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/login").close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with served(db_path, "import-while-reviewing") as base:
             stop = threading.Event()
             annotators = [Annotator(base, name, stop, args.think) for name in names]
             for annotator in annotators:
@@ -223,9 +208,6 @@ def main() -> None:
             stop.set()
             for annotator in annotators:
                 annotator.join()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         if result.returncode:
             sys.exit(f"the import failed: {result.stderr[-2000:]}")
         transactions = json.loads(log.read_text())

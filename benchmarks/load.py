@@ -13,6 +13,7 @@ than the project's k.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -92,6 +93,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def served(db_path: Path, secret: str):
+    """`annotator serve` (no worker) on a free port for as long as the block runs; yields
+    its base URL once it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", "serve", "--no-worker", "--port", str(port)]
+        + ["--db", str(db_path)],
+        env={**os.environ, "ANNOTATOR_SECRET_KEY": secret},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login").close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--annotators", type=int, default=20)
@@ -110,31 +137,7 @@ def main() -> None:
         for name in names:
             create_user(db, name, PASSWORD, "annotator")
         db.close()
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "annotator.cli",
-                "serve",
-                "--no-worker",
-                "--port",
-                str(port),
-                "--db",
-                str(db_path),
-            ],
-            env={**os.environ, "ANNOTATOR_SECRET_KEY": "load-test"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/login").close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with served(db_path, "load-test") as base:
             started = time.time()
             workers = [Annotator(base, name, started + args.seconds) for name in names]
             for worker in workers:
@@ -142,9 +145,6 @@ def main() -> None:
             for worker in workers:
                 worker.join()
             elapsed = time.time() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         latencies = [t for w in workers for t in w.latencies]
         accepted = {(w.name, s) for w in workers for s in w.accepted}
         attempts = sum(len(w.accepted) for w in workers)

@@ -44,6 +44,7 @@ REQUIRED = {
     "evaluation.report": "lead",
     "evaluation.diff": "lead",
     "evaluation.requeue": "lead",
+    "evaluation.train_now": "lead",
     "search.sentences": "lead",
     "stats.corpus": "lead",
     "imports.new": "admin",

@@ -1,7 +1,10 @@
 """The keyboard flow in a real browser: Debian's Chromium driven by Playwright."""
 
+import contextlib
 import json
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -92,6 +95,19 @@ def start_review(page, url: str, name: str, db_path) -> None:
     sign_in(page, url, name, db_path)
     page.wait_for_selector("#review .mention")
     page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
+@contextlib.contextmanager
+def running_worker(db_path):
+    """`annotator worker` in a child process for as long as the block runs."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", "worker", "--db", str(db_path)]
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 def labels(db_path, sentence_id):
@@ -215,9 +231,6 @@ def test_actor_merge_and_undo_in_the_browser(server, page, db_path):
 
 def test_an_import_job_reports_progress_and_finishes_in_the_page(server, page, db_path, tmp_path):
     """Upload, follow the queued job, start a worker: the page updates itself to done."""
-    import subprocess
-    import sys
-
     upload = tmp_path / "summits.jsonl"
     articles = [
         {"title": f"Summit {n}", "text": f"Angela Merkel met Emmanuel Macron in city {n}."}
@@ -232,14 +245,8 @@ def test_an_import_job_reports_progress_and_finishes_in_the_page(server, page, d
     page.evaluate("window.stillTheSamePage = true")
     assert page.locator(".job progress").count() == 1
 
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "annotator.cli", "worker", "--db", str(db_path)]
-    )
-    try:
+    with running_worker(db_path):
         page.wait_for_selector(".job.done", timeout=120_000)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=60)
     text = page.inner_text(".job")
     assert "imported 5 documents" in text
     assert page.evaluate("window.stillTheSamePage") is True

@@ -1,12 +1,16 @@
 """The learning loop in a real browser: Train now → the job → promoted → the card says so."""
 
-import subprocess
-import sys
-
 from annotator.store.database import open_database, project_scheme
 from annotator.store.review import record_label
 
-from .test_browser import page, problems, pytestmark, server, sign_in  # noqa: F401
+from .test_browser import (  # noqa: F401  (fixtures and the module's marks)
+    page,
+    problems,
+    pytestmark,
+    running_worker,
+    server,
+    sign_in,
+)
 
 STANCE = {"Putin": "against", "Vladimir Putin": "against", "Kim": "favor", "Kim Jong Un": "favor"}
 
@@ -25,14 +29,8 @@ def test_train_now_promotes_a_model_and_the_card_names_it(server, page, problems
     page.focus("button:has-text('Train now')")
     page.keyboard.press("Enter")
     page.wait_for_selector(".job.queued")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "annotator.cli", "worker", "--db", str(db_path)]
-    )
-    try:
+    with running_worker(db_path):
         page.wait_for_selector(".job.done", timeout=180_000)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=60)
     text = page.inner_text(".job")
     assert "promoted" in text and "is now the active model" in text
     page.reload()

@@ -7,18 +7,12 @@ from pathlib import Path
 
 import click
 
-from .options import db_option, open_or_fail
+from .options import db_option, method_option, open_or_fail
 
 
 @click.command()
 @db_option
-@click.option(
-    "--method",
-    type=click.Choice(["auto", "linear", "cross-encoder"]),
-    default="auto",
-    show_default=True,
-    help="auto: linear below 2,000 gold labels, the fine-tuned cross-encoder from there.",
-)
+@method_option
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 4096))
 @click.option("--seed", default=0, show_default=True, help="Random seed (folds and training).")
 @click.option(

@@ -20,6 +20,7 @@ from .options import (
     db_option,
     gold_format_option,
     gold_scheme_option,
+    method_option,
     model_option,
     open_or_fail,
     scheme_if_initialised,
@@ -117,14 +118,7 @@ def evaluate(
 @click.option("--from-annotations", is_flag=True, help="Train on the database's gold labels.")
 @click.option("--name", default=None, help="Model name; the spec becomes trained:NAME.")
 @gold_format_option
-@click.option(
-    "--method",
-    type=click.Choice(["auto", "linear", "cross-encoder"]),
-    default="auto",
-    show_default=True,
-    help="linear: seconds, steady on few labels; cross-encoder: fine-tuning, minutes, "
-    "better with thousands of labels; auto: linear below 2,000 labels.",
-)
+@method_option
 @click.option(
     "--epochs",
     type=click.IntRange(1, 50),

@@ -66,6 +66,16 @@ gold_scheme_option = click.option(
 )
 
 
+method_option = click.option(
+    "--method",
+    type=click.Choice(["auto", "linear", "cross-encoder"]),
+    default="auto",
+    show_default=True,
+    help="linear: seconds, steady on few labels; cross-encoder: fine-tuning, minutes, "
+    "better with thousands of labels; auto: linear below 2,000 labels.",
+)
+
+
 def open_or_fail(db_path: Path):
     """The initialised database, or a clean command-line error naming the file."""
     try:
