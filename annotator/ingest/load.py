@@ -1,8 +1,8 @@
 """Store validated records: staged in short transactions, then published all at once.
 
 Finding sentences and actors (spaCy) takes a minute per ~100,000 sentences, and storing them
-seconds more; one transaction around all of it held SQLite's write lock that long, and every
-annotator's save waited (and failed after 30 s). Now an import:
+seconds more (28 s on a busy machine); storing them in one transaction held SQLite's write lock
+that long, and every annotator's save waited for it (failing after 30 s). Now an import:
 
 1. analyses its documents outside any transaction;
 2. writes the file's new documents, with their sentences, actors and mentions, in
