@@ -259,21 +259,11 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=Path("/tmp/annotator-scale.db"))
     parser.add_argument("--rounds", type=int, default=400)
     parser.add_argument("--order", choices=["both", *ORDERS], default="both")
-    parser.add_argument(
-        "--without-statistics", action="store_true", help="also run the rounds without them"
-    )
-    parser.add_argument(
-        "--reviewed",
-        type=int,
-        default=0,
-        help="first review sentences until this many are done (as far into a project)",
-    )
-    parser.add_argument(
-        "--switch-model", action="store_true", help="time changing the active model"
-    )
-    parser.add_argument(
-        "--queue-only", action="store_true", help="skip the stats page and the export"
-    )
+    flag = {"action": "store_true"}
+    parser.add_argument("--without-statistics", **flag, help="the rounds again, without them")
+    parser.add_argument("--reviewed", type=int, default=0, help="sentences done before the rounds")
+    parser.add_argument("--switch-model", **flag, help="time changing the active model")
+    parser.add_argument("--queue-only", **flag, help="skip the stats page and the export")
     args = parser.parse_args()
     if not args.db.exists():
         started = time.perf_counter()
