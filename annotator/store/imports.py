@@ -89,6 +89,8 @@ def publish_import(db: Database, import_id: int) -> None:
 def discard_import(db: Database, import_id: int) -> None:
     """Delete everything an unpublished import wrote, a few documents per transaction so that
     annotators' saves go on meanwhile; readers never saw any of it."""
+    from .priority import TABLE as PRIORITY  # priority reads the shown pre-label, which reads us
+
     sizes = db.execute(
         "select d.id, count(s.id) from documents d left join sentences s on s.document_id = d.id"
         " where d.import_id = ? group by d.id",
@@ -97,11 +99,12 @@ def discard_import(db: Database, import_id: int) -> None:
     for batch in _batches(sizes, DISCARD_SENTENCES):
         marks = ", ".join("?" for _ in batch)
         with db.atomic():
-            db.execute(
-                "delete from mentions where sentence_id in"
-                f" (select id from sentences where document_id in ({marks}))",
-                batch,
-            )
+            for table in (PRIORITY, "mentions"):  # the queue's place of a sentence, its actors
+                db.execute(
+                    f"delete from {table} where sentence_id in"
+                    f" (select id from sentences where document_id in ({marks}))",
+                    batch,
+                )
             for table, column in (("actors", "document_id"), ("sentences", "document_id")):
                 db.execute(f"delete from {table} where {column} in ({marks})", batch)
             db.execute(f"delete from documents where id in ({marks})", batch)
