@@ -84,6 +84,11 @@ def run_import(db: Database, db_path: str, job: dict) -> str:
     return f"imported {summary}; {labelled}"
 
 
+def _count_from_zero(db: Database, job_id: int, total: int, unit: str, message: str) -> None:
+    """Start a job's (next) progress bar: `total` units of work, none done yet."""
+    update_job(db, job_id, total=total, done=0, unit=unit, message=message)
+
+
 def run_prelabel(db: Database, db_path: str, job: dict) -> str:
     """Pre-label every mention the job's model has not labelled yet (of the job's documents,
     for an import); return a summary."""
@@ -95,14 +100,7 @@ def run_prelabel(db: Database, db_path: str, job: dict) -> str:
     total = pending_count(db, model, scheme, documents)
     if not total:  # every mention has this model's pre-label already
         return prelabel_summary(0, model.spec)
-    update_job(
-        db,
-        job_id,
-        total=total,
-        done=0,
-        unit="mention",
-        message=f"pre-labelling with {model.spec}",
-    )
+    _count_from_zero(db, job_id, total, "mention", f"pre-labelling with {model.spec}")
     count = prelabel(
         db, model, scheme, params["batch_size"], lambda n: advance_job(db, job_id, n), documents
     )
@@ -145,14 +143,8 @@ def run_learn(db: Database, db_path: str, job: dict) -> str:
     spec = params["spec"]
     model = load_model(spec, models_dir)
     total = pending_count(db, model, project_scheme(db), unreviewed=True)
-    update_job(
-        db,
-        job_id,
-        total=total,
-        done=0,
-        unit="mention",
-        message=f"re-labelling the unreviewed mentions with {spec}",
-    )
+    message = f"re-labelling the unreviewed mentions with {spec}"
+    _count_from_zero(db, job_id, total, "mention", message)
     count = relabel_unreviewed(
         db, models_dir, spec, params["batch_size"], lambda n: advance_job(db, job_id, n)
     )
