@@ -119,6 +119,19 @@ def test_newsmtsc_needs_the_sentiment_scheme(db, tmp_path):
     assert label["label"] == "positive"
 
 
+def test_newsmtsc_ids_holding_a_web_address_still_import(db, tmp_path):
+    """NewsMTSC's own train split has gids like '..._http://abcn.ws/x': provenance, not a name
+    anyone chose, so the empty part between the slashes is dropped instead of refusing the file."""
+    line = {
+        "primary_gid": "polusa_46_http://abcn.ws/2hiExTh\nTRUMP TEAM_89",
+        "sentence_normalized": "Trump praised Pence.",
+        "targets": [{"from": 14, "to": 19, "mention": "Pence", "polarity": 6.0}],
+    }
+    import_file(db, write(tmp_path / "n.jsonl", json.dumps(line)), "newsmtsc", SENTIMENT)
+    [document] = db.table("documents").rows
+    assert document["id"] == "polusa_46_http:/abcn.ws/2hiExTh\nTRUMP TEAM_89"
+
+
 BAD_LINES = [
     ("{not json", "line 2: not valid JSON"),
     ("[1, 2]", "line 2: each line must be a JSON object"),

@@ -213,6 +213,16 @@ def _overall(raw, is_sentence: bool, fail) -> dict | None:
     }
 
 
+def _newsmtsc_id(gid):
+    """NewsMTSC's `primary_gid` is provenance, not a name someone chose: some hold a source's
+    web address ("..._http://abcn.ws/2hiExTh..."). Empty, "." and ".." parts between slashes,
+    which no web address can carry, are dropped or spelled out so every line imports."""
+    if not isinstance(gid, str) or "/" not in gid:
+        return gid
+    parts = [part for part in gid.split("/") if part]
+    return "/".join(part.replace(".", "dot") if part in (".", "..") else part for part in parts)
+
+
 def read_newsmtsc(source: str, text: str, labels: list[str]) -> list[Record]:
     """NewsMTSC lines: `sentence_normalized`, `primary_gid`, targets with `from`/`to`/`polarity`."""
     if not set(NEWSMTSC_POLARITY.values()) <= set(labels):
@@ -249,7 +259,7 @@ def read_newsmtsc(source: str, text: str, labels: list[str]) -> list[Record]:
             Record(
                 text=sentence,
                 line=number,
-                id=_id(obj.get("primary_gid"), "primary_gid", fail),
+                id=_id(_newsmtsc_id(obj.get("primary_gid")), "primary_gid", fail),
                 targets=targets,
             )
         )
