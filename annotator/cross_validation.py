@@ -11,6 +11,11 @@ label is thus predicted once by a model that never saw it (its *out-of-fold* pre
   spread; per-label figures are those of the pooled out-of-fold predictions.
 - The linear method computes the frozen features once and fits k regressions on them; the
   cross-encoder is fine-tuned k times (fewer folds, since each costs minutes).
+- Examples can be *held in*: every fold trains on them and none is scored on them. The
+  learning loop holds in the gold the active model learned from, so the candidate is scored
+  only on gold the active model never saw, by fold models that had at least the active
+  model's gold; plain folds would pit a model trained on 80 % of the gold against one
+  trained on nearly all of it and keep the old model for the wrong reason.
 """
 
 from __future__ import annotations
@@ -55,26 +60,35 @@ def fold_of_examples(examples: list[Example], folds: int, seed: int = 0) -> list
     return fold
 
 
+def can_cross_validate(count: int, method: str) -> bool:
+    return count >= FOLDS[method] * MIN_PER_FOLD
+
+
 def cross_validate(
     examples: list[Example],
     scheme: Scheme,
     method: str,
     seed: int = 0,
     on_progress: Callable[[int], None] | None = None,
+    held_in: frozenset[int] = frozenset(),
 ) -> dict:
     """Cross-validated figures of `method` (linear or cross-encoder) on `examples`.
 
-    Returns folds, macro_f1 (mean over folds), spread (their standard deviation), fold_f1,
-    per_label (pooled out-of-fold F1 of each label) and predicted (each example's out-of-fold
-    label, in the order of `examples`).
+    `held_in`: indices of examples every fold trains on and none is scored on.
+    Returns folds, scored (how many examples were scored), macro_f1 (mean over folds), spread
+    (their standard deviation), fold_f1, per_label (pooled out-of-fold F1 of each label) and
+    predicted (each example's out-of-fold label in the order of `examples`; None where held in).
     """
     folds = FOLDS[method]
-    if len(examples) < folds * MIN_PER_FOLD:
+    scored = [i for i in range(len(examples)) if i not in held_in]
+    if not can_cross_validate(len(scored), method):
         raise ValueError(
-            f"{len(examples)} gold labels are too few to cross-validate "
+            f"{len(scored)} gold labels are too few to cross-validate "
             f"(at least {folds * MIN_PER_FOLD})"
         )
-    fold = fold_of_examples(examples, folds, seed)
+    fold = [-1] * len(examples)  # -1: held in, trained on by every fold
+    for i, f in zip(scored, fold_of_examples([examples[i] for i in scored], folds, seed)):
+        fold[i] = f
     if method == LINEAR:
         predicted = _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress)
     else:
@@ -87,9 +101,12 @@ def cross_validate(
             [examples[i].label for i in members], [predicted[i] for i in members], labels
         )
         fold_f1.append(report["macro_f1"])
-    pooled = classification_report([e.label for e in examples], predicted, labels)
+    pooled = classification_report(
+        [examples[i].label for i in scored], [predicted[i] for i in scored], labels
+    )
     return {
         "folds": folds,
+        "scored": len(scored),
         "macro_f1": round(statistics.fmean(fold_f1), 4),
         "spread": round(statistics.pstdev(fold_f1), 4),
         "fold_f1": [round(f1, 4) for f1 in fold_f1],
@@ -98,18 +115,20 @@ def cross_validate(
     }
 
 
-def cross_validation_work(count: int, method: str) -> int:
-    """The progress units `cross_validate` reports for `count` examples."""
+def cross_validation_work(count: int, method: str, held_in: int = 0) -> int:
+    """The progress units `cross_validate` reports for `count` examples, `held_in` of them
+    held in."""
     if method == LINEAR:
         return count
     from annotator.training import default_epochs
 
     folds = FOLDS[method]
-    held_in = count - count // folds
-    return folds * (held_in * default_epochs(held_in) + count // folds)
+    left_out = (count - held_in) // folds
+    trained = count - left_out
+    return folds * (trained * default_epochs(trained) + left_out)
 
 
-def _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> list[str]:
+def _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> list:
     import numpy as np
 
     labels = scheme.label_names
@@ -118,7 +137,7 @@ def _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> lis
         on_progress(len(examples))
     targets = np.array([labels.index(e.label) for e in examples])
     fold = np.array(fold)
-    predicted = [""] * len(examples)
+    predicted: list[str | None] = [None] * len(examples)
     for f in range(folds):
         held_out = np.flatnonzero(fold == f)
         coef, intercept = fit_linear(features[fold != f], targets[fold != f], len(labels), seed)
@@ -128,8 +147,8 @@ def _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> lis
     return predicted
 
 
-def _fine_tuned_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> list[str]:
-    predicted = [""] * len(examples)
+def _fine_tuned_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> list:
+    predicted: list[str | None] = [None] * len(examples)
     with tempfile.TemporaryDirectory(prefix="annotator-cv-") as scratch:
         for f in range(folds):
             held_in = [e for e, k in zip(examples, fold) if k != f]

@@ -6,7 +6,9 @@ One run (`annotator learn`, Train now, or by itself every N gold labels):
 1. read the gold labels (the one definition in `store.gold`);
 2. pick the method by their number (`training.choose_method`);
 3. cross-validate that method on them (`cross_validation`): the estimate of its quality on
-   text nobody has labelled, with its spread and per-label figures;
+   text nobody has labelled, with its spread and per-label figures. When the active model
+   was trained on part of this gold, that part is held in (every fold trains on it) and the
+   folds split only the gold it never saw;
 4. score the active model on the same gold: the gold it was not trained on, against the new
    method's out-of-fold predictions of exactly those labels; when too few are left (a model
    trained on almost all of them), its own cross-validated figure is the comparison;
@@ -20,12 +22,18 @@ active once they all have its pre-label, so a card never shows a mix of two mode
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.cross_validation import cross_validate, cross_validation_work
+from annotator.cross_validation import (
+    FOLDS,
+    MIN_PER_FOLD,
+    cross_validate,
+    cross_validation_work,
+)
 from annotator.metrics import classification_report
 from annotator.models import load_model
 from annotator.models.registry import trained_meta, training_keys
@@ -34,7 +42,13 @@ from annotator.store.database import project_scheme
 from annotator.store.learning import promotion_margin, record_learned
 from annotator.store.prelabels import active_model, set_active_model, shown_labels
 from annotator.store.reports import span_key
-from annotator.training import choose_method, default_epochs, examples_from_db, train_model
+from annotator.training import (
+    Example,
+    choose_method,
+    default_epochs,
+    examples_from_db,
+    train_model,
+)
 from annotator.wording import counted
 
 MIN_COMPARED = 30  # fewer shared gold labels than this: compare cross-validated figures
@@ -45,10 +59,37 @@ class LearningError(ValueError):
     """The loop cannot run on this project's gold (too few labels, a single label, …)."""
 
 
-def learning_work(count: int, method: str) -> int:
-    """The progress units of one run on `count` gold labels: cross-validation, then training."""
-    passes = 1 if method == "linear" else default_epochs(count)
-    return cross_validation_work(count, method) + count * passes
+@dataclass(frozen=True)
+class LearningPlan:
+    """What one run will train on: the gold, the method, and which gold is held in."""
+
+    examples: list[Example]
+    method: str
+    held_in: frozenset[int]
+
+    @property
+    def work(self) -> int:
+        """Progress units of the run: cross-validation, then training on all the gold."""
+        count = len(self.examples)
+        passes = 1 if self.method == "linear" else default_epochs(count)
+        return cross_validation_work(count, self.method, len(self.held_in)) + count * passes
+
+
+def plan_learning(db: Database, models_dir: Path, method: str = "auto") -> LearningPlan:
+    """The gold (the one definition in `store.gold`), the method its size calls for, and the
+    gold the active model learned from, held in when enough other gold is left to score."""
+    examples = examples_from_db(db)
+    method = choose_method(method, len(examples))
+    active = active_model(db)
+    seen = training_keys(active, models_dir) if active else frozenset()
+    held_in = frozenset(
+        i
+        for i, e in enumerate(examples)
+        if span_key(e.pair.sentence, e.pair.start, e.pair.end) in seen
+    )
+    if len(examples) - len(held_in) < max(MIN_COMPARED, FOLDS[method] * MIN_PER_FOLD):
+        held_in = frozenset()  # too little new gold: plain folds, cross-validated comparison
+    return LearningPlan(examples, method, held_in)
 
 
 def learn(
@@ -58,22 +99,23 @@ def learn(
     seed: int = 0,
     on_progress: Callable[[int], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    plan: LearningPlan | None = None,
 ) -> dict:
     """Run the loop once; return the new model's metadata (spec, figures, decision).
 
     Nothing is activated here: see `relabel_unreviewed` for a promoted model.
     """
     stage = on_stage or (lambda message: None)
-    examples = examples_from_db(db)
+    plan = plan or plan_learning(db, models_dir, method)
+    examples, method = plan.examples, plan.method
     scheme = project_scheme(db)
-    method = choose_method(method, len(examples))
     if len({e.label for e in examples}) < 2:
         raise LearningError(
             f"{counted(len(examples), 'gold label')} of fewer than two labels: nothing to learn yet"
         )
     stage(f"cross-validating {method} on {counted(len(examples), 'gold label')}")
     try:
-        cv = cross_validate(examples, scheme, method, seed, on_progress)
+        cv = cross_validate(examples, scheme, method, seed, on_progress, plan.held_in)
     except ValueError as error:
         raise LearningError(str(error)) from None
     predicted = cv.pop("predicted")
@@ -86,6 +128,7 @@ def learn(
         "cv_macro_f1": cv["macro_f1"],
         "cv_spread": cv["spread"],
         "cv_folds": cv["folds"],
+        "cv_scored": cv["scored"],
         "cv_fold_f1": cv["fold_f1"],
         "cv_per_label": cv["per_label"],
         "compared_with": compared,
@@ -184,10 +227,12 @@ def relabel_unreviewed(
 def describe(meta: dict) -> str:
     """One line for the job page and the command line: figures and the decision."""
     per_label = ", ".join(f"{label} {f1:.2f}" for label, f1 in meta["cv_per_label"].items())
+    scored = meta.get("cv_scored", meta["examples"])
+    of = f" of the {scored} the previous model never saw" if scored < meta["examples"] else ""
     return (
         f"{meta['spec']} ({meta['method']}, {counted(meta['examples'], 'gold label')}): "
         f"cross-validated macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
-        f"over {meta['cv_folds']} folds ({per_label}); {meta['decision']}"
+        f"over {meta['cv_folds']} folds{of} ({per_label}); {meta['decision']}"
     )
 
 

@@ -17,14 +17,12 @@ from sqlite_utils import Database
 from annotator.corpus_stats import save_snapshot
 from annotator.ingest.load import import_records
 from annotator.ingest.readers import read_records
-from annotator.learning import describe, learn, learning_work, relabel_unreviewed
+from annotator.learning import describe, learn, plan_learning, relabel_unreviewed
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
-from annotator.store.gold import gold_count
 from annotator.store.jobs import advance_job, save_job_params, update_job
-from annotator.training import choose_method
 from annotator.wording import counted
 
 IMPORT, PRELABEL, STATS, LEARN = "import", "prelabel", "stats", "learn"
@@ -125,15 +123,14 @@ def run_learn(db: Database, db_path: str, job: dict) -> str:
     params, job_id = job["params"], job["id"]
     models_dir = models_dir_beside(db_path)
     if "spec" not in params:
-        count = gold_count(db)
-        method = choose_method(params["method"], count)
-        update_job(db, job_id, total=learning_work(count, method), done=0, unit="example")
+        plan = plan_learning(db, models_dir, params["method"])
+        update_job(db, job_id, total=plan.work, done=0, unit="example")
         meta = learn(
             db,
             models_dir,
-            params["method"],
             on_progress=lambda n: advance_job(db, job_id, n),
             on_stage=lambda message: update_job(db, job_id, message=message),
+            plan=plan,
         )
         params = {**params, "spec": meta["spec"], "promoted": meta["promoted"]}
         params["summary"] = describe(meta)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.cross_validation import fold_of_examples
 from annotator.ingest import import_file
-from annotator.learning import decide, learn, relabel_unreviewed
+from annotator.learning import decide, describe, learn, relabel_unreviewed
 from annotator.models import Pair, load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import prelabel
@@ -146,7 +146,9 @@ def test_a_promoted_model_relabels_only_unreviewed_mentions_then_becomes_active(
     db.close()
 
 
-def test_a_model_is_compared_only_on_gold_it_never_saw(project, tmp_path):
+def test_a_model_is_compared_only_on_gold_it_never_saw(project, tmp_path, monkeypatch):
+    import annotator.cross_validation as cross_validation
+
     db = open_database(project)
     folder = models_dir_beside(project)
     first = learn(db, folder)
@@ -161,9 +163,17 @@ def test_a_model_is_compared_only_on_gold_it_never_saw(project, tmp_path):
     more = gold_file(tmp_path, ["Evans", "Flynn", "Grant", "Hayes", "Irwin"], "more.jsonl")
     import_file(db, more, "auto", project_scheme(db).label_names, "ana")
     prelabel(db, load_model(first["spec"], folder), project_scheme(db))
+    fitted_on, fit = [], cross_validation.fit_linear
+    monkeypatch.setattr(
+        cross_validation, "fit_linear", lambda x, *a: fitted_on.append(len(x)) or fit(x, *a)
+    )
     third = learn(db, folder)
     assert third["compared_with"]["basis"] == "same gold"
-    assert third["compared_with"]["n"] == 5 * len(TEMPLATES)
+    assert third["compared_with"]["n"] == third["cv_scored"] == 5 * len(TEMPLATES)
+    # Every fold trained on all the gold the active model had, and on most of the new gold.
+    old, new = len(NAMES) * len(TEMPLATES), 5 * len(TEMPLATES)
+    assert len(fitted_on) == 5 and all(old + new * 0.7 <= n < old + new for n in fitted_on)
+    assert "of the 30 the previous model never saw" in describe(third)
     db.close()
 
 

@@ -177,12 +177,16 @@ def test_linear_features_carry_the_zero_shot_scores_and_old_models_keep_theirs()
 
     encoder = load_model("embedding")
     pairs = [Pair(t.format("Smith"), t.index("{}"), t.index("{}") + 5) for t, _ in SENTENCES]
-    old, new = pair_features(encoder, pairs, version="f1"), pair_features(encoder, pairs)
-    assert new.shape == (len(pairs), old.shape[1] + 3)
-    assert np.allclose(new[:, : old.shape[1]], old)
+    f1, f2 = (pair_features(encoder, pairs, version=v) for v in ("f1", "f2"))
+    f3 = pair_features(encoder, pairs)
+    width, hidden = f1.shape[1], encoder.encoder[1].config.hidden_size
+    assert f2.shape == (len(pairs), width + 3)
+    assert f3.shape == (len(pairs), width + 3 + 3 * hidden)  # mention and sides, third layer
+    assert np.allclose(f2[:, :width], f1) and np.allclose(f3[:, : width + 3], f2)
     zero_shot = encoder.predict(pairs, get_scheme("sentiment"))
     columns = ("positive", "negative", "neutral")
     expected = [[p.scores[label] for label in columns] for p in zero_shot]
-    assert np.allclose(np.exp(new[:, -3:]), expected, atol=1e-5)
+    assert np.allclose(np.exp(f2[:, -3:]), expected, atol=1e-5)
+    assert not np.allclose(f3[:, width + 3 :], f1[:, : 3 * hidden])  # not the last layer again
     with pytest.raises(ValueError, match="unknown feature version"):
         pair_features(encoder, pairs, version="f9")

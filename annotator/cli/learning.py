@@ -25,15 +25,13 @@ def learn(db_path: Path, method: str, batch_size: int, seed: int, background: bo
 
     Example: annotator learn
     """
-    from annotator.learning import LearningError, describe, learning_work, relabel_unreviewed
+    from annotator.learning import LearningError, describe, plan_learning, relabel_unreviewed
     from annotator.learning import learn as learn_once
     from annotator.models import load_model
     from annotator.models.registry import models_dir_beside
     from annotator.prelabel import pending_count
     from annotator.store.database import project_scheme
-    from annotator.store.gold import gold_count
     from annotator.tasks import LEARN, learn_params
-    from annotator.training import choose_method
     from annotator.wording import counted
 
     db = open_or_fail(db_path)
@@ -44,11 +42,10 @@ def learn(db_path: Path, method: str, batch_size: int, seed: int, background: bo
         click.echo(f"queued job {job_id}: learn from the gold labels")
         return
     models_dir = models_dir_beside(db_path)
-    count = gold_count(db)
-    work = learning_work(count, choose_method(method, count)) if count else 0
     try:
-        with click.progressbar(length=work, label="learning", file=sys.stderr) as bar:
-            meta = learn_once(db, models_dir, method, seed, on_progress=bar.update)
+        plan = plan_learning(db, models_dir, method)
+        with click.progressbar(length=plan.work, label="learning", file=sys.stderr) as bar:
+            meta = learn_once(db, models_dir, seed=seed, on_progress=bar.update, plan=plan)
     except LearningError as error:
         raise click.ClickException(str(error)) from None
     click.echo(describe(meta))

@@ -137,9 +137,16 @@ class EmbeddingModel(StanceModel):
         return result
 
     def token_states(
-        self, sentences: Sequence[str], batch_size: int = ENCODE_BATCH
-    ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(token vectors, character offsets) per sentence, in batches of similar length."""
+        self,
+        sentences: Sequence[str],
+        batch_size: int = ENCODE_BATCH,
+        middle_layer: int | None = None,
+    ) -> list[tuple]:
+        """(token vectors, character offsets) per sentence, in batches of similar length.
+
+        With `middle_layer`, a third item: the token vectors after that layer, from the same
+        pass (the trained linear models read them: the last layer alone loses some of what
+        the words said)."""
         import torch
 
         tokenizer, model, limit = self.encoder
@@ -157,20 +164,28 @@ class EmbeddingModel(StanceModel):
                     return_tensors="pt",
                 )
                 offsets = inputs.pop("offset_mapping").numpy()
-                states = model(**inputs).last_hidden_state.float().numpy()
+                output = model(**inputs, output_hidden_states=middle_layer is not None)
+                states = output.last_hidden_state.float().numpy()
                 lengths = inputs["attention_mask"].sum(dim=1).tolist()
                 for row, j in enumerate(batch):
                     n = lengths[row]
                     result[j] = (states[row, :n], offsets[row, :n])
+                if middle_layer is not None:
+                    middle = output.hidden_states[middle_layer].float().numpy()
+                    for row, j in enumerate(batch):
+                        result[j] += (middle[row, : lengths[row]],)
         return result
 
     def sentence_states(
-        self, pairs: Sequence[Pair], batch_size: int = ENCODE_BATCH
-    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        self,
+        pairs: Sequence[Pair],
+        batch_size: int = ENCODE_BATCH,
+        middle_layer: int | None = None,
+    ) -> dict[str, tuple]:
         """Token states of each distinct sentence of the pairs: encoded once, however many
-        actors it mentions."""
+        actors it mentions (see `token_states`)."""
         sentences = list(dict.fromkeys(pair.sentence for pair in pairs))
-        return dict(zip(sentences, self.token_states(sentences, batch_size)))
+        return dict(zip(sentences, self.token_states(sentences, batch_size, middle_layer)))
 
     def pair_vectors(self, pairs: Sequence[Pair], batch_size: int = ENCODE_BATCH) -> np.ndarray:
         """One mention-focused unit vector per pair; each distinct sentence is encoded once."""
@@ -183,7 +198,7 @@ class EmbeddingModel(StanceModel):
         """The calibrated zero-shot scores (pairs × the scheme's labels), from token states
         already computed (`sentence_states`): the linear trained models reuse them."""
         vectors = np.stack(
-            [pool_around(*states[pair.sentence], pair.start, pair.end) for pair in pairs]
+            [pool_around(*states[pair.sentence][:2], pair.start, pair.end) for pair in pairs]
         )
         polarities = [POLARITY_OF_LABEL.get(label, label) for label in scheme.label_names]
         logits = np.stack(

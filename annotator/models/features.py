@@ -9,6 +9,11 @@ Version `f2` adds the offline default's own zero-shot scores (log-probabilities 
 negative and neutral, from the same token states): with a few hundred labels the regression
 starts from what the zero-shot model knows instead of from nothing (on NewsMTSC, 100 labels:
 macro-F1 0.567 → 0.621; 300: 0.620 → 0.646; 3,000: 0.698 → 0.703).
+
+Version `f3` adds the mention and its two sides read once more from the encoder's third layer
+(same pass): the last layer of a sentence encoder is tuned to what a sentence is about and blurs
+who is praised or blamed, which the middle layers still tell apart (300 labels: 0.645 → 0.654;
+1,000: 0.672 → 0.692; 3,000: 0.697 → 0.712).
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ from .base import Pair
 from .embedding import DECAY_TOKENS, EmbeddingModel, mention_tokens
 from .lexicon import WINDOW_WORDS, text_polarity
 
-FEATURE_VERSION = "f2"  # what new models are trained on; older models keep theirs
+FEATURE_VERSION = "f3"  # what new models are trained on; older models keep theirs
 PRIOR_SCHEME = "sentiment"  # the zero-shot scores' columns: positive, negative, neutral
+MIDDLE_LAYER = 3  # of the encoder's six; f3 reads the mention's context there too
+VERSIONS = ("f1", "f2", "f3")
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -39,6 +46,15 @@ def _side(states: np.ndarray, positions: np.ndarray, anchor: int, before: bool) 
     return _unit(weights @ states) if weights.any() else np.zeros(states.shape[1])
 
 
+def _around(states: np.ndarray, positions: np.ndarray, first: int, last: int) -> list:
+    """The mention's own tokens and the distance-weighted context on each side."""
+    return [
+        _unit(states[first : last + 1].mean(axis=0)),
+        _side(states, positions, first, before=True),
+        _side(states, positions, last, before=False),
+    ]
+
+
 def one_pair(states: np.ndarray, offsets: np.ndarray, pair: Pair) -> np.ndarray:
     positions = np.arange(len(offsets))
     first, last = mention_tokens(offsets, pair.start, pair.end)
@@ -47,9 +63,7 @@ def one_pair(states: np.ndarray, offsets: np.ndarray, pair: Pair) -> np.ndarray:
     right = " ".join(sentence[pair.end :].split()[:WINDOW_WORDS])
     return np.concatenate(
         [
-            _unit(states[first : last + 1].mean(axis=0)),
-            _side(states, positions, first, before=True),
-            _side(states, positions, last, before=False),
+            *_around(states, positions, first, last),
             _unit(states.mean(axis=0)),
             [text_polarity(left), text_polarity(right), text_polarity(sentence)],
         ]
@@ -64,11 +78,21 @@ def pair_features(
 ):
     """A (pairs × features) matrix of the given version; each distinct sentence is encoded
     once."""
-    if version not in ("f1", "f2"):
+    if version not in VERSIONS:
         raise ValueError(f"unknown feature version {version!r}")
-    states = encoder.sentence_states(pairs, batch_size)
-    own = np.stack([one_pair(*states[pair.sentence], pair) for pair in pairs])
+    middle = MIDDLE_LAYER if version == "f3" else None
+    states = encoder.sentence_states(pairs, batch_size, middle)
+    own = np.stack([one_pair(*states[pair.sentence][:2], pair) for pair in pairs])
     if version == "f1":
         return own
     prior = encoder.probabilities(pairs, get_scheme(PRIOR_SCHEME), states)
-    return np.hstack([own, np.log(np.clip(prior, 1e-6, 1.0))])
+    columns = [own, np.log(np.clip(prior, 1e-6, 1.0))]
+    if version == "f3":
+        columns.append(np.stack([_middle(states[pair.sentence], pair) for pair in pairs]))
+    return np.hstack(columns)
+
+
+def _middle(sentence_states: tuple, pair: Pair) -> np.ndarray:
+    _, offsets, middle = sentence_states
+    first, last = mention_tokens(offsets, pair.start, pair.end)
+    return np.concatenate(_around(middle, np.arange(len(offsets)), first, last))
