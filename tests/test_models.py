@@ -118,9 +118,9 @@ def test_each_distinct_sentence_is_encoded_once(monkeypatch):
     seen = []
     original = model.token_states
 
-    def spy(sentences, batch_size=16):
+    def spy(sentences, batch_size=16, middle_layer=None):
         seen.extend(sentences)
-        return original(sentences, batch_size)
+        return original(sentences, batch_size, middle_layer)
 
     monkeypatch.setattr(model, "token_states", spy)
     sentence = PAIRS[0].sentence

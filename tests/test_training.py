@@ -97,8 +97,31 @@ def test_cross_encoder_method(tmp_path, gold):
     assert result.exit_code == 0, result.output
     assert "trained:ce (cross-encoder) on 18 labels" in result.output
     model = load_model("trained:ce", models_dir_beside(db))
-    [prediction] = model.predict([Pair("Fans cheered Smith.", 13, 18)], get_scheme("stance"))
-    assert prediction.label in {"favor", "against", "neutral"}
+    assert model.meta["head"] == "mention-pool"
+    sentence = "Fans cheered Smith and booed Jones."
+    smith, jones = model.predict(
+        [Pair(sentence, 13, 18), Pair(sentence, 29, 34)], get_scheme("stance")
+    )
+    assert smith.label in {"favor", "against", "neutral"}
+    assert smith.scores != jones.scores  # the head reads which actor is marked
+
+
+def test_cross_encoders_trained_before_the_mention_head_still_predict(tmp_path):
+    """A folder from the first recipe: transformers' sequence classifier, no `head` in its
+    metadata."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from annotator.models.embedding import packaged_model_path
+
+    folder = tmp_path / "models" / "old"
+    base = packaged_model_path()
+    AutoModelForSequenceClassification.from_pretrained(base, num_labels=3).save_pretrained(folder)
+    AutoTokenizer.from_pretrained(base).save_pretrained(folder)
+    meta = {"method": "cross-encoder", "labels": ["favor", "against", "neutral"], "trained": "1"}
+    (folder / "annotator.json").write_text(json.dumps(meta))
+    model = load_model("trained:old", tmp_path / "models")
+    predictions = model.predict([Pair("Fans cheered Smith.", 13, 18)] * 3, get_scheme("stance"))
+    assert len(predictions) == 3 and len({p.label for p in predictions}) == 1
 
 
 def test_train_from_annotations_uses_the_database_labels(tmp_path, gold):
@@ -144,7 +167,8 @@ def test_unknown_trained_model_and_bad_names(tmp_path):
 
 def test_small_label_sets_get_more_epochs():
     assert default_epochs(100) == 8 and default_epochs(300) == 8
-    assert default_epochs(1000) == 2 and default_epochs(8000) == 1
+    assert default_epochs(1000) == 6 and default_epochs(3000) == 2
+    assert default_epochs(8000) == 1
 
 
 def test_linear_model_with_two_of_three_labels_never_predicts_the_missing_one(tmp_path):

@@ -30,6 +30,7 @@ META_FILE = "annotator.json"
 LINEAR_FILE = "linear.npz"
 TRAINED_ON_FILE = "trained_on.txt"  # the span key of every training example, one a line
 CROSS_ENCODER, LINEAR = "cross-encoder", "linear"
+HEAD_KIND = "mention-pool"  # a cross-encoder's `head` since the mention-pooling classifier
 MAX_TOKENS = 128
 OPEN_MARK, CLOSE_MARK = "<< ", " >>"
 
@@ -124,7 +125,9 @@ class TrainedModel(StanceModel):
 
 
 class CrossEncoderModel(TrainedModel):
-    """A fine-tuned sequence classifier over (marked sentence, mention)."""
+    """A fine-tuned encoder over the marked sentence: with the mention-pooling head
+    (`mention_classifier`, meta `head`: HEAD_KIND) or, for models trained before it,
+    transformers' sequence classifier over (marked sentence, mention)."""
 
     method_version = "ce1"
 
@@ -134,6 +137,10 @@ class CrossEncoderModel(TrainedModel):
 
         quiet_loading()
         tokenizer = AutoTokenizer.from_pretrained(self.folder)
+        if self.meta.get("head") == HEAD_KIND:
+            from .mention_classifier import MentionClassifier
+
+            return tokenizer, MentionClassifier.load(self.folder)
         model = AutoModelForSequenceClassification.from_pretrained(self.folder).eval()
         return tokenizer, model
 
@@ -143,13 +150,19 @@ class CrossEncoderModel(TrainedModel):
     def logits(self, pairs: Sequence[Pair], batch_size: int) -> np.ndarray:
         import torch
 
+        from .mention_classifier import encode_marked, length_batches
+
         tokenizer, model = self._network
-        chunks = []
+        result = np.zeros((len(pairs), len(self.meta["labels"])), dtype=np.float32)
         with torch.inference_mode(), autocast_bf16():
-            for i in range(0, len(pairs), batch_size):
-                inputs = encode_pairs(tokenizer, pairs[i : i + batch_size])
-                chunks.append(model(**inputs).logits.float().numpy())
-        return np.concatenate(chunks)
+            for batch in length_batches(pairs, batch_size):
+                chosen = [pairs[i] for i in batch]
+                if self.meta.get("head") == HEAD_KIND:
+                    scores = model(*encode_marked(tokenizer, chosen))
+                else:
+                    scores = model(**encode_pairs(tokenizer, chosen)).logits
+                result[batch] = scores.float().numpy()
+        return result
 
 
 class LinearModel(TrainedModel):
