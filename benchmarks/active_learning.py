@@ -80,7 +80,7 @@ def simulate(order: str, args, folder: Path) -> list[dict]:
             meta = learn(db, models_dir)
             if meta["promoted"]:
                 relabel_unreviewed(db, models_dir, meta["spec"])
-            next_learn += args.every
+            next_learn += args.every if given < args.every_after[0] else args.every_after[1]
             print(
                 f"{order}: {given} labels, learned in {time.perf_counter() - started:.0f} s: "
                 f"cv {meta['cv_macro_f1']:.3f}, {meta['decision']}",
@@ -104,6 +104,14 @@ def main() -> None:
     parser.add_argument("--dev", type=Path, default=DATA / "devtest_mt.jsonl")
     parser.add_argument("--order", choices=["document", "uncertainty", "both"], default="both")
     parser.add_argument("--every", type=int, default=100, help="labels between learning runs")
+    parser.add_argument(
+        "--every-after",
+        type=lambda text: tuple(int(x) for x in text.split(":")),
+        default=(10**9, 0),
+        metavar="LABELS:EVERY",
+        help="from LABELS labels on, learn every EVERY labels instead (fine-tuning turns take "
+        "a quarter of an hour on two cores)",
+    )
     parser.add_argument("--until", type=int, default=3000, help="labels to give in all")
     parser.add_argument(
         "--pool",
