@@ -27,6 +27,7 @@ from annotator.store.jobs import (
     requeue_orphans,
     update_job,
 )
+from annotator.store.priority import refresh_stale_margins
 from annotator.tasks import RUNNERS
 
 log = logging.getLogger(__name__)
@@ -106,10 +107,12 @@ class JobQueue:
         return job_id
 
     def recover(self) -> list[int]:
-        """Queue again every job a dead worker left behind; return the ids queued."""
+        """Queue again every job a dead worker left behind, and finish the queue-order
+        refresh of a model switch it left half done; return the job ids queued."""
         db = connect(self.db_path)
         try:
             job_ids = requeue_orphans(db, worker_alive)
+            refresh_stale_margins(db)
         finally:
             db.close()
         for job_id in job_ids:

@@ -169,6 +169,37 @@ def test_changing_the_active_model_reorders_the_queue(spread):
     assert served_order(spread, "uncertainty") == before
 
 
+def _switch_without_refresh(db, spec: str) -> None:
+    """What a crash right after the switch leaves: the new model active, its margins marked
+    stale, none re-read yet."""
+    from annotator.store.priority import mark_margins_stale
+
+    with db.atomic():
+        db.execute("update settings set value = ? where key = 'active_model'", [spec])
+        mark_margins_stale(db)
+
+
+def test_a_model_switch_rereads_margins_in_chunks_and_a_crash_is_finished_later(spread, db_path):
+    from annotator.store.priority import MARGINS_STALE_SETTING, refresh_stale_margins
+    from annotator.worker import JobQueue
+
+    prelabel(spread, OtherSpreadModel(), STANCE)
+    set_active_model(spread, OtherSpreadModel.spec)
+    assert_current(spread)
+    assert spread["settings"].count_where("key = ?", [MARGINS_STALE_SETTING]) == 0
+
+    _switch_without_refresh(spread, SpreadModel.spec)
+    assert kept(spread) != reference(spread)
+    sentences = len(kept(spread))
+    assert refresh_stale_margins(spread, chunk=2) == sentences  # in transactions of two
+    assert_current(spread)
+    assert refresh_stale_margins(spread) == 0  # nothing left marked
+
+    _switch_without_refresh(spread, OtherSpreadModel.spec)
+    JobQueue(db_path).recover()  # a worker starting after the crash
+    assert_current(spread)
+
+
 def test_the_first_model_to_prelabel_becomes_active_with_its_margins(db):
     import_file(db, SEED, "auto", STANCE.label_names)
     assert active_model(db) is None

@@ -41,14 +41,16 @@ def active_model(db: Database) -> str | None:
 def set_active_model(db: Database, spec: str) -> None:
     """Show `spec`'s pre-labels from now on (labels already given keep what they were shown).
 
-    The queue's uncertainty order follows: every sentence's margin is read again."""
-    from .priority import refresh_all_margins  # priority builds on the shown pre-label
+    The queue's uncertainty order follows: every sentence's margin is read again, in short
+    transactions after the switch (see `priority.refresh_stale_margins`)."""
+    from .priority import mark_margins_stale, refresh_stale_margins
 
     if spec == active_model(db):
         return
     with db.atomic():
         set_setting(db, ACTIVE_MODEL_SETTING, spec)
-        refresh_all_margins(db)
+        mark_margins_stale(db)
+    refresh_stale_margins(db)
 
 
 def activate_first_model(db: Database, spec: str) -> None:

@@ -9,8 +9,11 @@ planner statistics, at any corpus size, however many sentences are done.
 
 The margins follow the writes that change them: mentions added or removed (`corpus`,
 `mention_edits`), predictions of the active model stored (`predictions`), and the active
-model changed (`prelabels`). `full` is kept by SQLite itself (triggers), since assignments are
-written by the queue, by opening a sentence by its URL and by imports, and k can change.
+model changed (`prelabels`: marked stale with the switch, then re-read in short transactions,
+resumed by the worker after a crash; meanwhile the uncertainty order mixes the two models'
+margins, which changes which sentence comes next but never who may label it). `full` is kept
+by SQLite itself (triggers), since assignments are written by the queue, by opening a sentence
+by its URL and by imports, and k can change.
 """
 
 from __future__ import annotations
@@ -126,12 +129,49 @@ def refresh_priority_of_mentions(db: Database, mention_ids: Iterable[int]) -> No
     refresh_priority(db, (sentence_id for (sentence_id,) in rows))
 
 
-def refresh_all_margins(db: Database) -> None:
-    """Re-read every sentence's margin: the shown pre-labels changed (another active model).
+MARGINS_STALE_SETTING = "margins_stale_after"  # sentence id the refresh has reached
+MARGIN_CHUNK = 10_000  # sentences per transaction: a fraction of a second at any size
 
-    One statement over the whole corpus, in the caller's transaction. The uncertainty index
-    is built again afterwards rather than updated row by row: 11 s instead of 29 s at a
-    million sentences."""
-    db.execute(f"drop index {TABLE}_uncertainty")
-    db.execute(f"update {TABLE} set margin = {sentence_margin(f'{TABLE}.sentence_id')}")
-    _create_order_index(db, "uncertainty")
+
+def mark_margins_stale(db: Database) -> None:
+    """Every sentence's margin must be read again (another active model): in the caller's
+    transaction, with the switch, so that a crash before `refresh_stale_margins` finishes
+    leaves the mark for the next run to finish."""
+    db.execute(
+        "insert into settings (key, value) values (?, '') "
+        "on conflict (key) do update set value = ''",
+        [MARGINS_STALE_SETTING],
+    )
+
+
+def refresh_stale_margins(db: Database, chunk: int = MARGIN_CHUNK) -> int:
+    """Re-read the margins marked stale, `chunk` sentences per transaction, so that labels
+    and claims go on meanwhile (at a million sentences the whole refresh takes about half a
+    minute; one transaction would hold the write lock all that time). Returns the sentences
+    refreshed; 0 when nothing was stale."""
+    refreshed = 0
+    while True:
+        with db.atomic():
+            row = db.execute(
+                "select value from settings where key = ?", [MARGINS_STALE_SETTING]
+            ).fetchone()
+            if row is None:
+                return refreshed
+            after = row[0]
+            last = db.execute(
+                f"""select max(sentence_id), count(*) from (select sentence_id from {TABLE}
+                  where sentence_id > ? order by sentence_id limit ?)""",
+                [after, chunk],
+            ).fetchone()
+            if last[0] is None:
+                db.execute("delete from settings where key = ?", [MARGINS_STALE_SETTING])
+                return refreshed
+            db.execute(
+                f"""update {TABLE} set margin = {sentence_margin(f"{TABLE}.sentence_id")}
+                  where sentence_id > ? and sentence_id <= ?""",
+                [after, last[0]],
+            )
+            db.execute(
+                "update settings set value = ? where key = ?", [last[0], MARGINS_STALE_SETTING]
+            )
+            refreshed += last[1]
