@@ -191,7 +191,9 @@ def decide(compared: dict | None, margin: float) -> tuple[bool, str]:
         return True, "promoted: no model was active"
     if compared["active"] is None:
         return True, f"promoted: {compared['spec']} has no figure to compare with"
-    gain = compared["candidate"] - compared["active"]
+    # At the precision the decision is shown with: "+0.010 is less than the margin 0.010"
+    # would read as a mistake.
+    gain = round(compared["candidate"] - compared["active"], 3)
     on = (
         f"on the same {counted(compared['n'], 'gold label')}"
         if compared["basis"] == "same gold"

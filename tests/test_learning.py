@@ -110,6 +110,10 @@ def test_decision_needs_the_margin_and_says_why():
     promoted, why = decide(same, 0.05)
     assert not promoted and why.startswith("not promoted") and "less than the margin 0.050" in why
     assert decide(None, 0.01) == (True, "promoted: no model was active")
+    # Decided at the precision it is shown with: a gain that reads +0.010 meets a margin of 0.010.
+    close = {**same, "active": 0.4701, "candidate": 0.4800}
+    assert decide(close, 0.01)[0] is True
+    assert decide({**close, "candidate": 0.4790}, 0.01)[0] is False
 
 
 def _add_unreviewed_text(db, tmp_path):
