@@ -23,6 +23,7 @@ from annotator.store.jobs import (
     JobCancelled,
     claim_job,
     create_job,
+    create_job_once,
     get_job,
     requeue_orphans,
     update_job,
@@ -105,6 +106,18 @@ class JobQueue:
             db.close()
         self._run_job(self.db_path, job_id)
         return job_id
+
+    def submit_once(self, kind: str, params: dict, message: str) -> tuple[int, bool]:
+        """Queue a job of `kind` unless one is queued or running; return its id and whether
+        it is new (see `store.jobs.create_job_once`)."""
+        db = connect(self.db_path)
+        try:
+            job_id, new = create_job_once(db, kind, params, message)
+        finally:
+            db.close()
+        if new:
+            self._run_job(self.db_path, job_id)
+        return job_id, new
 
     def recover(self) -> list[int]:
         """Queue again every job a dead worker left behind, and finish the queue-order

@@ -15,6 +15,7 @@ from annotator.ingest import import_file
 from annotator.prelabel import CHUNK
 from annotator.schemes import get_scheme
 from annotator.store import jobs
+from annotator.store.database import open_database
 from annotator.worker import JobQueue, queue_path, run_job, uploads_dir
 
 from .conftest import HX, SEED
@@ -294,3 +295,19 @@ def test_a_browser_import_pre_labels_only_its_own_mentions(client, db, db_path):
     assert db.table("documents").get(summit)["title"] == "Summit"
     assert db.table("predictions").count_where("model = ?", [EMBEDDING]) == own
     assert db.table("mentions").count == seed_mentions + own
+
+
+def test_parallel_requests_for_one_kind_of_job_create_one(db_path):
+    """Ten Train-now posts at once (a double click, a script): one job, and every request is
+    told its id."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    queue = JobQueue(db_path)
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(lambda _: queue.submit_once("learn", {}, "waiting"), range(10)))
+    assert [new for _, new in results].count(True) == 1
+    assert len({job_id for job_id, _ in results}) == 1
+    db = open_database(db_path)
+    assert db["jobs"].count_where("kind = 'learn'") == 1
+    assert queue.huey.pending_count() == 1  # and the worker was handed it once
+    db.close()

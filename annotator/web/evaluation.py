@@ -66,7 +66,7 @@ def train_now():
     if not ActionForm().validate_on_submit():
         abort(400, "the form expired: reload the page")
     params = learn_params("auto", current_app.config["BATCH_SIZE"])
-    _, new = submit_once(get_db(), LEARN, params, "waiting for the worker")
+    _, new = submit_once(LEARN, params, "waiting for the worker")
     if new:
         flash("Learning from the gold labels: follow it below.", "info")
     else:

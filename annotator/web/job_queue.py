@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 
-from annotator.store.jobs import active_job
 from annotator.store.learning import learning_due
 from annotator.tasks import LEARN, learn_params
 from annotator.worker import JobQueue
@@ -18,13 +17,10 @@ def get_queue() -> JobQueue:
     return queue
 
 
-def submit_once(db, kind: str, params: dict, message: str) -> tuple[int, bool]:
+def submit_once(kind: str, params: dict, message: str) -> tuple[int, bool]:
     """Queue a job of `kind` unless one is queued or running; return its id and whether it
     is new."""
-    running = active_job(db, kind)
-    if running is not None:
-        return running["id"], False
-    return get_queue().submit(kind, params, message), True
+    return get_queue().submit_once(kind, params, message)
 
 
 def learn_when_due(db) -> None:
@@ -32,4 +28,4 @@ def learn_when_due(db) -> None:
     have come in (see `store.learning`)."""
     if learning_due(db):
         params = learn_params("auto", current_app.config["BATCH_SIZE"])
-        submit_once(db, LEARN, params, "started by itself: new gold labels came in")
+        submit_once(LEARN, params, "started by itself: new gold labels came in")

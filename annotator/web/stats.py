@@ -15,7 +15,7 @@ bp = Blueprint("stats", __name__)
 
 def _queue_refresh(db) -> None:
     """Queue a snapshot job unless one is already waiting or running."""
-    submit_once(db, STATS, {}, "waiting to compute the corpus figures")
+    submit_once(STATS, {}, "waiting to compute the corpus figures")
 
 
 @bp.get("/stats")
