@@ -39,7 +39,7 @@ from annotator.models import load_model
 from annotator.models.registry import trained_meta, training_keys
 from annotator.prelabel import prelabel
 from annotator.store.database import project_scheme
-from annotator.store.learning import promotion_margin, record_learned
+from annotator.store.learning import project_id, promotion_margin, record_learned
 from annotator.store.prelabels import active_model, set_active_model, shown_labels
 from annotator.store.reports import span_key
 from annotator.training import (
@@ -122,11 +122,12 @@ def learn(
     compared = compare_with_active(db, models_dir, examples, predicted, cv["macro_f1"])
     margin = promotion_margin(db)
     promoted, decision = decide(compared, margin)
-    name = LEARNED_PREFIX + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    name = _free_name(models_dir, LEARNED_PREFIX + datetime.now(UTC).strftime("%Y%m%d-%H%M%S"))
     stage(f"training {name} ({method}) on every gold label")
     notes = {
         "cv_macro_f1": cv["macro_f1"],
         "cv_spread": cv["spread"],
+        "project": project_id(db),
         "cv_folds": cv["folds"],
         "cv_scored": cv["scored"],
         "cv_fold_f1": cv["fold_f1"],
@@ -141,6 +142,16 @@ def learn(
     )
     record_learned(db, len(examples))
     return {**meta, "spec": f"trained:{name}"}
+
+
+def _free_name(models_dir: Path, name: str) -> str:
+    """`name`, or `name-2`, `name-3`, … when a model of that name exists: two projects in one
+    folder may learn in the same second, and one must not replace the other's model."""
+    taken, n = name, 1
+    while (Path(models_dir) / taken).exists():
+        n += 1
+        taken = f"{name}-{n}"
+    return taken
 
 
 def compare_with_active(
@@ -238,13 +249,23 @@ def describe(meta: dict) -> str:
     )
 
 
-def learning_history(models_dir: Path, scheme: str) -> list[dict]:
-    """The metadata of every model the loop trained for this scheme, oldest first."""
+def learned_for(meta: dict, db: Database) -> bool:
+    """Whether the loop trained this model for this project (models learned before projects
+    were named in them count for every project of their scheme)."""
+    return (
+        meta.get("cv_macro_f1") is not None
+        and meta.get("scheme") == project_scheme(db).name
+        and meta.get("project", project_id(db)) == project_id(db)
+    )
+
+
+def learning_history(models_dir: Path, db: Database) -> list[dict]:
+    """The metadata of every model the loop trained for this project, oldest first."""
     from annotator.models.registry import trained_specs
 
     history = []
     for spec in trained_specs(models_dir):
         meta = trained_meta(spec, models_dir) or {}
-        if meta.get("scheme") == scheme and meta.get("cv_macro_f1") is not None:
+        if learned_for(meta, db):
             history.append({**meta, "spec": spec})
     return sorted(history, key=lambda meta: meta["trained"])

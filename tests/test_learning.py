@@ -212,3 +212,38 @@ def test_learning_is_due_after_the_set_number_of_new_gold_labels(db, tmp_path):
     assert not learning_due(db)
     with pytest.raises(ValueError):
         set_learn_every(db, -1)
+
+
+def test_projects_in_one_folder_each_see_only_their_own_learning_history(project, tmp_path):
+    """Databases beside each other share `models/`; the loop's history is per project."""
+    from annotator.learning import learning_history
+
+    other = tmp_path / "other.db"
+    run("init", "--db", str(other))
+    run(
+        "import",
+        "--db",
+        str(other),
+        str(gold_file(tmp_path, NAMES[:4], "o.jsonl")),
+        "--annotator",
+        "ana",
+    )
+    assert run("learn", "--db", str(project)).exit_code == 0
+    assert run("learn", "--db", str(other)).exit_code == 0
+    folder = models_dir_beside(project)
+    for path, labels in ((project, len(NAMES) * len(TEMPLATES)), (other, 4 * len(TEMPLATES))):
+        db = open_database(path)
+        [mine] = learning_history(folder, db)
+        assert mine["examples"] == labels
+        db.close()
+        rows = json.loads(run("models", "--db", str(path), "--json").output)
+        assert [row["labels"] for row in rows if row["spec"].startswith("trained:")] == [labels]
+
+
+def test_a_learned_model_never_replaces_one_of_the_same_name(tmp_path):
+    from annotator.learning import _free_name
+
+    assert _free_name(tmp_path, "learned-1") == "learned-1"
+    (tmp_path / "learned-1").mkdir()
+    (tmp_path / "learned-1-2").mkdir()
+    assert _free_name(tmp_path, "learned-1") == "learned-1-3"

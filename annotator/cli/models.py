@@ -30,6 +30,8 @@ def project_models(db, folder: Path) -> list[str]:
     """The specs of the project's models: those that pre-labelled it, the active one, and
     every model trained for its scheme beside it (a model the loop did not promote has not
     pre-labelled anything), oldest first."""
+    from annotator.learning import learned_for
+
     scheme = project_scheme(db).name
     specs = [row["spec"] for row in model_specs(db)]
     active = active_model(db)
@@ -37,7 +39,9 @@ def project_models(db, folder: Path) -> list[str]:
         specs.append(active)
     for spec in trained_specs(folder):
         meta = trained_meta(spec, folder) or {}
-        if spec not in specs and meta.get("scheme") == scheme:
+        if spec in specs or meta.get("scheme") != scheme:
+            continue
+        if meta.get("cv_macro_f1") is None or learned_for(meta, db):  # another project's: no
             specs.append(spec)
     return specs
 

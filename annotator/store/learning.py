@@ -15,11 +15,26 @@ from .gold import gold_count
 
 LEARN_EVERY_SETTING = "learn_every"
 MARGIN_SETTING = "promotion_margin"
+PROJECT_SETTING = "project_id"  # names the project in the models the loop trains for it
 LEARNED_AT_SETTING = "learned_at_gold"  # gold labels when the loop last trained
 CHECKED_AT_SETTING = "learning_checked_at"  # the newest label's rowid when last checked
 DEFAULT_MARGIN = 0.01
 MAX_MARGIN = 0.2
 MAX_LEARN_EVERY = 100_000
+
+
+def project_id(db: Database) -> str:
+    """A random id of this project, made the first time it is asked for. Databases in one
+    folder share its `models/` folder; a learned model records this id, so each project's
+    learning history shows only its own models."""
+    import uuid
+
+    with db.atomic():
+        db.execute(
+            "insert or ignore into settings (key, value) values (?, ?)",
+            [PROJECT_SETTING, uuid.uuid4().hex],
+        )
+    return get_setting(db, PROJECT_SETTING)
 
 
 def learn_every(db: Database) -> int:

@@ -46,7 +46,7 @@ def report():
     models_dir = models_dir_beside(current_app.config["DB"])
     seen = partial(training_keys, models_dir=models_dir)
     active = active_model(db)
-    history = learning_history(models_dir, scheme.name)
+    history = learning_history(models_dir, db)
     return render_template(
         "models.html",
         reports=model_reports(db, scheme.label_names, seen=seen),
