@@ -60,6 +60,14 @@ def test_annotators_cannot_start_learning(app):
     assert annotator.get("/models").status_code == 403
 
 
+def test_leads_get_no_link_to_the_settings_they_cannot_open(app):
+    lead = signed_in(app, "lena", "lead")
+    assert "/settings" not in lead.get("/models").get_data(as_text=True)
+    assert lead.get("/settings").status_code == 403
+    admin = signed_in(app, "adam", "admin")
+    assert "change it in Settings" in admin.get("/models").get_data(as_text=True)
+
+
 def test_settings_take_the_learning_fields_and_refuse_bad_values(app):
     admin = signed_in(app, "adam", "admin")
     form = {"overlap": "1", "hidden_share": "0", "learn_every": "50", "promotion_margin": "0.02"}
