@@ -111,7 +111,12 @@ def learn(
     scheme = project_scheme(db)
     if len({e.label for e in examples}) < 2:
         raise LearningError(
-            f"{counted(len(examples), 'gold label')} of fewer than two labels: nothing to learn yet"
+            (
+                f"{counted(len(examples), 'gold label')}, all {examples[0].label}"
+                if examples
+                else "no gold labels"
+            )
+            + ": nothing to learn yet (a model needs gold of two labels at least)"
         )
     stage(f"cross-validating {method} on {counted(len(examples), 'gold label')}")
     try:

@@ -73,7 +73,7 @@ def test_too_few_or_one_sided_gold_is_a_clear_error(tmp_path):
     path = tmp_path / "small.db"
     run("init", "--db", str(path))
     result = run("learn", "--db", str(path))
-    assert result.exit_code == 1 and "nothing to learn yet" in result.output
+    assert result.exit_code == 1 and "no gold labels: nothing to learn yet" in result.output
     run("import", "--db", str(path), str(gold_file(tmp_path, NAMES[:2])), "--annotator", "ana")
     result = run("learn", "--db", str(path))
     assert result.exit_code == 1 and "too few to cross-validate" in result.output
