@@ -254,13 +254,15 @@ def describe(meta: dict) -> str:
     )
 
 
-def learned_for(meta: dict, db: Database) -> bool:
-    """Whether the loop trained this model for this project (models learned before projects
-    were named in them count for every project of their scheme)."""
-    return (
+def learned_for(db: Database) -> Callable[[dict], bool]:
+    """A test of a model's metadata: did the loop train it for this project? (Models learned
+    before projects were named in them count for every project of their scheme.) The project
+    is read once, however many models are tested."""
+    scheme, project = project_scheme(db).name, project_id(db)
+    return lambda meta: (
         meta.get("cv_macro_f1") is not None
-        and meta.get("scheme") == project_scheme(db).name
-        and meta.get("project", project_id(db)) == project_id(db)
+        and meta.get("scheme") == scheme
+        and meta.get("project", project) == project
     )
 
 
@@ -268,9 +270,9 @@ def learning_history(models_dir: Path, db: Database) -> list[dict]:
     """The metadata of every model the loop trained for this project, oldest first."""
     from annotator.models.registry import trained_specs
 
-    history = []
+    history, ours = [], learned_for(db)
     for spec in trained_specs(models_dir):
         meta = trained_meta(spec, models_dir) or {}
-        if learned_for(meta, db):
+        if ours(meta):
             history.append({**meta, "spec": spec})
     return sorted(history, key=lambda meta: meta["trained"])

@@ -32,7 +32,7 @@ def project_models(db, folder: Path) -> list[str]:
     pre-labelled anything), oldest first."""
     from annotator.learning import learned_for
 
-    scheme = project_scheme(db).name
+    scheme, ours = project_scheme(db).name, learned_for(db)
     specs = [row["spec"] for row in model_specs(db)]
     active = active_model(db)
     if active and active not in specs:
@@ -41,7 +41,7 @@ def project_models(db, folder: Path) -> list[str]:
         meta = trained_meta(spec, folder) or {}
         if spec in specs or meta.get("scheme") != scheme:
             continue
-        if meta.get("cv_macro_f1") is None or learned_for(meta, db):  # another project's: no
+        if meta.get("cv_macro_f1") is None or ours(meta):  # another project's learned: no
             specs.append(spec)
     return specs
 

@@ -29,6 +29,9 @@ def project_id(db: Database) -> str:
     learning history shows only its own models."""
     import uuid
 
+    known = get_setting(db, PROJECT_SETTING)
+    if known is not None:  # pages read it on every view: no write once it exists
+        return known
     with db.atomic():
         db.execute(
             "insert or ignore into settings (key, value) values (?, ?)",
