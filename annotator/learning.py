@@ -31,6 +31,7 @@ from sqlite_utils import Database
 from annotator.cross_validation import (
     FOLDS,
     MIN_PER_FOLD,
+    can_cross_validate,
     cross_validate,
     cross_validation_work,
 )
@@ -77,9 +78,26 @@ class LearningPlan:
 
 def plan_learning(db: Database, models_dir: Path, method: str = "auto") -> LearningPlan:
     """The gold (the one definition in `store.gold`), the method its size calls for, and the
-    gold the active model learned from, held in when enough other gold is left to score."""
+    gold the active model learned from, held in when enough other gold is left to score.
+
+    Raises LearningError when the gold cannot train a model, so that callers refuse up front
+    instead of queuing a run that would fail."""
     examples = examples_from_db(db)
+    if len({e.label for e in examples}) < 2:
+        raise LearningError(
+            (
+                f"{counted(len(examples), 'gold label')}, all {examples[0].label}"
+                if examples
+                else "no gold labels"
+            )
+            + ": nothing to learn yet (a model needs gold of two labels at least)"
+        )
     method = choose_method(method, len(examples))
+    if not can_cross_validate(len(examples), method):
+        raise LearningError(
+            f"{len(examples)} gold labels are too few to cross-validate "
+            f"(at least {FOLDS[method] * MIN_PER_FOLD})"
+        )
     active = active_model(db)
     seen = training_keys(active, models_dir) if active else frozenset()
     held_in = frozenset(
@@ -109,15 +127,6 @@ def learn(
     plan = plan or plan_learning(db, models_dir, method)
     examples, method = plan.examples, plan.method
     scheme = project_scheme(db)
-    if len({e.label for e in examples}) < 2:
-        raise LearningError(
-            (
-                f"{counted(len(examples), 'gold label')}, all {examples[0].label}"
-                if examples
-                else "no gold labels"
-            )
-            + ": nothing to learn yet (a model needs gold of two labels at least)"
-        )
     stage(f"cross-validating {method} on {counted(len(examples), 'gold label')}")
     try:
         cv = cross_validate(examples, scheme, method, seed, on_progress, plan.held_in)

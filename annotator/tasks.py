@@ -17,12 +17,18 @@ from sqlite_utils import Database
 from annotator.corpus_stats import save_snapshot
 from annotator.ingest.load import import_records
 from annotator.ingest.readers import read_records
-from annotator.learning import describe, learn, plan_learning, relabel_unreviewed
+from annotator.learning import (
+    LearningError,
+    describe,
+    learn,
+    plan_learning,
+    relabel_unreviewed,
+)
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
-from annotator.store.jobs import advance_job, save_job_params, update_job
+from annotator.store.jobs import JobRefused, advance_job, save_job_params, update_job
 from annotator.wording import counted
 
 IMPORT, PRELABEL, STATS, LEARN = "import", "prelabel", "stats", "learn"
@@ -123,15 +129,18 @@ def run_learn(db: Database, db_path: str, job: dict) -> str:
     params, job_id = job["params"], job["id"]
     models_dir = models_dir_beside(db_path)
     if "spec" not in params:
-        plan = plan_learning(db, models_dir, params["method"])
-        update_job(db, job_id, total=plan.work, done=0, unit="example")
-        meta = learn(
-            db,
-            models_dir,
-            on_progress=lambda n: advance_job(db, job_id, n),
-            on_stage=lambda message: update_job(db, job_id, message=message),
-            plan=plan,
-        )
+        try:  # the gold may have changed since the job was queued
+            plan = plan_learning(db, models_dir, params["method"])
+            update_job(db, job_id, total=plan.work, done=0, unit="training step")
+            meta = learn(
+                db,
+                models_dir,
+                on_progress=lambda n: advance_job(db, job_id, n),
+                on_stage=lambda message: update_job(db, job_id, message=message),
+                plan=plan,
+            )
+        except LearningError as error:
+            raise JobRefused(str(error)) from None
         params = {**params, "spec": meta["spec"], "promoted": meta["promoted"]}
         params["summary"] = describe(meta)
         save_job_params(db, job_id, params)

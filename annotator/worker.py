@@ -21,6 +21,7 @@ from annotator.store.jobs import (
     DONE,
     FAILED,
     JobCancelled,
+    JobRefused,
     claim_job,
     create_job,
     create_job_once,
@@ -78,6 +79,9 @@ def run_job(db_path: str, job_id: int) -> None:
             job = get_job(db, job_id)
             message = f"cancelled after {job['done']} of {job['total']}"
             update_job(db, job_id, status=CANCELLED, message=message)
+        except JobRefused as error:
+            log.warning("job %s refused: %s", job_id, error)
+            update_job(db, job_id, status=FAILED, message=str(error))
         except Exception as error:  # the page shows the failure instead of a silent dead job
             log.exception("job %s failed", job_id)
             update_job(db, job_id, status=FAILED, message=f"{type(error).__name__}: {error}")

@@ -7,7 +7,8 @@ prints, server-side:
 - serving the next review item and saving a decision in each queue order (p50/p95 over many
   rounds, the same store calls the review page makes), with `--without-statistics` also with
   the planner statistics deleted (put back afterwards),
-- with `--switch-model`, how long changing the active model takes (every margin re-read),
+- with `--switch-model`, how long changing the active model takes (every margin re-read) and
+  how long a decision made meanwhile waits for the write lock,
 - with `--reviewed N`, the same part-way through a project: N sentences done first,
 - rendering the stats page (through the Flask test client),
 - streaming the whole export (sentences per second, peak memory of that step),
@@ -194,14 +195,46 @@ def without_statistics(path: Path, rounds: int, orders: list[str]) -> None:
 
 
 def switch_model(path: Path) -> None:
-    """Another active model re-reads every sentence's margin; back again, the same."""
+    """Another active model re-reads every sentence's margin; back again, the same.
+
+    Meanwhile a second connection writes a small row every 10 ms, as a label would: the longest
+    it waits for the write lock is what an annotator's decision waits during the switch."""
+    import threading
+
     from annotator.store.prelabels import set_active_model
 
     db = connect(path)
     for spec in ("bench:none", MODEL):  # no pre-labels shown, then the model's again
+        waits: list[float] = []
+        done = threading.Event()
+        writer = threading.Thread(target=_write_meanwhile, args=(path, waits, done))
+        writer.start()
         started = time.perf_counter()
         set_active_model(db, spec)
-        print(f"{'make ' + spec + ' the active model':<48} {time.perf_counter() - started:6.1f} s")
+        took = time.perf_counter() - started
+        done.set()
+        writer.join()
+        print(
+            f"{'make ' + spec + ' the active model':<48} {took:6.1f} s; a write meanwhile "
+            f"waited p95 {percentile(waits, 95) * 1000:.0f} ms, at most "
+            f"{max(waits) * 1000:.0f} ms ({len(waits)} writes)"
+        )
+    db.close()
+
+
+def _write_meanwhile(path: Path, waits: list[float], done) -> None:
+    db = connect(path)
+    while not done.is_set():
+        started = time.perf_counter()
+        with db.atomic():
+            db.execute(
+                "insert or replace into settings (key, value) values ('bench-write', ?)",
+                [str(started)],
+            )
+        waits.append(time.perf_counter() - started)
+        time.sleep(0.01)
+    with db.atomic():
+        db.execute("delete from settings where key = 'bench-write'")
     db.close()
 
 

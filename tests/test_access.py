@@ -231,6 +231,22 @@ def test_every_state_changing_request_needs_the_csrf_token(app, db):
     assert client.get("/review").status_code == 200
 
 
+def test_refusals_are_pages_of_the_app_that_say_why(app):
+    annotator = signed_in(app, "bob", "annotator")
+    forbidden = annotator.get("/models")
+    page = forbidden.get_data(as_text=True)
+    assert forbidden.status_code == 403 and "app.css" in page and "Back to the start page" in page
+    missing = signed_in(app, "lena", "lead").get("/documents/no-such-document")
+    assert missing.status_code == 404 and "app.css" in missing.get_data(as_text=True)
+    wrong_method = annotator.get("/models/learn")
+    assert wrong_method.status_code == 405 and "POST" in wrong_method.headers["Allow"]
+    fragment = annotator.get("/models", headers=HX).get_data(as_text=True)
+    assert fragment.startswith('<p class="flash error" role="alert">')  # htmx shows it in place
+    app.config["WTF_CSRF_ENABLED"] = True
+    expired = annotator.post("/review/order", data={"order": "document"}).get_data(as_text=True)
+    assert "CSRF token is missing" in expired and "reload it" in expired
+
+
 def test_sign_in_and_out(app):
     add_user(app.config["DB"], "ana", "annotator")
     client = app.test_client()

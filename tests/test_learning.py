@@ -67,6 +67,9 @@ def test_learn_estimates_by_cross_validation_and_promotes_when_nothing_is_active
     assert row["method"] == "linear" and row["labels"] == len(NAMES) * len(TEMPLATES)
     assert 0.8 <= row["cv_macro_f1"] <= 1 and 0 <= row["cv_spread"] < 0.2
     assert row["heldout_macro_f1"] is None  # every gold label was trained on
+    listing = run("models", "--db", str(project)).output
+    assert f"{row['spec']} (linear, trained on 54 labels" in listing
+    assert "not scored yet: no pre-label of it has gold" in listing  # all gold came first
 
 
 def test_too_few_or_one_sided_gold_is_a_clear_error(tmp_path):
@@ -78,6 +81,25 @@ def test_too_few_or_one_sided_gold_is_a_clear_error(tmp_path):
     result = run("learn", "--db", str(path))
     assert result.exit_code == 1 and "too few to cross-validate" in result.output
     assert not models_dir_beside(path).exists() or not any(models_dir_beside(path).iterdir())
+    result = run("learn", "--db", str(path), "--background")  # refused here, not in the worker
+    assert result.exit_code == 1 and "too few to cross-validate" in result.output
+    assert open_database(path).table("jobs").count == 0
+
+
+def test_a_queued_run_whose_gold_cannot_train_fails_with_the_reason(tmp_path, caplog):
+    from annotator.store.jobs import create_job, get_job
+    from annotator.tasks import LEARN, learn_params
+    from annotator.worker import run_job
+
+    path = tmp_path / "empty.db"
+    run("init", "--db", str(path))
+    db = open_database(path)
+    job_id = create_job(db, LEARN, learn_params("auto", 16))  # queued before the gold went
+    run_job(str(path), job_id)
+    job = get_job(db, job_id)
+    assert job["status"] == "failed"
+    assert job["message"].startswith("no gold labels: nothing to learn yet")
+    assert "Traceback" not in caplog.text and "refused" in caplog.text
 
 
 def test_folds_keep_a_sentence_whole_and_spread_every_label():

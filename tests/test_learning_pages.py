@@ -54,6 +54,15 @@ def test_train_now_runs_the_loop_in_the_worker_and_the_card_names_the_new_model(
     assert f"pre-labels from <code>{spec}</code>" in card
 
 
+def test_train_now_on_gold_that_cannot_train_says_why_and_queues_nothing(app):
+    lead = signed_in(app, "lena", "lead")
+    page = lead.post("/models/learn", follow_redirects=True).get_data(as_text=True)
+    assert "Not started: no gold labels: nothing to learn yet" in page
+    db = open_database(app.config["DB"])
+    assert db.table("jobs").count_where("kind = 'learn'") == 0
+    db.close()
+
+
 def test_annotators_cannot_start_learning(app):
     annotator = signed_in(app, "bob", "annotator")
     assert annotator.post("/models/learn").status_code == 403
@@ -74,9 +83,27 @@ def test_settings_take_the_learning_fields_and_refuse_bad_values(app):
     assert admin.post("/settings", data=form).status_code == 303
     db = open_database(app.config["DB"])
     assert learn_every(db) == 50 and promotion_margin(db) == 0.02
-    for field, value in (("learn_every", "-1"), ("promotion_margin", "0.5"), ("learn_every", "x")):
+    refusals = {
+        "learn_every": "Learn every: a whole number",
+        "promotion_margin": "Promotion margin:",
+    }
+    for field, value in (
+        ("learn_every", "-1"),
+        ("learn_every", "x"),
+        ("learn_every", ""),
+        ("learn_every", "2.5"),
+        ("promotion_margin", "0.5"),
+        ("promotion_margin", "abc"),
+        ("promotion_margin", ""),
+    ):
         response = admin.post("/settings", data={**form, field: value})
         assert response.status_code == 400, (field, value)
+        page = response.get_data(as_text=True)
+        assert page.count('class="field-error"') == 1, (field, value)  # one message, naming it
+        assert refusals[field] in page, (field, value)
+    assert learn_every(db) == 50 and promotion_margin(db) == 0.02
+    without_learning = {"overlap": "1", "hidden_share": "0"}  # an older form leaves them alone
+    assert admin.post("/settings", data=without_learning).status_code == 303
     assert learn_every(db) == 50 and promotion_margin(db) == 0.02
     db.close()
 

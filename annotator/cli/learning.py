@@ -35,15 +35,15 @@ def learn(db_path: Path, method: str, batch_size: int, seed: int, background: bo
     from annotator.wording import counted
 
     db = open_or_fail(db_path)
-    if background:
-        from annotator.worker import JobQueue
-
-        job_id = JobQueue(db_path).submit(LEARN, learn_params(method, batch_size))
-        click.echo(f"queued job {job_id}: learn from the gold labels")
-        return
     models_dir = models_dir_beside(db_path)
     try:
         plan = plan_learning(db, models_dir, method)
+        if background:
+            from annotator.worker import JobQueue
+
+            job_id = JobQueue(db_path).submit(LEARN, learn_params(method, batch_size))
+            click.echo(f"queued job {job_id}: learn from the gold labels")
+            return
         with click.progressbar(length=plan.work, label="learning", file=sys.stderr) as bar:
             meta = learn_once(db, models_dir, seed=seed, on_progress=bar.update, plan=plan)
     except LearningError as error:

@@ -108,10 +108,15 @@ def models(ctx, db_path: Path, as_json: bool):
                 f", cross-validated macro-F1 {row['cv_macro_f1']:.3f} ± {row['cv_spread']:.3f}"
             )
         left_out = f", {row['excluded']} it was trained on left out" if row["excluded"] else ""
+        if row["heldout_n"]:
+            scored = f"macro-F1 {_figure(row['heldout_macro_f1'])} on {row['heldout_n']} gold "
+            scored += f"label{'' if row['heldout_n'] == 1 else 's'}{left_out}"
+        elif row["excluded"]:
+            scored = f"no gold label it did not learn from ({row['excluded']} left out)"
+        else:
+            scored = "not scored yet: no pre-label of it has gold"
         click.echo(
-            f"{'*' if row['active'] else ' '} {row['spec']} ({row['method']}{trained}): "
-            f"macro-F1 {_figure(row['heldout_macro_f1'])} on {row['heldout_n']} gold "
-            f"label{'' if row['heldout_n'] == 1 else 's'}{left_out}"
+            f"{'*' if row['active'] else ' '} {row['spec']} ({row['method']}{trained}): {scored}"
         )
 
 

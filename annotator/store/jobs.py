@@ -23,6 +23,11 @@ class JobCancelled(Exception):
     """Raised inside a running job when someone asked to cancel it."""
 
 
+class JobRefused(Exception):
+    """Raised by a job whose input cannot be worked on (its message says why): the job
+    fails with that message, without the traceback a bug would deserve."""
+
+
 def create_job(db: Database, kind: str, params: dict, message: str = "") -> int:
     """Record a queued job with the parameters it runs with; return its id."""
     stamp = now()

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from annotator.learning import learning_history
+from annotator.learning import LearningError, learning_history, plan_learning
 from annotator.models.registry import models_dir_beside, training_keys
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
 from annotator.store.jobs import get_job
@@ -65,6 +65,11 @@ def train_now():
     """Queue a run of the learning loop (one at a time)."""
     if not ActionForm().validate_on_submit():
         abort(400, "the form expired: reload the page")
+    try:  # refused here, with the reason, rather than queued to fail in the worker
+        plan_learning(get_db(), models_dir_beside(current_app.config["DB"]))
+    except LearningError as error:
+        flash(f"Not started: {error}.", "error")
+        return redirect(url_for("evaluation.report"), 303)
     params = learn_params("auto", current_app.config["BATCH_SIZE"])
     _, new = submit_once(LEARN, params, "waiting for the worker")
     if new:

@@ -22,6 +22,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -33,6 +34,24 @@ from annotator.store.flags import MAX_COMMENT, REASONS
 from annotator.store.learning import MAX_LEARN_EVERY, MAX_MARGIN
 from annotator.store.search import STATUSES
 from annotator.store.users import ANNOTATOR, MIN_PASSWORD, ROLES, USERNAME
+
+
+class NumberIfPosted:
+    """A number in [low, high] when the field is in the post; absent, it is left alone.
+
+    One message that names the field replaces WTForms' two ("Not a valid integer value."
+    followed by the range), and an emptied box is refused rather than read as "unchanged"."""
+
+    def __init__(self, low, high, message: str):
+        self.low, self.high, self.message = low, high, message
+
+    def __call__(self, form, field):
+        if not field.raw_data:  # not in the post at all
+            field.errors[:] = []
+            raise StopValidation()
+        if field.data is None or field.process_errors or not self.low <= field.data <= self.high:
+            field.errors[:] = []
+            raise StopValidation(self.message)
 
 
 class LoginForm(FlaskForm):
@@ -106,12 +125,22 @@ class ProjectSettingsForm(FlaskForm):
     # The learning loop; a post without them leaves them as they are.
     learn_every = IntegerField(
         "Learn by itself every N new gold labels (0: off)",
-        validators=[Optional(), NumberRange(0, MAX_LEARN_EVERY)],
+        validators=[
+            NumberIfPosted(
+                0,
+                MAX_LEARN_EVERY,
+                f"Learn every: a whole number of gold labels, 0 (off) to {MAX_LEARN_EVERY:,}.",
+            )
+        ],
     )
     promotion_margin = DecimalField(
         "Promote a new model when its macro-F1 is higher by at least",
         places=3,
-        validators=[Optional(), NumberRange(0, MAX_MARGIN)],
+        validators=[
+            NumberIfPosted(
+                0, MAX_MARGIN, f"Promotion margin: a macro-F1 difference, 0 to {MAX_MARGIN}."
+            )
+        ],
     )
     # Absent from a post that does not mean to change it (validated against `models` below).
     active_model = SelectField(
