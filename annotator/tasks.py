@@ -17,21 +17,17 @@ from sqlite_utils import Database
 from annotator.corpus_stats import save_snapshot
 from annotator.ingest.load import import_records
 from annotator.ingest.readers import read_records
-from annotator.learning import (
-    LearningError,
-    describe,
-    learn,
-    plan_learning,
-    relabel_unreviewed,
-)
+from annotator.learning import describe, learn, relabel_unreviewed
+from annotator.learning_plan import LearningError, plan_learning
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
 from annotator.store.jobs import JobRefused, advance_job, save_job_params, update_job
+from annotator.store.priority import refresh_stale_margins
 from annotator.wording import counted
 
-IMPORT, PRELABEL, STATS, LEARN = "import", "prelabel", "stats", "learn"
+IMPORT, PRELABEL, STATS, LEARN, MARGINS = "import", "prelabel", "stats", "learn", "margins"
 
 
 def import_params(path: str, source: str, annotator: str | None, model: str, batch_size: int):
@@ -118,6 +114,14 @@ def run_stats(db: Database, db_path: str, job: dict) -> str:
     return "corpus figures up to date"
 
 
+def run_margins(db: Database, db_path: str, job: dict) -> str:
+    """Read every sentence's margin again after a change of the active model (Settings), in
+    short transactions (`priority.refresh_stale_margins`)."""
+    update_job(db, job["id"], message="re-ordering the queue for the new active model")
+    count = refresh_stale_margins(db)
+    return f"queue order follows the active model ({counted(count, 'sentence')} re-read)"
+
+
 def learn_params(method: str = "auto", batch_size: int = 64) -> dict:
     return {"method": method, "batch_size": batch_size}
 
@@ -160,4 +164,10 @@ def run_learn(db: Database, db_path: str, job: dict) -> str:
     )
 
 
-RUNNERS = {IMPORT: run_import, PRELABEL: run_prelabel, STATS: run_stats, LEARN: run_learn}
+RUNNERS = {
+    IMPORT: run_import,
+    PRELABEL: run_prelabel,
+    STATS: run_stats,
+    LEARN: run_learn,
+    MARGINS: run_margins,
+}

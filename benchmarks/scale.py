@@ -202,6 +202,7 @@ def switch_model(path: Path) -> None:
     import threading
 
     from annotator.store.prelabels import set_active_model
+    from annotator.store.priority import refresh_stale_margins
 
     db = connect(path)
     for spec in ("bench:none", MODEL):  # no pre-labels shown, then the model's again
@@ -211,12 +212,13 @@ def switch_model(path: Path) -> None:
         writer.start()
         started = time.perf_counter()
         set_active_model(db, spec)
+        refresh_stale_margins(db)
         took = time.perf_counter() - started
         done.set()
         writer.join()
         print(
             f"{'make ' + spec + ' the active model':<48} {took:6.1f} s; a write meanwhile "
-            f"waited p95 {percentile(waits, 95) * 1000:.0f} ms, at most "
+            f"waited p95 {percentile(waits, 0.95) * 1000:.0f} ms, at most "
             f"{max(waits) * 1000:.0f} ms ({len(waits)} writes)"
         )
     db.close()

@@ -15,6 +15,7 @@ from annotator.store import assignments, queue
 from annotator.store.mention_edits import add_mention, find_words, reassign_mention, remove_mention
 from annotator.store.predictions import save_predictions
 from annotator.store.prelabels import active_model, set_active_model, shown_prediction_id
+from annotator.store.priority import refresh_stale_margins
 from annotator.store.undo import undo_last
 
 from .conftest import SEED, FirstLabelModel
@@ -161,41 +162,36 @@ def test_another_models_predictions_change_nothing(spread):
 def test_changing_the_active_model_reorders_the_queue(spread):
     prelabel(spread, OtherSpreadModel(), STANCE)
     before = served_order(spread, "uncertainty")
-    set_active_model(spread, OtherSpreadModel.spec)
+    assert set_active_model(spread, OtherSpreadModel.spec)
+    assert refresh_stale_margins(spread) == len(kept(spread))
     assert_current(spread)
     after = served_order(spread, "uncertainty")
     assert after == reference_order(spread, "uncertainty") and after != before
+    assert not set_active_model(spread, OtherSpreadModel.spec)  # no change, nothing marked
+    assert refresh_stale_margins(spread) == 0
     set_active_model(spread, SpreadModel.spec)
+    refresh_stale_margins(spread)
     assert served_order(spread, "uncertainty") == before
 
 
-def _switch_without_refresh(db, spec: str) -> None:
-    """What a crash right after the switch leaves: the new model active, its margins marked
-    stale, none re-read yet."""
-    from annotator.store.priority import mark_margins_stale
-
-    with db.atomic():
-        db.execute("update settings set value = ? where key = 'active_model'", [spec])
-        mark_margins_stale(db)
-
-
 def test_a_model_switch_rereads_margins_in_chunks_and_a_crash_is_finished_later(spread, db_path):
-    from annotator.store.priority import MARGINS_STALE_SETTING, refresh_stale_margins
+    from annotator.store.priority import MARGINS_STALE_SETTING
     from annotator.worker import JobQueue
 
     prelabel(spread, OtherSpreadModel(), STANCE)
     set_active_model(spread, OtherSpreadModel.spec)
+    refresh_stale_margins(spread)
     assert_current(spread)
     assert spread["settings"].count_where("key = ?", [MARGINS_STALE_SETTING]) == 0
 
-    _switch_without_refresh(spread, SpreadModel.spec)
+    set_active_model(spread, SpreadModel.spec)  # a crash now leaves the margins marked stale
     assert kept(spread) != reference(spread)
     sentences = len(kept(spread))
-    assert refresh_stale_margins(spread, chunk=2) == sentences  # in transactions of two
+    assert refresh_stale_margins(spread, chunk=2) == sentences  # from transactions of two
     assert_current(spread)
     assert refresh_stale_margins(spread) == 0  # nothing left marked
 
-    _switch_without_refresh(spread, OtherSpreadModel.spec)
+    set_active_model(spread, OtherSpreadModel.spec)
     JobQueue(db_path).recover()  # a worker starting after the crash
     assert_current(spread)
 

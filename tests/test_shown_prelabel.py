@@ -15,6 +15,7 @@ from annotator.store.predictions import save_predictions
 from annotator.store.prelabels import active_model
 from annotator.store.queue import sentence_for_review
 from annotator.store.reports import model_reports, span_key
+from annotator.worker import JobQueue
 
 from .conftest import FIRST, signed_in
 
@@ -127,6 +128,14 @@ def test_settings_page_chooses_the_active_model(app, db):
     form = {"overlap": "1", "blind": "y", "hidden_share": "0", "active_model": "stub:other"}
     assert client.post("/settings", data=form).status_code == 303
     assert active_model(db) == "stub:other"
+    # the queue's order is re-read by the worker, not in the request
+    [job] = db.query("select * from jobs where kind = 'margins'")
+    assert db["settings"].count_where("key = 'margins_stale_after'") == 1
+    JobQueue(app.config["DB"]).run_pending()
+    assert db["settings"].count_where("key = 'margins_stale_after'") == 0
+    assert db.execute("select status from jobs where id = ?", [job["id"]]).fetchone()[0] == "done"
+    assert client.post("/settings", data=form).status_code == 303  # no change: no job
+    assert db["jobs"].count_where("kind = 'margins'") == 1
     bad = dict(form, active_model="stub:never-ran")
     assert client.post("/settings", data=bad).status_code == 400
     assert active_model(db) == "stub:other"

@@ -21,6 +21,7 @@ from annotator.store.prelabels import (
     model_specs,
     set_active_model,
 )
+from annotator.store.priority import refresh_stale_margins
 from annotator.store.reports import model_reports
 
 from .options import db_option, open_or_fail
@@ -142,7 +143,8 @@ def use(db_path: Path, spec: str):
             " first" + (f" (models here: {', '.join(known)})" if known else ""),
             param_hint="SPEC",
         )
-    set_active_model(db, spec)
+    if set_active_model(db, spec):
+        refresh_stale_margins(db)  # the uncertainty order follows the new model
     missing = mentions_without_prelabel(db, spec)
     note = f"; {missing} mentions have no pre-label from it yet" if missing else ""
     click.echo(f"active model: {spec}{note}")

@@ -38,19 +38,21 @@ def active_model(db: Database) -> str | None:
     return get_setting(db, ACTIVE_MODEL_SETTING)
 
 
-def set_active_model(db: Database, spec: str) -> None:
-    """Show `spec`'s pre-labels from now on (labels already given keep what they were shown).
+def set_active_model(db: Database, spec: str) -> bool:
+    """Show `spec`'s pre-labels from now on (labels already given keep what they were shown);
+    True when that changed anything. May run in the caller's transaction.
 
-    The queue's uncertainty order follows: every sentence's margin is read again, in short
-    transactions after the switch (see `priority.refresh_stale_margins`)."""
-    from .priority import mark_margins_stale, refresh_stale_margins
+    The queue's uncertainty order follows: every sentence's margin is marked stale here, and
+    the caller then has them read again, in short transactions outside its own (at once with
+    `priority.refresh_stale_margins`, or by the worker: the web app queues a job)."""
+    from .priority import mark_margins_stale
 
     if spec == active_model(db):
-        return
+        return False
     with db.atomic():
         set_setting(db, ACTIVE_MODEL_SETTING, spec)
         mark_margins_stale(db)
-    refresh_stale_margins(db)
+    return True
 
 
 def activate_first_model(db: Database, spec: str) -> None:

@@ -19,6 +19,7 @@ by its URL and by imports, and k can change.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 
 from sqlite_utils import Database
@@ -130,7 +131,9 @@ def refresh_priority_of_mentions(db: Database, mention_ids: Iterable[int]) -> No
 
 
 MARGINS_STALE_SETTING = "margins_stale_after"  # sentence id the refresh has reached
-MARGIN_CHUNK = 10_000  # sentences per transaction: a fraction of a second at any size
+MARGIN_CHUNK = 1_000  # sentences in the first transaction of a refresh
+MARGIN_TRANSACTION = 0.05  # seconds: the write lock a refresh holds at a time, about
+MAX_MARGIN_CHUNK = 50_000
 
 
 def mark_margins_stale(db: Database) -> None:
@@ -145,12 +148,17 @@ def mark_margins_stale(db: Database) -> None:
 
 
 def refresh_stale_margins(db: Database, chunk: int = MARGIN_CHUNK) -> int:
-    """Re-read the margins marked stale, `chunk` sentences per transaction, so that labels
-    and claims go on meanwhile (at a million sentences the whole refresh takes about half a
-    minute; one transaction would hold the write lock all that time). Returns the sentences
-    refreshed; 0 when nothing was stale."""
+    """Re-read the margins marked stale in short transactions, so that labels and claims go
+    on meanwhile (at a million sentences the whole refresh takes most of a minute on two busy
+    cores; one transaction would hold the write lock all that time). Each transaction takes
+    `chunk` sentences at first; the size then follows the time it took, toward about
+    MARGIN_TRANSACTION seconds, since a sentence's cost varies with the machine and its load.
+    Between two transactions it waits as long as the last one took: a label waiting for the
+    lock sleeps in SQLite's busy handler, and back-to-back transactions would take the lock
+    again before it wakes. Returns the sentences refreshed; 0 when nothing was stale."""
     refreshed = 0
     while True:
+        started = time.perf_counter()
         with db.atomic():
             row = db.execute(
                 "select value from settings where key = ?", [MARGINS_STALE_SETTING]
@@ -175,3 +183,9 @@ def refresh_stale_margins(db: Database, chunk: int = MARGIN_CHUNK) -> int:
                 "update settings set value = ? where key = ?", [last[0], MARGINS_STALE_SETTING]
             )
             refreshed += last[1]
+        took = time.perf_counter() - started
+        time.sleep(took)
+        if took < MARGIN_TRANSACTION / 2:
+            chunk = min(chunk * 2, MAX_MARGIN_CHUNK)
+        elif took > MARGIN_TRANSACTION:
+            chunk = max(chunk // 2, 1)

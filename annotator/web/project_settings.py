@@ -15,9 +15,11 @@ from annotator.store.learning import (
 from annotator.store.overall import question_enabled, set_question
 from annotator.store.prelabels import active_model, model_specs, set_active_model
 from annotator.store.queue import blind, set_blind
+from annotator.tasks import MARGINS
 
 from .db import get_db
 from .forms import ProjectSettingsForm
+from .job_queue import submit_once
 
 bp = Blueprint("project_settings", __name__)
 
@@ -49,8 +51,10 @@ def edit():
                 set_learn_every(db, form.learn_every.data)
             if form.promotion_margin.data is not None:
                 set_promotion_margin(db, float(form.promotion_margin.data))
-            if "active_model" in form and form.active_model.data:
-                set_active_model(db, form.active_model.data)
+            switched = "active_model" in form and form.active_model.data
+            switched = switched and set_active_model(db, form.active_model.data)
+        if switched:  # the worker re-orders the queue, in short transactions
+            submit_once(MARGINS, {}, "waiting for the worker")
         flash("Settings saved.", "info")
         return redirect(url_for("project_settings.edit"), 303)
     return render_template("settings.html", form=form), 400 if form.errors else 200
