@@ -71,10 +71,13 @@ def cross_validate(
     seed: int = 0,
     on_progress: Callable[[int], None] | None = None,
     held_in: frozenset[int] = frozenset(),
+    continue_from: Path | None = None,
 ) -> dict:
     """Cross-validated figures of `method` (linear or cross-encoder) on `examples`.
 
     `held_in`: indices of examples every fold trains on and none is scored on.
+    `continue_from`: a cross-encoder that learned the held-in examples; each fold's model
+    continues from it (`fine_tuning`) instead of starting from the encoder.
     Returns folds, scored (how many examples were scored), macro_f1 (mean over folds), spread
     (their standard deviation), fold_f1, per_label (pooled out-of-fold F1 of each label) and
     predicted (each example's out-of-fold label in the order of `examples`; None where held in).
@@ -92,7 +95,9 @@ def cross_validate(
     if method == LINEAR:
         predicted = _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress)
     else:
-        predicted = _fine_tuned_out_of_fold(examples, scheme, fold, folds, seed, on_progress)
+        predicted = _fine_tuned_out_of_fold(
+            examples, scheme, fold, folds, seed, on_progress, continue_from
+        )
     labels = scheme.label_names
     fold_f1 = []
     for f in range(folds):
@@ -120,7 +125,7 @@ def cross_validation_work(count: int, method: str, held_in: int = 0) -> int:
     held in."""
     if method == LINEAR:
         return count
-    from annotator.training import default_epochs
+    from annotator.fine_tuning import default_epochs
 
     folds = FOLDS[method]
     left_out = (count - held_in) // folds
@@ -147,14 +152,24 @@ def _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> lis
     return predicted
 
 
-def _fine_tuned_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> list:
+def _fine_tuned_out_of_fold(
+    examples, scheme, fold, folds, seed, on_progress, continue_from
+) -> list:
     predicted: list[str | None] = [None] * len(examples)
     with tempfile.TemporaryDirectory(prefix="annotator-cv-") as scratch:
         for f in range(folds):
             held_in = [e for e, k in zip(examples, fold) if k != f]
             held_out = [i for i, k in enumerate(fold) if k == f]
             folder = Path(scratch) / f"fold-{f}"
-            train_model(held_in, scheme, folder, CROSS_ENCODER, seed=seed, on_progress=on_progress)
+            train_model(
+                held_in,
+                scheme,
+                folder,
+                CROSS_ENCODER,
+                seed=seed,
+                on_progress=on_progress,
+                continue_from=continue_from,
+            )
             model = open_trained(folder.name, folder)
             labels = model.predict([examples[i].pair for i in held_out], scheme)
             for i, prediction in zip(held_out, labels):

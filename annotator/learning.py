@@ -12,7 +12,8 @@ One run (`annotator learn`, Train now, or by itself every N gold labels):
 4. score the active model on the same gold: the gold it was not trained on, against the new
    method's out-of-fold predictions of exactly those labels; when too few are left (a model
    trained on almost all of them), its own cross-validated figure is the comparison;
-5. train the new model on all the gold and save it with these figures;
+5. train the new model on all the gold (a cross-encoder may continue from the active one:
+   see `learning_plan`) and save it with these figures;
 6. promote it when it is better by the project's margin, else keep it only to compare.
 
 A promoted model then re-labels the unreviewed mentions (`relabel_unreviewed`) and becomes
@@ -22,19 +23,13 @@ active once they all have its pre-label, so a card never shows a mix of two mode
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.cross_validation import (
-    FOLDS,
-    MIN_PER_FOLD,
-    can_cross_validate,
-    cross_validate,
-    cross_validation_work,
-)
+from annotator.cross_validation import cross_validate
+from annotator.learning_plan import MIN_COMPARED, LearningError, LearningPlan, plan_learning
 from annotator.metrics import classification_report
 from annotator.models import load_model
 from annotator.models.registry import trained_meta, training_keys
@@ -42,72 +37,12 @@ from annotator.prelabel import prelabel
 from annotator.store.database import project_scheme
 from annotator.store.learning import project_id, promotion_margin, record_learned
 from annotator.store.prelabels import active_model, set_active_model, shown_labels
+from annotator.store.priority import refresh_stale_margins
 from annotator.store.reports import span_key
-from annotator.training import (
-    Example,
-    choose_method,
-    default_epochs,
-    examples_from_db,
-    train_model,
-)
+from annotator.training import train_model
 from annotator.wording import counted
 
-MIN_COMPARED = 30  # fewer shared gold labels than this: compare cross-validated figures
 LEARNED_PREFIX = "learned-"
-
-
-class LearningError(ValueError):
-    """The loop cannot run on this project's gold (too few labels, a single label, …)."""
-
-
-@dataclass(frozen=True)
-class LearningPlan:
-    """What one run will train on: the gold, the method, and which gold is held in."""
-
-    examples: list[Example]
-    method: str
-    held_in: frozenset[int]
-
-    @property
-    def work(self) -> int:
-        """Progress units of the run: cross-validation, then training on all the gold."""
-        count = len(self.examples)
-        passes = 1 if self.method == "linear" else default_epochs(count)
-        return cross_validation_work(count, self.method, len(self.held_in)) + count * passes
-
-
-def plan_learning(db: Database, models_dir: Path, method: str = "auto") -> LearningPlan:
-    """The gold (the one definition in `store.gold`), the method its size calls for, and the
-    gold the active model learned from, held in when enough other gold is left to score.
-
-    Raises LearningError when the gold cannot train a model, so that callers refuse up front
-    instead of queuing a run that would fail."""
-    examples = examples_from_db(db)
-    if len({e.label for e in examples}) < 2:
-        raise LearningError(
-            (
-                f"{counted(len(examples), 'gold label')}, all {examples[0].label}"
-                if examples
-                else "no gold labels"
-            )
-            + ": nothing to learn yet (a model needs gold of two labels at least)"
-        )
-    method = choose_method(method, len(examples))
-    if not can_cross_validate(len(examples), method):
-        raise LearningError(
-            f"{len(examples)} gold labels are too few to cross-validate "
-            f"(at least {FOLDS[method] * MIN_PER_FOLD})"
-        )
-    active = active_model(db)
-    seen = training_keys(active, models_dir) if active else frozenset()
-    held_in = frozenset(
-        i
-        for i, e in enumerate(examples)
-        if span_key(e.pair.sentence, e.pair.start, e.pair.end) in seen
-    )
-    if len(examples) - len(held_in) < max(MIN_COMPARED, FOLDS[method] * MIN_PER_FOLD):
-        held_in = frozenset()  # too little new gold: plain folds, cross-validated comparison
-    return LearningPlan(examples, method, held_in)
 
 
 def learn(
@@ -129,7 +64,9 @@ def learn(
     scheme = project_scheme(db)
     stage(f"cross-validating {method} on {counted(len(examples), 'gold label')}")
     try:
-        cv = cross_validate(examples, scheme, method, seed, on_progress, plan.held_in)
+        cv = cross_validate(
+            examples, scheme, method, seed, on_progress, plan.held_in, plan.continue_from
+        )
     except ValueError as error:
         raise LearningError(str(error)) from None
     predicted = cv.pop("predicted")
@@ -152,7 +89,14 @@ def learn(
         "decision": decision,
     }
     meta = train_model(
-        examples, scheme, models_dir / name, method, seed=seed, on_progress=on_progress, notes=notes
+        examples,
+        scheme,
+        models_dir / name,
+        method,
+        seed=seed,
+        on_progress=on_progress,
+        notes=notes,
+        continue_from=plan.continue_from,
     )
     record_learned(db, len(examples))
     return {**meta, "spec": f"trained:{name}"}
@@ -247,7 +191,8 @@ def relabel_unreviewed(
     """
     model = load_model(spec, models_dir)
     count = prelabel(db, model, project_scheme(db), batch_size, on_progress, unreviewed=True)
-    set_active_model(db, spec)
+    if set_active_model(db, spec):
+        refresh_stale_margins(db)  # the uncertainty order follows the new model
     return count
 
 
@@ -256,8 +201,10 @@ def describe(meta: dict) -> str:
     per_label = ", ".join(f"{label} {f1:.2f}" for label, f1 in meta["cv_per_label"].items())
     scored = meta.get("cv_scored", meta["examples"])
     of = f" of the {scored} the previous model never saw" if scored < meta["examples"] else ""
+    continued = f", continued from {meta['continued_from']}" if meta.get("continued_from") else ""
     return (
-        f"{meta['spec']} ({meta['method']}, {counted(meta['examples'], 'gold label')}): "
+        f"{meta['spec']} ({meta['method']}, {counted(meta['examples'], 'gold label')}"
+        f"{continued}): "
         f"cross-validated macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
         f"over {meta['cv_folds']} folds{of} ({per_label}); {meta['decision']}"
     )

@@ -13,7 +13,6 @@ Two methods, both on the packaged all-MiniLM-L6-v2 encoder:
 from __future__ import annotations
 
 import json
-import random
 import shutil
 import tempfile
 import time
@@ -24,25 +23,20 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.fine_tuning import fine_tune, rehearsal
 from annotator.models import Pair
-from annotator.models.embedding import packaged_model_path
 from annotator.models.trained import (
     CROSS_ENCODER,
-    HEAD_KIND,
     LINEAR,
     LINEAR_FILE,
     META_FILE,
     TRAINED_ON_FILE,
-    autocast_bf16,
+    trained_on,
 )
 from annotator.schemes import Scheme
 from annotator.store.database import init_database
 from annotator.store.reports import gold_pairs, span_key
 
-EXAMPLES_SEEN = 6000  # fine-tuning passes over at least this many examples (two epochs of 3,000)
-MAX_EPOCHS = 8
-LEARNING_RATE = 5e-5  # the encoder's
-HEAD_LEARNING_RATE = 1e-3  # the new head starts from nothing and may move faster
 FINE_TUNE_FROM = 2000
 METHODS = ("auto", LINEAR, CROSS_ENCODER)
 LINEAR_C = 0.3  # inverse regularisation strength of the logistic regression
@@ -80,10 +74,6 @@ def examples_from_file(path: str | Path, fmt: str, scheme: Scheme) -> list[Examp
             db.close()
 
 
-def default_epochs(count: int) -> int:
-    return max(1, min(MAX_EPOCHS, round(EXAMPLES_SEEN / max(count, 1))))
-
-
 def choose_method(method: str, count: int) -> str:
     if method not in METHODS:
         raise ValueError(f"unknown training method {method!r} (use {', '.join(METHODS)})")
@@ -102,9 +92,14 @@ def train_model(
     seed: int = 0,
     on_progress: Callable[[int], None] | None = None,
     notes: dict | None = None,
+    continue_from: Path | None = None,
 ) -> dict:
     """Train on `examples` and save the model to `folder`; return its metadata (with `notes`,
     e.g. cross-validated figures, added to it).
+
+    `continue_from`: the folder of a cross-encoder that learned some of `examples`; the new
+    one continues from it on the rest and a rehearsal sample of those (`fine_tuning`), and
+    counts as having learned them all.
 
     The model is written to a temporary folder first and moved into place at the end,
     so an interrupted run never leaves a half-written model under its name.
@@ -122,12 +117,32 @@ def train_model(
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
+        learned = frozenset()
         if method == LINEAR:
             details = _fit_linear(examples, scheme.label_names, staging, seed, on_progress)
-        else:
-            details = _fine_tune(
+        elif continue_from is None:
+            details = fine_tune(
                 examples, scheme.label_names, staging, epochs, batch_size, seed, on_progress
             )
+            details["full_examples"] = len(examples)
+        else:
+            learned = trained_on(continue_from)
+            parent = json.loads((Path(continue_from) / META_FILE).read_text(encoding="utf-8"))
+            trained = rehearsal(examples, learned, seed)
+            details = fine_tune(
+                trained,
+                scheme.label_names,
+                staging,
+                epochs,
+                batch_size,
+                seed,
+                on_progress,
+                start=Path(continue_from),
+            )
+            details["continued_from"] = parent.get("name", Path(continue_from).name)
+            details["trained_examples"] = len(trained)
+            # the examples of the chain's last training from the encoder
+            details["full_examples"] = parent.get("full_examples", parent.get("examples"))
         meta = {
             "name": folder.name,
             "labels": scheme.label_names,
@@ -141,7 +156,9 @@ def train_model(
             **(notes or {}),
         }
         (staging / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        keys = sorted({span_key(e.pair.sentence, e.pair.start, e.pair.end) for e in examples})
+        keys = sorted(
+            {span_key(e.pair.sentence, e.pair.start, e.pair.end) for e in examples} | learned
+        )
         (staging / TRAINED_ON_FILE).write_text("\n".join(keys) + "\n", encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder)
@@ -197,58 +214,3 @@ def _fit_linear(examples, labels, folder: Path, seed: int, on_progress) -> dict:
     if on_progress:
         on_progress(len(examples))
     return {"features": FEATURE_VERSION, "C": LINEAR_C}
-
-
-def _fine_tune(
-    examples, labels, folder: Path, epochs, batch_size: int, seed: int, on_progress
-) -> dict:
-    import torch
-    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
-
-    from annotator.models.mention_classifier import (
-        MentionClassifier,
-        encode_marked,
-        length_batches,
-    )
-
-    random.seed(seed)
-    torch.manual_seed(seed)
-    epochs = epochs or default_epochs(len(examples))
-    base = packaged_model_path()
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    model = MentionClassifier.fresh(base, len(labels))
-    batches = length_batches([e.pair for e in examples], batch_size)
-    steps = epochs * len(batches)
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": model.encoder.parameters(), "lr": LEARNING_RATE},
-            {"params": model.head.parameters(), "lr": HEAD_LEARNING_RATE},
-        ],
-        weight_decay=0.01,
-    )
-    schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
-    targets = torch.tensor([labels.index(e.label) for e in examples])
-    counts = torch.bincount(targets, minlength=len(labels)).clamp(min=1)
-    weights = len(examples) / (len(labels) * counts.float())  # every label counts the same
-    model.train()
-    for _ in range(epochs):
-        random.shuffle(batches)  # batches of similar length, in a new order each epoch
-        for batch in batches:
-            inputs, mention = encode_marked(tokenizer, [examples[i].pair for i in batch])
-            with autocast_bf16():
-                scores = model(inputs, mention)
-            loss = torch.nn.functional.cross_entropy(scores.float(), targets[batch], weight=weights)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
-            if on_progress:
-                on_progress(len(batch))
-    model.save(folder)
-    tokenizer.save_pretrained(folder)
-    return {
-        "epochs": epochs,
-        "learning_rate": LEARNING_RATE,
-        "head": HEAD_KIND,
-        "head_learning_rate": HEAD_LEARNING_RATE,
-    }

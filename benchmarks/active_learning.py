@@ -20,12 +20,13 @@ from pathlib import Path
 
 from annotator.evaluate import evaluate_file
 from annotator.ingest import import_file
-from annotator.learning import learn, relabel_unreviewed
+from annotator.learning import learn, learning_history, relabel_unreviewed
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import prelabel
 from annotator.store.corpus import get_sentence, mentions_of_sentences
 from annotator.store.database import init_database, project_scheme
+from annotator.store.learning import learned_at
 from annotator.store.prelabels import active_model
 from annotator.store.queue import next_sentence_id
 from annotator.store.review import record_label
@@ -58,14 +59,24 @@ def unlabelled_copy(
 
 def simulate(order: str, args, folder: Path) -> list[dict]:
     db_path = folder / f"{order}.db"
+    resumed = db_path.exists()
     db = init_database(db_path, "sentiment")
     labels = ["positive", "negative", "neutral"]
     gold = unlabelled_copy(args.data, folder / "unlabelled.jsonl", args.pool)
-    import_file(db, folder / "unlabelled.jsonl", "jsonl", labels)
-    prelabel(db, load_model("embedding"), project_scheme(db))
     models_dir = models_dir_beside(db_path)
-    checkpoints = sorted(c for c in args.checkpoints if c <= args.until)
-    given, next_learn, rows, scores = 0, args.every, [], {}
+    if not resumed:
+        import_file(db, folder / "unlabelled.jsonl", "jsonl", labels)
+        prelabel(db, load_model("embedding"), project_scheme(db))
+    given = db["annotations"].count_where("annotator = ?", [WHO])
+    history = learning_history(models_dir, db)
+    if history and history[-1]["promoted"] and active_model(db) != history[-1]["spec"]:
+        relabel_unreviewed(db, models_dir, history[-1]["spec"])  # stopped while re-labelling
+    step = args.every if learned_at(db) < args.every_after[0] else args.every_after[1]
+    next_learn = learned_at(db) + step if history else args.every
+    checkpoints = sorted(c for c in args.checkpoints if given < c <= args.until)
+    rows, scores = [], {}
+    if resumed:
+        print(f"{order}: resumed at {given} labels, next learning at {next_learn}", flush=True)
     while checkpoints:
         sentence = next_sentence_id(db, WHO, order)
         if sentence is None:
@@ -124,13 +135,20 @@ def main() -> None:
         type=lambda text: [int(x) for x in text.split(",")],
         default=[100, 300, 1000, 3000],
     )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="keep each order's project in this folder, and resume one found there "
+        "(a run to 3,000 labels takes over an hour on two cores)",
+    )
     args = parser.parse_args()
     orders = ["uncertainty", "document"] if args.order == "both" else [args.order]
     results = []
     with tempfile.TemporaryDirectory(prefix="active-learning-") as scratch:
         for order in orders:
-            folder = Path(scratch) / order
-            folder.mkdir()
+            folder = (args.work or Path(scratch)) / order
+            folder.mkdir(parents=True, exist_ok=True)
             results += simulate(order, args, folder)
     print("\n| labels | " + " | ".join(f"{o} order" for o in orders) + " |")
     print("| --- | " + " | ".join("---" for _ in orders) + " |")

@@ -8,7 +8,8 @@ the layers below it, never one above:
 1. `store/`: SQLite.
 2. `text/`: sentences and actors.
 3. `models/`: the model backends.
-4. `ingest/`, `prelabel.py`, `evaluate.py`, `training.py`, `cross_validation.py`, `learning.py`,
+4. `ingest/`, `prelabel.py`, `evaluate.py`, `training.py`, `fine_tuning.py`, `cross_validation.py`,
+   `learning_plan.py`, `learning.py`,
    `corpus_stats.py`: work over the stored data with the models.
 5. `tasks.py`, `worker.py`: the background jobs.
 6. `web/` and the app factory, `annotator/__init__.py`.
@@ -32,7 +33,17 @@ LAYERS = [
     {"store"},
     {"text"},
     {"models"},
-    {"ingest", "prelabel", "evaluate", "training", "cross_validation", "learning", "corpus_stats"},
+    {
+        "ingest",
+        "prelabel",
+        "evaluate",
+        "training",
+        "fine_tuning",
+        "cross_validation",
+        "learning_plan",
+        "learning",
+        "corpus_stats",
+    },
     {"tasks", "worker"},
     {"web", "__init__"},
     {"cli"},

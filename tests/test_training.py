@@ -6,10 +6,11 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
+from annotator.fine_tuning import default_epochs
 from annotator.models import Pair, load_model
 from annotator.models.registry import models_dir_beside, parse_spec
 from annotator.schemes import get_scheme
-from annotator.training import Example, default_epochs, train_model
+from annotator.training import Example, train_model
 
 from .conftest import write
 
@@ -104,6 +105,38 @@ def test_cross_encoder_method(tmp_path, gold):
     )
     assert smith.label in {"favor", "against", "neutral"}
     assert smith.scores != jones.scores  # the head reads which actor is marked
+
+
+def test_a_cross_encoder_continues_from_another_on_new_gold_and_a_rehearsal_sample(tmp_path):
+    from annotator.fine_tuning import REHEARSAL, example_key, rehearsal
+    from annotator.models.trained import trained_on
+
+    scheme = get_scheme("stance")
+    examples = []
+    for line in gold_lines():
+        target = line["targets"][0]
+        pair = Pair(line["text"], target["start"], target["end"])
+        examples.append(Example(pair, target["label"]))
+    first, later = examples[:15], examples[15:]  # 3 new examples after 15
+    parent = train_model(first, scheme, tmp_path / "first", "cross-encoder", epochs=1)
+    seen = []
+    child = train_model(
+        examples,
+        scheme,
+        tmp_path / "second",
+        "cross-encoder",
+        on_progress=seen.append,
+        continue_from=tmp_path / "first",
+    )
+    assert child["continued_from"] == "first" and child["full_examples"] == 15
+    assert child["trained_examples"] == len(later) * (1 + REHEARSAL)
+    assert child["examples"] == len(examples) and sum(seen) == child["trained_examples"] * 2
+    assert child["learning_rate"] < parent["learning_rate"]
+    assert trained_on(tmp_path / "second") == {example_key(e) for e in examples}
+    sample = rehearsal(examples, trained_on(tmp_path / "first"), seed=1)
+    assert set(later) <= set(sample) and len(sample) == len(later) * (1 + REHEARSAL)
+    model = load_model("trained:second", tmp_path)
+    assert len(model.predict([e.pair for e in later], scheme)) == len(later)
 
 
 def test_cross_encoders_trained_before_the_mention_head_still_predict(tmp_path):

@@ -25,8 +25,9 @@ def learn(db_path: Path, method: str, batch_size: int, seed: int, background: bo
 
     Example: annotator learn
     """
-    from annotator.learning import LearningError, describe, plan_learning, relabel_unreviewed
+    from annotator.learning import describe, relabel_unreviewed
     from annotator.learning import learn as learn_once
+    from annotator.learning_plan import LearningError, plan_learning
     from annotator.models import load_model
     from annotator.models.registry import models_dir_beside
     from annotator.prelabel import pending_count

@@ -156,10 +156,10 @@ def train(
     import random
 
     from annotator.evaluate import default_scheme_for
+    from annotator.fine_tuning import default_epochs
     from annotator.schemes import get_scheme
     from annotator.training import (
         choose_method,
-        default_epochs,
         examples_from_db,
         examples_from_file,
         train_model,

@@ -1,0 +1,125 @@
+"""Fine-tuning the cross-encoder (`models.mention_classifier`) on gold labels: from the
+packaged encoder, or continued from a cross-encoder the project trained before.
+
+A continuation is what keeps the learning loop's turns short once the gold is large. A turn
+that adds 100 gold labels to 2,000 need not spend twenty minutes on two cores learning the
+2,000 again: it starts from the active cross-encoder, which learned them, and trains on the
+new gold plus a rehearsal sample of the gold it learned (`REHEARSAL` old examples per new
+one; a network trained on the newest labels alone drifts toward them and forgets the rest),
+at a lower learning rate. The learning loop decides when to continue and when to start from
+the encoder again (`learning.plan_learning`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from annotator.models.trained import HEAD_KIND, autocast_bf16
+from annotator.store.reports import span_key
+
+EXAMPLES_SEEN = 6000  # from the encoder: passes over at least this many examples
+MAX_EPOCHS = 8
+LEARNING_RATE = 5e-5  # the encoder's
+HEAD_LEARNING_RATE = 1e-3  # the new head starts from nothing and may move faster
+CONTINUED_LEARNING_RATE = 2e-5  # both have learned already: smaller steps keep what they know
+CONTINUED_HEAD_LEARNING_RATE = 2e-4
+CONTINUED_EPOCHS = 2
+REHEARSAL = 2  # a continuation trains on each new example and this many it learned before
+
+
+def default_epochs(count: int) -> int:
+    return max(1, min(MAX_EPOCHS, round(EXAMPLES_SEEN / max(count, 1))))
+
+
+def example_key(example) -> str:
+    pair = example.pair
+    return span_key(pair.sentence, pair.start, pair.end)
+
+
+def rehearsal(examples: Sequence, learned: frozenset[str], seed: int = 0) -> list:
+    """What a continuation trains on: every example not in `learned` (the span keys its
+    starting model learned from) and a random sample of the others, `REHEARSAL` per new one."""
+    new = [e for e in examples if example_key(e) not in learned]
+    old = [e for e in examples if example_key(e) in learned]
+    kept = random.Random(seed).sample(old, min(len(old), REHEARSAL * len(new)))
+    return new + kept
+
+
+def continued_size(new: int, old: int) -> int:
+    """How many examples a continuation over `new` new and `old` learned examples trains on."""
+    return new + min(old, REHEARSAL * new)
+
+
+def fine_tune(
+    examples: Sequence,
+    labels: list[str],
+    folder: Path,
+    epochs: int | None = None,
+    batch_size: int = 16,
+    seed: int = 0,
+    on_progress: Callable[[int], None] | None = None,
+    start: Path | None = None,
+) -> dict:
+    """Train on `examples` (each with `.pair` and `.label`) and save the network to `folder`;
+    `start`: the folder of a cross-encoder to continue from (the packaged encoder otherwise).
+    Returns the details for the model's metadata."""
+    import torch
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
+    from annotator.models.embedding import packaged_model_path
+    from annotator.models.mention_classifier import (
+        MentionClassifier,
+        encode_marked,
+        length_batches,
+    )
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    if start is None:
+        base = packaged_model_path()
+        model = MentionClassifier.fresh(base, len(labels))
+        epochs = epochs or default_epochs(len(examples))
+        rates = LEARNING_RATE, HEAD_LEARNING_RATE
+    else:
+        base = start
+        model = MentionClassifier.load(start)
+        epochs = epochs or CONTINUED_EPOCHS
+        rates = CONTINUED_LEARNING_RATE, CONTINUED_HEAD_LEARNING_RATE
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    batches = length_batches([e.pair for e in examples], batch_size)
+    steps = epochs * len(batches)
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": model.encoder.parameters(), "lr": rates[0]},
+            {"params": model.head.parameters(), "lr": rates[1]},
+        ],
+        weight_decay=0.01,
+    )
+    schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
+    targets = torch.tensor([labels.index(e.label) for e in examples])
+    counts = torch.bincount(targets, minlength=len(labels)).clamp(min=1)
+    weights = len(examples) / (len(labels) * counts.float())  # every label counts the same
+    model.train()
+    for _ in range(epochs):
+        random.shuffle(batches)  # batches of similar length, in a new order each epoch
+        for batch in batches:
+            inputs, mention = encode_marked(tokenizer, [examples[i].pair for i in batch])
+            with autocast_bf16():
+                scores = model(inputs, mention)
+            loss = torch.nn.functional.cross_entropy(scores.float(), targets[batch], weight=weights)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            if on_progress:
+                on_progress(len(batch))
+    model.save(folder)
+    tokenizer.save_pretrained(folder)
+    return {
+        "epochs": epochs,
+        "learning_rate": rates[0],
+        "head": HEAD_KIND,
+        "head_learning_rate": rates[1],
+    }

@@ -1,0 +1,115 @@
+"""What one run of the learning loop will do, decided before it starts (and before a job is
+queued, so that gold which cannot train a model is refused up front).
+
+- The gold (the one definition in `store.gold`) and the method its size calls for.
+- The gold the active model learned from, *held in* when enough other gold is left to score
+  (see `cross_validation`).
+- Whether the cross-encoder *continues* from the active one (`fine_tuning`): when the active
+  model is a cross-encoder of this project's labels, there is new gold to hold the rest in
+  against, and the gold has not doubled since the chain last trained from the encoder. A
+  turn that adds 100 labels to 2,000 then takes minutes instead of half an hour on two
+  cores; once the gold has doubled, the loop trains from the encoder again, so rehearsal
+  never carries a chain for long.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.cross_validation import (
+    FOLDS,
+    MIN_PER_FOLD,
+    can_cross_validate,
+    cross_validation_work,
+)
+from annotator.fine_tuning import CONTINUED_EPOCHS, continued_size, default_epochs
+from annotator.models.registry import parse_spec, trained_meta, training_keys
+from annotator.models.trained import CROSS_ENCODER, HEAD_KIND, LINEAR
+from annotator.store.database import project_scheme
+from annotator.store.prelabels import active_model
+from annotator.store.reports import span_key
+from annotator.training import Example, choose_method, examples_from_db
+from annotator.wording import counted
+
+MIN_COMPARED = 30  # fewer shared gold labels than this: compare cross-validated figures
+CHAIN_GROWTH = 2  # continue while the gold is under this many times the last full training's
+
+
+class LearningError(ValueError):
+    """The loop cannot run on this project's gold (too few labels, a single label, …)."""
+
+
+@dataclass(frozen=True)
+class LearningPlan:
+    """What one run will train on: the gold, the method, which gold is held in, and the
+    folder of the cross-encoder it continues from (None: from the encoder)."""
+
+    examples: list[Example]
+    method: str
+    held_in: frozenset[int]
+    continue_from: Path | None = None
+
+    @property
+    def work(self) -> int:
+        """Progress units of the run: cross-validation, then training on all the gold."""
+        count, held_in = len(self.examples), len(self.held_in)
+        if self.continue_from is not None:
+            return _continued_work(count, held_in)
+        passes = 1 if self.method == LINEAR else default_epochs(count)
+        return cross_validation_work(count, self.method, held_in) + count * passes
+
+
+def _continued_work(count: int, held_in: int) -> int:
+    folds = FOLDS[CROSS_ENCODER]
+    left_out = (count - held_in) // folds
+    per_fold = continued_size(count - held_in - left_out, held_in) * CONTINUED_EPOCHS + left_out
+    return folds * per_fold + continued_size(count - held_in, held_in) * CONTINUED_EPOCHS
+
+
+def plan_learning(db: Database, models_dir: Path, method: str = "auto") -> LearningPlan:
+    """The plan of a run on the project's gold now; LearningError when it cannot train."""
+    examples = examples_from_db(db)
+    if len({e.label for e in examples}) < 2:
+        raise LearningError(
+            (
+                f"{counted(len(examples), 'gold label')}, all {examples[0].label}"
+                if examples
+                else "no gold labels"
+            )
+            + ": nothing to learn yet (a model needs gold of two labels at least)"
+        )
+    method = choose_method(method, len(examples))
+    if not can_cross_validate(len(examples), method):
+        raise LearningError(
+            f"{len(examples)} gold labels are too few to cross-validate "
+            f"(at least {FOLDS[method] * MIN_PER_FOLD})"
+        )
+    active = active_model(db)
+    seen = training_keys(active, models_dir) if active else frozenset()
+    held_in = frozenset(
+        i
+        for i, e in enumerate(examples)
+        if span_key(e.pair.sentence, e.pair.start, e.pair.end) in seen
+    )
+    if len(examples) - len(held_in) < max(MIN_COMPARED, FOLDS[method] * MIN_PER_FOLD):
+        held_in = frozenset()  # too little new gold: plain folds, cross-validated comparison
+    continue_from = None
+    if method == CROSS_ENCODER and held_in:
+        meta = trained_meta(active, models_dir) or {}
+        if _can_continue(meta, len(examples), project_scheme(db).label_names):
+            continue_from = Path(models_dir) / parse_spec(active)[1]
+    return LearningPlan(examples, method, held_in, continue_from)
+
+
+def _can_continue(meta: dict, count: int, labels: list[str]) -> bool:
+    full = meta.get("full_examples", meta.get("examples"))
+    return (
+        meta.get("method") == CROSS_ENCODER
+        and meta.get("head") == HEAD_KIND
+        and meta.get("labels") == labels
+        and full is not None
+        and count < CHAIN_GROWTH * full
+    )
