@@ -271,14 +271,14 @@ def test_a_learned_model_never_replaces_one_of_the_same_name(tmp_path):
     assert _free_name(tmp_path, "learned-1") == "learned-1-3"
 
 
-def test_a_cross_encoder_turn_continues_the_active_one_until_the_gold_has_doubled():
+def test_a_cross_encoder_turn_continues_the_active_one_until_the_gold_grows_by_half():
     from annotator.learning_plan import _can_continue
 
     labels = ["favor", "against", "neutral"]
     active = {"method": "cross-encoder", "head": "mention-pool", "labels": labels}
     assert _can_continue({**active, "examples": 2000}, 2100, labels)
-    assert _can_continue({**active, "examples": 3900, "full_examples": 2000}, 3999, labels)
-    assert not _can_continue({**active, "examples": 3900, "full_examples": 2000}, 4000, labels)
+    assert _can_continue({**active, "examples": 2900, "full_examples": 2000}, 2999, labels)
+    assert not _can_continue({**active, "examples": 2900, "full_examples": 2000}, 3000, labels)
     assert not _can_continue({**active, "examples": 2000}, 2100, ["positive", "negative"])
     assert not _can_continue({**active, "head": None, "examples": 2000}, 2100, labels)
     assert not _can_continue({"method": "linear", "labels": labels, "examples": 1900}, 2000, labels)
