@@ -54,3 +54,33 @@ def test_demonym_rule_keeps_unrelated_places_apart():
 
 def test_normalise_name():
     assert normalise_name("the  United Nations’s") == "United Nations"
+
+
+def test_built_in_aliases_join_the_common_names_of_one_actor():
+    result = group_actors(
+        [
+            ("US", "GPE"),
+            ("the United States", "GPE"),
+            ("America", "GPE"),
+            ("American", "NORP"),
+            ("U.S.", "GPE"),
+            ("The European Union", "ORG"),
+            ("EU", "ORG"),
+            ("Britain", "GPE"),
+            ("UK", "GPE"),
+            ("French", "NORP"),
+            ("France", "GPE"),
+            ("NATO", "ORG"),
+        ]
+    )
+    names = [name for name, _ in result]
+    assert names[:5] == ["United States"] * 5
+    assert names[5:7] == ["European Union"] * 2  # named without "The"
+    assert names[7:9] == ["United Kingdom"] * 2
+    assert names[9:11] == ["France"] * 2 and result[9][1] == "GPE"
+    assert names[11] == "NATO"
+
+
+def test_aliases_leave_people_and_capitals_alone():
+    result = group_actors([("Moscow", "GPE"), ("Russia", "GPE"), ("Saudi", "PERSON")])
+    assert [name for name, _ in result] == ["Moscow", "Russia", "Saudi"]

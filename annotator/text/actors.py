@@ -5,13 +5,17 @@ The rules are deliberately small and predictable:
 - a one-word person name joins an earlier or later person whose full name contains it
   as a word ("Putin" → "Vladimir Putin", "Kim" → "Kim Jong-un"); the full name wins;
 - a nationality adjective joins the country it derives from ("Russian" → "Russia",
-  "North Korean" → "North Korea"), and the country name wins.
+  "North Korean" → "North Korea"), and the country name wins;
+- built-in aliases (`aliases`) join the common names of one actor ("US", "America" →
+  "United States"; "EU" → "European Union"; "French" → "France") under its canonical name.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from .aliases import canonical_actor
 
 PERSON, NORP, GPE = "PERSON", "NORP", "GPE"
 
@@ -87,6 +91,10 @@ def group_actors(mentions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for text, kind in mentions:
         name = _POSSESSIVE.sub("", " ".join(text.split())) or text
         key = (normalise_name(text) or name).lower()
+        known = canonical_actor(key) if kind != PERSON else None
+        if known is not None:
+            name, kind = known
+            key = name.lower()
         actor = next((a for a in actors if key in a.aliases), None)
         if actor is None and kind == PERSON:
             actor = _find_person(actors, name)
