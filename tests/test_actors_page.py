@@ -47,3 +47,24 @@ def test_actors_page_merge_and_undo(client, db):
     assert client.post(f"/actors/merges/{merge_id}/undo").status_code == 303
     assert "Moscow" in {a["name"] for a in list_actors(db)}
     assert client.post("/actors/merge", data={"source": "", "target": "x"}).status_code == 400
+
+
+def test_a_merge_is_applied_to_every_later_import_until_undone(app, db, tmp_path):
+    from annotator.ingest import import_file
+    from annotator.store.corpus import project_aliases
+
+    from .conftest import write
+
+    merge_id = merge_actors(db, "Moscow", "Russia")
+    merge_actors(db, "Russia", "Russian Federation")  # the earlier alias follows
+    assert project_aliases(db) == {"Moscow": "Russian Federation", "Russia": "Russian Federation"}
+    path = write(tmp_path / "later.txt", "Moscow said on Monday that talks with Kyiv would go on.")
+    import_file(db, path, "auto", ["favor", "against", "neutral"])
+    names = {a["name"] for a in list_actors(db)}
+    assert "Moscow" not in names and "Russian Federation" in names
+    from .conftest import signed_in
+
+    html = signed_in(app, "lena", "lead").get("/actors").get_data(as_text=True)
+    assert "Aliases later imports apply" in html and "Moscow → Russian Federation" in html
+    undo_merge(db, merge_id)
+    assert "Moscow" not in project_aliases(db)

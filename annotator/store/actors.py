@@ -2,7 +2,9 @@
 
 Actors live per document; a merge works by name, in every document: the mentions of the
 source actor move to the target actor of the same document (created when missing). The
-moves are recorded, so a merge can be undone exactly.
+moves are recorded, so a merge can be undone exactly. A merge also becomes one of the
+project's aliases (`actor_aliases`: the source name is the target from now on), which every
+later import applies (`corpus.project_aliases`), so a merge never has to be made twice.
 """
 
 from __future__ import annotations
@@ -57,7 +59,16 @@ def merge_actors(db: Database, source: str, target: str) -> int:
         table = db.table("actor_merges").insert(
             {"source": source, "target": target, "moves": json.dumps(moves), "created": now()}
         )
-    return table.last_pk
+        merge_id = table.last_pk
+        # earlier aliases of the source follow it, and the target is nobody's alias any more
+        db.execute("update actor_aliases set name = ? where name = ?", [target, source])
+        db.execute("delete from actor_aliases where alias = ?", [target])
+        db.execute(
+            "insert into actor_aliases (alias, name, merge_id) values (?, ?, ?) "
+            "on conflict (alias) do update set name = excluded.name, merge_id = excluded.merge_id",
+            [source, target, merge_id],
+        )
+    return merge_id
 
 
 def undo_merge(db: Database, merge_id: int) -> None:
@@ -71,6 +82,7 @@ def undo_merge(db: Database, merge_id: int) -> None:
                 db.execute(
                     "update mentions set actor_id = ? where id = ?", [move["from"], mention_id]
                 )
+        db.execute("delete from actor_aliases where merge_id = ?", [merge_id])
         db.execute("delete from actor_merges where id = ?", [merge_id])
 
 

@@ -83,14 +83,25 @@ def insert_new_document_sentences(
     )
 
 
+def project_aliases(db: Database) -> dict[str, str]:
+    """The project's aliases: an actor name a merge replaced → the name that replaced it
+    (written by `actors.merge_actors`)."""
+    return dict(db.conn.execute("select alias, name from actor_aliases"))
+
+
 def insert_new_document_mentions(
     db: Database, document_id: str, mentions: list[tuple[str, str, str | None, int, int, str]]
 ) -> None:
     """Store the mentions of a document that has no actors yet, creating its actors.
 
     Each mention is (sentence id, actor name, actor kind, start, end, text); an actor's kind
-    is that of its first mention. A handful of statements in all, whatever the number of mentions.
+    is that of its first mention. A name that the project's merges made an alias of another
+    is stored under that other name. A handful of statements in all, whatever the number of
+    mentions.
     """
+    aliases = project_aliases(db)
+    if aliases:
+        mentions = [(s, aliases.get(name, name), *rest) for s, name, *rest in mentions]
     kinds: dict[str, str | None] = {}
     for _, name, kind, *_ in mentions:
         kinds.setdefault(name, kind)

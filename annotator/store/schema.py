@@ -296,3 +296,13 @@ def stage_imports(db: Database) -> None:
     from .imports import create_import_tables
 
     create_import_tables(db)
+
+
+@MIGRATIONS()
+def create_actor_aliases(db: Database) -> None:
+    """The project's own aliases, written by actor merges and applied by later imports."""
+    db.table("actor_aliases").create(
+        {"alias": str, "name": str, "merge_id": int},
+        pk="alias",
+        not_null={"name"},
+    )

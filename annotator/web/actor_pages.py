@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from annotator.store.actors import ActorError, list_actors, merge_actors, recent_merges, undo_merge
+from annotator.store.corpus import project_aliases
 
 from .db import get_db
 from .forms import ActionForm, MergeForm
@@ -19,6 +20,7 @@ def index():
         "actors.html",
         actors=list_actors(db),
         merges=recent_merges(db),
+        aliases=project_aliases(db),
         form=MergeForm(),
         action_form=ActionForm(),
     )
@@ -34,7 +36,11 @@ def merge():
     except ActorError as error:
         flash(str(error), "error")
     else:
-        flash(f"Merged {form.source.data!r} into {form.target.data!r} in every document.", "info")
+        flash(
+            f"Merged {form.source.data!r} into {form.target.data!r} in every document; "
+            "later imports will do the same.",
+            "info",
+        )
     return redirect(url_for("actors.index"), 303)
 
 
