@@ -18,6 +18,9 @@ def norp_entities(text):
         "Republican presidential nominee Donald Trump spoke.",
         "Swedish climate activist Greta Thunberg spoke at the summit.",
         "Democratic front-runner Hillary Clinton won the primary.",
+        "The Russian ruler arrived in Pyongyang on Wednesday.",
+        "Kim welcomed the Russian leader with a parade.",
+        "A North Korean diplomat said the talks went well.",
     ],
 )
 def test_nationality_before_a_title_and_a_person_qualifies_the_person(text):
@@ -33,6 +36,9 @@ def test_nationality_before_a_title_and_a_person_qualifies_the_person(text):
         "The German newspaper said Angela Merkel would stay.",
         "Many Russian voters still support Vladimir Putin.",
         "No Democrat like Kathryn Allen has won here.",
+        "Russian forces attacked the city overnight.",
+        "Russian officials denied the report.",
+        "The Russian economy shrank last year.",
     ],
 )
 def test_nationality_that_names_a_group_is_kept(text):

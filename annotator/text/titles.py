@@ -4,8 +4,11 @@ In "Russian President Vladimir Putin" the word "Russian" is tagged as a national
 but names no actor of its own: it qualifies Putin's title. Without a dependency parse, the
 rule reads the words between the nationality and the next person: a title-like run of up
 to four words ("President", "presidential front-runner", "Foreign Ministry spokeswoman")
-with no function word or verb form in it. A plural nationality ("Republicans",
-"Israelis") is a group, never a modifier.
+with no function word or verb form in it. The same holds without a name when the run ends
+in an office ("the Russian ruler", "a North Korean diplomat"): the words describe a person,
+not the country. A plural nationality ("Republicans", "Israelis") is a group, never a
+modifier, and so is a nationality before a plural or a non-office noun ("Russian officials",
+"Russian forces", "the German newspaper").
 """
 
 from __future__ import annotations
@@ -23,6 +26,16 @@ _NOT_TITLE_WORDS = frozenset(
     "said says told tells gave gives met meets wrote writes saw sees took takes made makes "
     "spoke speaks sent sends put puts let lets sought seeks won wins lost loses like "
     "unlike versus vs.".split()
+)
+
+
+# Singular nouns of an office held by one person: a nationality before one of them, at the end
+# of a title run, describes that person.
+OFFICES = frozenset(
+    "leader ruler president premier chancellor dictator strongman autocrat despot tyrant "
+    "king queen monarch emperor prince princess minister secretary ambassador envoy diplomat "
+    "spokesman spokeswoman spokesperson general commander admiral chief head counterpart "
+    "mayor governor senator lawmaker politician official dissident".split()
 )
 
 
@@ -46,10 +59,12 @@ def is_title_modifier(ent: Span) -> bool:
     if last.endswith("s") and not last.endswith("ss"):
         return False
     doc = ent.doc
+    last_title = None
     for i in range(ent.end, min(ent.end + MAX_TITLE_WORDS + 1, len(doc))):
         token = doc[i]
         if token.ent_type_ == PERSON and token.ent_iob_ == "B":
             return True
         if not _is_title_word(token):
-            return False
-    return False
+            break
+        last_title = token
+    return last_title is not None and last_title.text.lower() in OFFICES
