@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
     )
     from annotator.web.htmx import htmx
+    from annotator.text.pronouns import is_pronoun
     from annotator.wording import counted, plural
 
     app = Flask(
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     highlight.init_app(app)
     app.add_template_filter(counted)
     app.add_template_filter(plural)
+    app.add_template_test(is_pronoun, "pronoun")
     auth.init_app(app)
     access.init_app(app)
     security.init_app(app)

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .actors import GPE, NORP, PERSON, group_actors
 from .parallel import map_in_workers
+from .pronouns import pronoun_mentions
 from .recogniser import RECOGNISER
 from .titles import is_title_modifier
 
@@ -189,11 +190,18 @@ def _with_actors(found: list[tuple[str, list[tuple[int, int, str]]]]) -> list[Fo
     """One document's sentences with its mentions grouped into actors."""
     flat = [(sentence[s:e], kind) for sentence, spans in found for s, e, kind in spans]
     actors = iter(group_actors(flat))
-    result = []
+    named = []
     for sentence, spans in found:
         mentions = []
         for start, end, _ in spans:
             actor, actor_kind = next(actors)
             mentions.append(FoundMention(start, end, sentence[start:end], actor, actor_kind))
+        named.append(mentions)
+    people = [[(m.start, m.end, m.actor) for m in ms if m.kind == PERSON] for ms in named]
+    pronouns = pronoun_mentions([sentence for sentence, _ in found], people)
+    result = []
+    for (sentence, _), mentions, extra in zip(found, named, pronouns):
+        mentions += [FoundMention(s, e, sentence[s:e], actor, PERSON) for s, e, actor in extra]
+        mentions.sort(key=lambda m: m.start)
         result.append(FoundSentence(sentence, tuple(mentions)))
     return result

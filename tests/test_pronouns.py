@@ -1,0 +1,101 @@
+"""Pronouns become mentions of the one person they can refer to, and only then."""
+
+from annotator.text.pronouns import pronoun_mentions
+from annotator.text.sentences import analyse_documents
+
+
+def resolve(*sentences_and_people):
+    sentences = [s for s, _ in sentences_and_people]
+    people = [
+        [(s.index(name), s.index(name) + len(name), actor) for name, actor in named]
+        for s, named in sentences_and_people
+    ]
+    return [
+        [(s[a:b], actor) for a, b, actor in found]
+        for s, found in zip(sentences, pronoun_mentions(sentences, people))
+    ]
+
+
+def test_a_pronoun_after_one_person_refers_to_that_person():
+    assert resolve(("Putin said he saw opportunities.", [("Putin", "Vladimir Putin")])) == [
+        [("he", "Vladimir Putin")]
+    ]
+
+
+def test_the_sentence_before_gives_the_person_and_the_chain_goes_on():
+    found = resolve(
+        ("Putin arrived in Hanoi.", [("Putin", "Vladimir Putin")]),
+        ("He was greeted at the airport.", []),
+        ("His hosts were pleased.", []),
+        ("The weather was fine.", []),
+        ("He left.", []),  # the chain broke: nobody was spoken of just before
+    )
+    assert found == [[], [("He", "Vladimir Putin")], [("His", "Vladimir Putin")], [], []]
+
+
+def test_two_people_or_none_leave_the_pronoun_alone():
+    found = resolve(
+        ("Putin met Kim on Wednesday.", [("Putin", "Vladimir Putin"), ("Kim", "Kim Jong Un")]),
+        ("He praised the talks.", []),
+    )
+    assert found == [[], []]
+    assert resolve(("He cited a hacked email.", [])) == [[]]
+
+
+def test_a_person_of_the_other_gender_is_no_candidate():
+    found = resolve(
+        (
+            "Mrs. Clinton and Mr. Sanders were tied; she won.",
+            [("Clinton", "Clinton"), ("Sanders", "Sanders")],
+        )
+    )
+    assert found == [[("she", "Clinton")]]
+    sentence = "Sir Graham Brady said the timetable would be clear once she has met the committee."
+    assert resolve((sentence, [("Graham Brady", "Graham Brady")])) == [[]]
+
+
+def test_an_object_pronoun_is_not_the_subject_of_its_own_clause():
+    assert resolve(("Winfrey joined her for two appearances.", [("Winfrey", "Winfrey")])) == [[]]
+    sentence = "Dougherty began, with Kennedy cutting him off."
+    found = resolve((sentence, [("Dougherty", "Dougherty"), ("Kennedy", "Kennedy")]))
+    assert found == [[("him", "Dougherty")]]
+
+
+def test_an_unresolved_pronoun_blocks_the_later_ones_of_its_gender():
+    sentence = "She told Pauley she was gobsmacked by her loss."
+    assert resolve((sentence, [("Pauley", "Pauley")])) == [[]]
+
+
+def test_quotations_keep_their_names_and_pronouns_to_themselves():
+    sentence = "“Trump inherited an economy from Barack Obama,” he said."
+    assert resolve((sentence, [("Barack Obama", "Barack Obama")])) == [[]]
+    sentence = "Horowitz continues: “Much like with his announcement, the director erred.”"
+    assert resolve((sentence, [("Horowitz", "Horowitz")])) == [[]]
+    sentence = "“Sophia is getting older, so she wouldn’t hear it,” he said."
+    assert resolve((sentence, [("Sophia", "Sophia")])) == [[("she", "Sophia")]]
+
+
+def test_the_seed_article_gets_its_pronouns_as_mentions_of_the_right_people():
+    from pathlib import Path
+
+    text = (
+        Path(__file__).resolve().parents[1] / "seeds" / "putin-visits-north-korea-and-vietnam.txt"
+    ).read_text()
+    [document] = list(analyse_documents([text], processes=1))
+    pronouns = [
+        (m.text, m.actor)
+        for s in document
+        for m in s.mentions
+        if m.text.lower() in {"he", "his", "himself"}
+    ]
+    assert ("his", "Kim Jong-un") in pronouns or ("his", "Kim Jong Un") in pronouns
+    assert sum(1 for _, actor in pronouns if actor == "Vladimir Putin") >= 4
+    assert all(actor in {"Vladimir Putin", "Kim Jong-un", "Kim Jong Un"} for _, actor in pronouns)
+
+
+def test_the_review_card_marks_a_pronoun_mention(client, db):
+    sentence_id = db.execute(
+        "select sentence_id from mentions where lower(text) = 'his' order by id limit 1"
+    ).fetchone()[0]
+    page = client.get(f"/review/{sentence_id}").get_data(as_text=True)
+    assert "”, pronoun</span>" in page and "a pronoun taken to refer to" in page
