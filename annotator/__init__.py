@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from annotator.models import DEFAULT_MODEL
     from annotator.store.database import DEFAULT_DB_PATH
+    from annotator.text.pronouns import is_pronoun
     from annotator.web import (
         access,
         auth,
@@ -41,7 +42,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
     )
     from annotator.web.htmx import htmx
-    from annotator.text.pronouns import is_pronoun
     from annotator.wording import counted, plural
 
     app = Flask(

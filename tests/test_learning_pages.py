@@ -86,15 +86,30 @@ def test_settings_take_the_learning_fields_and_refuse_bad_values(app):
     refusals = {
         "learn_every": "Learn every: a whole number",
         "promotion_margin": "Promotion margin:",
+        "overlap": "Annotators per sentence:",
+        "hidden_share": "Share without pre-labels:",
     }
     for field, value in (
         ("learn_every", "-1"),
         ("learn_every", "x"),
         ("learn_every", ""),
         ("learn_every", "2.5"),
+        ("learn_every", "1_000"),
+        ("learn_every", "+5"),
+        ("learn_every", "１２"),
+        ("learn_every", "NaN"),
         ("promotion_margin", "0.5"),
         ("promotion_margin", "abc"),
         ("promotion_margin", ""),
+        ("promotion_margin", "NaN"),
+        ("promotion_margin", "sNaN"),
+        ("promotion_margin", "0.0004"),  # the page shows three decimals
+        ("promotion_margin", "-0"),
+        ("promotion_margin", "1e-999999999"),
+        ("overlap", "NaN"),
+        ("overlap", ""),
+        ("hidden_share", "NaN"),
+        ("hidden_share", "0.105"),
     ):
         response = admin.post("/settings", data={**form, field: value})
         assert response.status_code == 400, (field, value)

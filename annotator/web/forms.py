@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
@@ -17,7 +20,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -36,21 +38,26 @@ from annotator.store.search import STATUSES
 from annotator.store.users import ANNOTATOR, MIN_PASSWORD, ROLES, USERNAME
 
 
-class NumberIfPosted:
-    """A number in [low, high] when the field is in the post; absent, it is left alone.
+class PlainNumber:
+    """A number in [low, high], written in plain digits with at most `places` decimals.
 
-    One message that names the field replaces WTForms' two ("Not a valid integer value."
-    followed by the range), and an emptied box is refused rather than read as "unchanged"."""
+    One message that names the field replaces WTForms' own ("Not a valid integer value."
+    followed by the range), and what Python would also read as a number is refused: "NaN",
+    "1e-9", "1_000", "+5", digits of other scripts, more decimals than the page shows (a
+    margin of 0.0004 would read 0.000). `required`: absent from the post is an error too;
+    otherwise an absent field is left alone, while an emptied box is refused."""
 
-    def __init__(self, low, high, message: str):
-        self.low, self.high, self.message = low, high, message
+    def __init__(self, low, high, message: str, places: int = 0, required: bool = False):
+        self.low, self.high, self.message, self.required = low, high, message, required
+        decimals = rf"(?:\.[0-9]{{1,{places}}})?" if places else ""
+        self.pattern = re.compile(rf"[0-9]{{1,12}}{decimals}")
 
     def __call__(self, form, field):
-        if not field.raw_data:  # not in the post at all
-            field.errors[:] = []
+        field.errors[:] = []
+        if not field.raw_data and not self.required:  # not in the post at all
             raise StopValidation()
-        if field.data is None or field.process_errors or not self.low <= field.data <= self.high:
-            field.errors[:] = []
+        text = (field.raw_data or [""])[0].strip()
+        if not self.pattern.fullmatch(text) or not self.low <= Decimal(text) <= self.high:
             raise StopValidation(self.message)
 
 
@@ -114,19 +121,30 @@ class ProjectSettingsForm(FlaskForm):
     overall_question = BooleanField("Ask each sentence's overall sentiment")
     overlap = IntegerField(
         "Annotators per sentence (k)",
-        validators=[InputRequired(), NumberRange(1, MAX_OVERLAP)],
+        validators=[
+            PlainNumber(
+                1,
+                MAX_OVERLAP,
+                f"Annotators per sentence: a whole number, 1 to {MAX_OVERLAP}.",
+                required=True,
+            )
+        ],
     )
     blind = BooleanField("Blind: annotators do not see each other's labels")
     hidden_share = DecimalField(
         "Share of sentences shown without pre-labels",
         places=2,
-        validators=[Optional(), NumberRange(0, MAX_SHARE)],
+        validators=[
+            PlainNumber(
+                0, MAX_SHARE, f"Share without pre-labels: 0 to {MAX_SHARE}, two decimals.", 2
+            )
+        ],
     )
     # The learning loop; a post without them leaves them as they are.
     learn_every = IntegerField(
         "Learn by itself every N new gold labels (0: off)",
         validators=[
-            NumberIfPosted(
+            PlainNumber(
                 0,
                 MAX_LEARN_EVERY,
                 f"Learn every: a whole number of gold labels, 0 (off) to {MAX_LEARN_EVERY:,}.",
@@ -137,8 +155,11 @@ class ProjectSettingsForm(FlaskForm):
         "Promote a new model when its macro-F1 is higher by at least",
         places=3,
         validators=[
-            NumberIfPosted(
-                0, MAX_MARGIN, f"Promotion margin: a macro-F1 difference, 0 to {MAX_MARGIN}."
+            PlainNumber(
+                0,
+                MAX_MARGIN,
+                f"Promotion margin: a macro-F1 difference, 0 to {MAX_MARGIN}, three decimals.",
+                3,
             )
         ],
     )
