@@ -99,9 +99,16 @@ def test_anonymous_requests_are_sent_to_sign_in(app, db):
     for endpoint, method, url in requests_of(app, db):
         response = client.open(url, method=method)
         assert response.status_code == 303, (endpoint, method)
-        assert "/login?next=" in response.location, endpoint
+        if method == "GET":
+            assert "/login?next=" in response.location, endpoint
+        else:  # a post's URL cannot be opened after signing in
+            assert response.location.endswith("/login"), endpoint
         response = client.open(url, method=method, headers=HX)
         assert response.status_code == 401 and "/login" in response.headers["HX-Redirect"]
+    # a key pressed on a page whose session ended leads back to that page, not to the post
+    page = {**HX, "HX-Current-URL": f"http://localhost/review/{FIRST}?x=1"}
+    response = client.post("/review/undo", headers=page)
+    assert response.headers["HX-Redirect"] == f"/login?next=/review/{FIRST}?x%3D1"
 
 
 def test_each_role_gets_exactly_its_endpoints(app, db):
@@ -236,8 +243,11 @@ def test_refusals_are_pages_of_the_app_that_say_why(app):
     forbidden = annotator.get("/models")
     page = forbidden.get_data(as_text=True)
     assert forbidden.status_code == 403 and "app.css" in page and "Back to the start page" in page
+    assert "This is for leads and admins only; you are signed in as annotator." in page
     missing = signed_in(app, "lena", "lead").get("/documents/no-such-document")
-    assert missing.status_code == 404 and "app.css" in missing.get_data(as_text=True)
+    assert missing.status_code == 404 and "No document &#39;no-such-document" in missing.get_data(
+        as_text=True
+    )
     wrong_method = annotator.get("/models/learn")
     assert wrong_method.status_code == 405 and "POST" in wrong_method.headers["Allow"]
     fragment = annotator.get("/models", headers=HX).get_data(as_text=True)

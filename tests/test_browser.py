@@ -767,3 +767,22 @@ def test_all_text_meets_wcag_aa_contrast(server, page, db_path):
         page.goto(f"{server}{path}")
         failures[path] = page.evaluate(LOW_CONTRAST)
     assert {path: found for path, found in failures.items() if found} == {}
+
+
+def test_a_refused_key_press_says_why_in_the_page(server, page, db_path):
+    start_review(page, f"{server}/review", "ana", db_path)
+    assert page.is_hidden("#request-error")
+    page.evaluate(  # tokens the server no longer accepts, as after a restart with a new key
+        """() => {
+            document.body.setAttribute('hx-headers', JSON.stringify({'X-CSRFToken': 'stale'}));
+            for (const field of document.querySelectorAll('input[name=csrf_token]')) {
+                field.value = 'stale';
+            }
+        }"""
+    )
+    page.keyboard.press("1")
+    page.wait_for_selector("#request-error:not([hidden])")
+    assert "CSRF" in page.inner_text("#request-error")
+    assert "reload" in page.inner_text("#request-error")
+    rows, _ = labels(db_path, FIRST)
+    assert all(row["label"] is None for row in rows) or rows == []

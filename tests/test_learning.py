@@ -86,6 +86,14 @@ def test_too_few_or_one_sided_gold_is_a_clear_error(tmp_path):
     assert open_database(path).table("jobs").count == 0
 
 
+def test_learn_in_the_background_queues_one_run_at_a_time(project):
+    first = run("learn", "--db", str(project), "--background")
+    assert first.exit_code == 0 and "queued job 1" in first.output
+    again = run("learn", "--db", str(project), "--background")
+    assert again.exit_code == 0 and "already under way: job 1" in again.output
+    assert open_database(project).table("jobs").count == 1
+
+
 def test_a_queued_run_whose_gold_cannot_train_fails_with_the_reason(tmp_path, caplog):
     from annotator.store.jobs import create_job, get_job
     from annotator.tasks import LEARN, learn_params

@@ -179,6 +179,14 @@ def test_upload_over_the_size_limit_is_refused_clearly(app, client, db):
     assert response.status_code == 413
     assert "larger than the 1 MiB limit" in response.get_data(as_text=True)
     assert db.table("documents").count == 1
+    # elsewhere an oversized post gets its own page (or message), never the import form
+    big = {"overlap": "1" * 2_000_000}
+    elsewhere = client.post("/settings", data=big)
+    page = elsewhere.get_data(as_text=True)
+    assert elsewhere.status_code == 413 and "larger than the 1 MiB limit" in page
+    assert "import-form" not in page
+    fragment = client.post("/review/undo", data=big, headers=HX)
+    assert fragment.status_code == 413 and "import-form" not in fragment.get_data(as_text=True)
 
 
 def test_model_report_compares_each_model_with_gold(client, db):

@@ -42,8 +42,12 @@ def learn(db_path: Path, method: str, batch_size: int, seed: int, background: bo
         if background:
             from annotator.worker import JobQueue
 
-            job_id = JobQueue(db_path).submit(LEARN, learn_params(method, batch_size))
-            click.echo(f"queued job {job_id}: learn from the gold labels")
+            queue = JobQueue(db_path)
+            job_id, new = queue.submit_once(LEARN, learn_params(method, batch_size), "queued")
+            if new:
+                click.echo(f"queued job {job_id}: learn from the gold labels")
+            else:
+                click.echo(f"a learning run is already under way: job {job_id}")
             return
         with click.progressbar(length=plan.work, label="learning", file=sys.stderr) as bar:
             meta = learn_once(db, models_dir, seed=seed, on_progress=bar.update, plan=plan)

@@ -7,7 +7,7 @@ is for.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -57,14 +57,28 @@ def check_access():
     if endpoint is None or endpoint in PUBLIC:
         return None  # 404s and 405s answer as usual
     if not current_user.is_authenticated:
-        target = url_for("auth.login", next=_quoted_full_path())
+        target = url_for("auth.login", next=_return_path())
         if htmx:  # a fragment request cannot follow a redirect into the page
             return "", 401, {"HX-Redirect": target}
         return redirect(target, 303)
     needed = required_role(endpoint)
     if needed is None or not current_user.can(needed):
-        abort(403)
+        who = {"lead": "leads and admins", "admin": "admins"}.get(needed, "nobody")
+        abort(403, f"This is for {who} only; you are signed in as {current_user.role}.")
     return None
+
+
+def _return_path() -> str | None:
+    """Where to go back after signing in: this page for a GET; for a post (a key pressed on
+    a page whose session ended), the page it was pressed on, since the post's own URL
+    cannot be opened (`auth._safe_next` checks it stays on this site)."""
+    if request.method == "GET":
+        return _quoted_full_path()
+    page = request.headers.get("HX-Current-URL") or request.referrer
+    if not page:
+        return None
+    parts = urlsplit(page)
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else None
 
 
 def _quoted_full_path() -> str:

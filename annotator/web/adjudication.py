@@ -26,7 +26,7 @@ def _render(sentence_id: str | None, focus: int | None = None):
     db = get_db()
     sentence = sentence_for_adjudication(db, sentence_id) if sentence_id else None
     if sentence_id and sentence is None:
-        abort(404)
+        abort(404, f"No sentence {sentence_id!r} to adjudicate.")
     if sentence is not None and focus is None:  # the first open dispute
         focus = next((i for i, m in enumerate(sentence["mentions"]) if m["open"]), 0)
     context = {
@@ -72,7 +72,7 @@ def _after(sentence_id: str):
 def _mention_sentence(mention_id: int) -> str:
     row = first_row(get_db(), "select sentence_id from mentions where id = ?", [mention_id])
     if row is None:
-        abort(404)
+        abort(404, f"No mention {mention_id} in this project.")
     return row["sentence_id"]
 
 

@@ -33,7 +33,7 @@ def document(document_id: str):
     db = get_db()
     doc = corpus.get_document(db, document_id)
     if doc is None:
-        abort(404)
+        abort(404, f"No document {document_id!r} in this project.")
     return render_template(
         "document.html",
         document=doc,

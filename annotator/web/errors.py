@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -40,6 +40,9 @@ def refused(error: HTTPException):
     if error.code is None or not 400 <= error.code < 500:
         return error
     message = error.description
+    if error.code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+        message = f"The request is larger than the {limit:g} MiB limit."
     if isinstance(error, CSRFError):
         message = f"{message} The page was open too long or came from elsewhere: reload it."
     if request.headers.get("HX-Request"):

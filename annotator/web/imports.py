@@ -78,9 +78,10 @@ def new():
     return render_template(template, form=form, error=error), 200 if htmx else status
 
 
-@bp.app_errorhandler(413)
+@bp.errorhandler(413)
 def too_large(error):
-    """An upload over MAX_CONTENT_LENGTH gets the import form back with the limit named."""
+    """An upload over MAX_CONTENT_LENGTH gets the import form back with the limit named
+    (elsewhere, `errors.refused` says the same on its own page)."""
     limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
     message = f"The upload is larger than the {limit:g} MiB limit."
     form = ImportForm(formdata=None)  # the oversized body must not be read again

@@ -54,7 +54,7 @@ def rerun():
 def _job_or_404(job_id: int) -> dict:
     job = get_job(get_db(), job_id)
     if job is None:
-        abort(404)
+        abort(404, f"No job {job_id}.")
     return job
 
 

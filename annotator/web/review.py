@@ -60,7 +60,7 @@ def open_sentence(sentence_id: str) -> None:
     """
     db = get_db()
     if get_sentence(db, sentence_id) is None:
-        abort(404)
+        abort(404, f"No sentence {sentence_id!r} in this project.")
     require_holder(db, sentence_id, current_annotator(), anywhere=current_user.can(LEAD))
 
 
@@ -79,7 +79,7 @@ def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, s
     db, annotator = get_db(), current_annotator()
     sentence = queue.sentence_for_review(db, sentence_id, annotator) if sentence_id else None
     if sentence_id and sentence is None:
-        abort(404)
+        abort(404, f"No sentence {sentence_id!r} in this project.")
     if sentence is not None:
         # The overall question, when asked, is one more stop after the last actor.
         stops = len(sentence["mentions"]) + (1 if sentence["overall"]["asked"] else 0)

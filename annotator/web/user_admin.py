@@ -57,7 +57,7 @@ def change(user_id: int):
     db = get_db()
     user = get_user(db, user_id)
     if user is None:
-        abort(404)
+        abort(404, f"No user with id {user_id}.")
     form = UserChangeForm(prefix=f"u{user_id}")
     if not form.validate_on_submit():
         return _page(
