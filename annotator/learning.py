@@ -132,7 +132,10 @@ def compare_with_active(
     ]
     shown = shown_labels(db, [examples[i].mention_id for i in unseen])
     scored = [i for i in unseen if examples[i].mention_id in shown]
-    if len(scored) >= MIN_COMPARED:
+    # Few labels are still a fair comparison when they are all the gold there is (an active
+    # model that learned none of it, such as the zero-shot default): the candidate's figure
+    # comes from those same labels.
+    if len(scored) >= MIN_COMPARED or (scored and len(scored) == len(examples)):
         gold = [examples[i].label for i in scored]
         shown_now = [shown[examples[i].mention_id] for i in scored]
         active = classification_report(gold, shown_now, labels)

@@ -17,6 +17,7 @@ from huey import SqliteHuey
 
 from annotator.store.database import connect
 from annotator.store.jobs import (
+    ACTIVE,
     CANCELLED,
     DONE,
     FAILED,
@@ -111,12 +112,14 @@ class JobQueue:
         self._run_job(self.db_path, job_id)
         return job_id
 
-    def submit_once(self, kind: str, params: dict, message: str) -> tuple[int, bool]:
-        """Queue a job of `kind` unless one is queued or running; return its id and whether
-        it is new (see `store.jobs.create_job_once`)."""
+    def submit_once(
+        self, kind: str, params: dict, message: str, unless: tuple[str, ...] = ACTIVE
+    ) -> tuple[int, bool]:
+        """Queue a job of `kind` unless one is queued or running (or in `unless`); return its
+        id and whether it is new (see `store.jobs.create_job_once`)."""
         db = connect(self.db_path)
         try:
-            job_id, new = create_job_once(db, kind, params, message)
+            job_id, new = create_job_once(db, kind, params, message, unless)
         finally:
             db.close()
         if new:

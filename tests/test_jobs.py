@@ -311,3 +311,12 @@ def test_parallel_requests_for_one_kind_of_job_create_one(db_path):
     assert db["jobs"].count_where("kind = 'learn'") == 1
     assert queue.huey.pending_count() == 1  # and the worker was handed it once
     db.close()
+
+
+def test_jobs_list_says_when_there_are_none(db_path, db):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    result = CliRunner().invoke(main, ["jobs", "list", "--db", str(db_path)])
+    assert result.exit_code == 0 and result.output.startswith("no jobs yet")

@@ -291,3 +291,24 @@ def test_a_cross_encoder_turn_continues_the_active_one_until_the_gold_grows_by_h
     assert not _can_continue({**active, "head": None, "examples": 2000}, 2100, labels)
     assert not _can_continue({"method": "linear", "labels": labels, "examples": 1900}, 2000, labels)
     assert not _can_continue({}, 2100, labels)  # a zero-shot model
+
+
+def test_a_model_that_learned_no_gold_is_compared_on_all_of_it_however_little(project, monkeypatch):
+    import annotator.learning as learning
+    from annotator.learning import compare_with_active
+    from annotator.store.prelabels import set_active_model
+    from annotator.training import examples_from_db
+
+    db = open_database(project)
+    examples = examples_from_db(db)[:20]  # fewer than the 30 a partial comparison needs
+    set_active_model(db, "stub:first")
+    monkeypatch.setattr(learning, "shown_labels", lambda db, ids: {i: "neutral" for i in ids})
+    predicted = [e.label for e in examples]
+    compared = compare_with_active(db, models_dir_beside(project), examples, predicted, 0.5)
+    assert compared["basis"] == "same gold" and compared["n"] == 20
+    assert compared["candidate"] == 1.0 and compared["active"] < 1.0
+    fewer = lambda db, ids: {i: "neutral" for i in list(ids)[:10]}  # noqa: E731
+    monkeypatch.setattr(learning, "shown_labels", fewer)
+    compared = compare_with_active(db, models_dir_beside(project), examples, predicted, 0.5)
+    assert compared["basis"] == "cross-validation"  # 10 of 20 is no fair comparison
+    db.close()

@@ -136,6 +136,13 @@ def test_settings_page_chooses_the_active_model(app, db):
     assert db.execute("select status from jobs where id = ?", [job["id"]]).fetchone()[0] == "done"
     assert client.post("/settings", data=form).status_code == 303  # no change: no job
     assert db["jobs"].count_where("kind = 'margins'") == 1
+    # a refresh still running may have passed sentences before a new switch: one more job
+    db.execute("update jobs set status = 'running' where id = ?", [job["id"]])
+    back = dict(form, active_model="stub:first")
+    assert client.post("/settings", data=back).status_code == 303
+    assert db["jobs"].count_where("kind = 'margins' and status = 'queued'") == 1
+    assert client.post("/settings", data=form).status_code == 303  # one queued is enough
+    assert db["jobs"].count_where("kind = 'margins'") == 2
     bad = dict(form, active_model="stub:never-ran")
     assert client.post("/settings", data=bad).status_code == 400
     assert active_model(db) == "stub:other"

@@ -25,7 +25,13 @@ def list_jobs(db_path: Path, limit: int):
     Example: annotator jobs list
     """
     db = open_or_fail(db_path)
-    for job in recent_jobs(db, limit):
+    jobs_found = recent_jobs(db, limit)
+    if not jobs_found:
+        click.echo(
+            "no jobs yet: imports, model runs and learning started in the app or with "
+            "--background show here"
+        )
+    for job in jobs_found:
         count = f"{job['done']}/{job['total']}" if job["total"] else "-"
         click.echo(
             f"{job['id']:>5}  {job['kind']:<9} {job['status']:<10} {count:>11}  "

@@ -132,22 +132,27 @@ def recent_jobs(db: Database, limit: int = 10) -> list[dict]:
     return list(db.query("select * from jobs order by id desc limit ?", [limit]))
 
 
-def create_job_once(db: Database, kind: str, params: dict, message: str = "") -> tuple[int, bool]:
+def create_job_once(
+    db: Database, kind: str, params: dict, message: str = "", unless: tuple[str, ...] = ACTIVE
+) -> tuple[int, bool]:
     """Record a queued job of `kind` unless one is queued or running; return its id and
     whether it is new. Look and write in one write transaction, so that two requests at once
-    (a double click, parallel posts) cannot both find none and both create one."""
+    (a double click, parallel posts) cannot both find none and both create one.
+
+    `unless`: the statuses that make a new job needless; `(QUEUED,)` for a job whose running
+    one may already have passed what the new request asks for (the margins' refresh)."""
     with db.atomic():
-        running = active_job(db, kind)
+        running = active_job(db, kind, unless)
         if running is not None:
             return running["id"], False
         return create_job(db, kind, params, message), True
 
 
-def active_job(db: Database, kind: str) -> dict | None:
-    """The oldest job of this kind that is queued or running, or None."""
-    marks = ",".join("?" for _ in ACTIVE)
+def active_job(db: Database, kind: str, statuses: tuple[str, ...] = ACTIVE) -> dict | None:
+    """The oldest job of this kind that is queued or running (or in `statuses`), or None."""
+    marks = ",".join("?" for _ in statuses)
     return first_row(
         db,
         f"select * from jobs where kind = ? and status in ({marks}) order by id limit 1",
-        [kind, *ACTIVE],
+        [kind, *statuses],
     )

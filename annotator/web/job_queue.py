@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from annotator.store.jobs import ACTIVE
 from annotator.store.learning import learning_due
 from annotator.tasks import LEARN, learn_params
 from annotator.worker import JobQueue
@@ -17,10 +18,12 @@ def get_queue() -> JobQueue:
     return queue
 
 
-def submit_once(kind: str, params: dict, message: str) -> tuple[int, bool]:
-    """Queue a job of `kind` unless one is queued or running; return its id and whether it
-    is new."""
-    return get_queue().submit_once(kind, params, message)
+def submit_once(
+    kind: str, params: dict, message: str, unless: tuple[str, ...] = ACTIVE
+) -> tuple[int, bool]:
+    """Queue a job of `kind` unless one is queued or running (or in `unless`); return its id
+    and whether it is new."""
+    return get_queue().submit_once(kind, params, message, unless)
 
 
 def learn_when_due(db) -> None:

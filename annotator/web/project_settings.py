@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from annotator.store.anchoring import hidden_share, set_hidden_share
 from annotator.store.assignments import overlap, set_overlap
+from annotator.store.jobs import QUEUED
 from annotator.store.learning import (
     learn_every,
     promotion_margin,
@@ -53,8 +54,9 @@ def edit():
                 set_promotion_margin(db, float(form.promotion_margin.data))
             switched = "active_model" in form and form.active_model.data
             switched = switched and set_active_model(db, form.active_model.data)
-        if switched:  # the worker re-orders the queue, in short transactions
-            submit_once(MARGINS, {}, "waiting for the worker")
+        if switched:  # the worker re-orders the queue, in short transactions; a running
+            # refresh may have passed sentences before this switch: queue one more
+            submit_once(MARGINS, {}, "waiting for the worker", unless=(QUEUED,))
         flash("Settings saved.", "info")
         return redirect(url_for("project_settings.edit"), 303)
     return render_template("settings.html", form=form), 400 if form.errors else 200
