@@ -18,6 +18,20 @@ from .database import first_row, now
 from .imports import published
 
 
+def create_merge_table(db: Database) -> None:
+    db.table("actor_merges").create(
+        {"id": int, "source": str, "target": str, "moves": str, "created": str},
+        pk="id",
+        not_null={"source", "target", "moves"},
+    )
+
+
+def create_alias_table(db: Database) -> None:
+    db.table("actor_aliases").create(
+        {"alias": str, "name": str, "merge_id": int}, pk="alias", not_null={"name"}
+    )
+
+
 class ActorError(ValueError):
     """A merge that cannot be done (unknown actor, same actor twice, …)."""
 

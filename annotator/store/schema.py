@@ -141,11 +141,9 @@ def add_decision_seconds(db: Database) -> None:
 @MIGRATIONS()
 def create_actor_merges(db: Database) -> None:
     """Project-wide actor merges, kept so that each can be undone."""
-    db.table("actor_merges").create(
-        {"id": int, "source": str, "target": str, "moves": str, "created": str},
-        pk="id",
-        not_null={"source", "target", "moves"},
-    )
+    from .actors import create_merge_table
+
+    create_merge_table(db)
 
 
 @MIGRATIONS()
@@ -176,20 +174,9 @@ def create_sentence_labels(db: Database) -> None:
 @MIGRATIONS()
 def create_users(db: Database) -> None:
     """Accounts: a unique username, an argon2 password hash and a role."""
-    db.table("users").create(
-        {
-            "id": int,
-            "username": str,
-            "password_hash": str,
-            "role": str,
-            "active": int,
-            "created": str,
-            "updated": str,
-        },
-        pk="id",
-        not_null={"username", "password_hash", "role", "active"},
-    )
-    db.table("users").create_index(["username"], unique=True)
+    from .users import create_user_table
+
+    create_user_table(db)
 
 
 @MIGRATIONS()
@@ -301,8 +288,6 @@ def stage_imports(db: Database) -> None:
 @MIGRATIONS()
 def create_actor_aliases(db: Database) -> None:
     """The project's own aliases, written by actor merges and applied by later imports."""
-    db.table("actor_aliases").create(
-        {"alias": str, "name": str, "merge_id": int},
-        pk="alias",
-        not_null={"name"},
-    )
+    from .actors import create_alias_table
+
+    create_alias_table(db)

@@ -28,6 +28,23 @@ class UserError(ValueError):
     """A username, password or role that cannot be used."""
 
 
+def create_user_table(db: Database) -> None:
+    db.table("users").create(
+        {
+            "id": int,
+            "username": str,
+            "password_hash": str,
+            "role": str,
+            "active": int,
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"username", "password_hash", "role", "active"},
+    )
+    db.table("users").create_index(["username"], unique=True)
+
+
 def role_at_least(role: str, needed: str) -> bool:
     """Whether `role` includes the rights of `needed`."""
     return ROLES.index(role) >= ROLES.index(needed)

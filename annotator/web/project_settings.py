@@ -19,8 +19,8 @@ from annotator.store.queue import blind, set_blind
 from annotator.tasks import MARGINS
 
 from .db import get_db
-from .forms import ProjectSettingsForm
 from .job_queue import submit_once
+from .settings_form import ProjectSettingsForm
 
 bp = Blueprint("project_settings", __name__)
 

@@ -1,0 +1,104 @@
+"""The project settings form, and the validator its numbers share."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField
+from wtforms.validators import StopValidation, ValidationError
+
+from annotator.store.anchoring import MAX_SHARE
+from annotator.store.assignments import MAX_OVERLAP
+from annotator.store.learning import MAX_LEARN_EVERY, MAX_MARGIN
+
+
+class PlainNumber:
+    """A number in [low, high], written in plain digits with at most `places` decimals.
+
+    One message that names the field replaces WTForms' own ("Not a valid integer value."
+    followed by the range), and what Python would also read as a number is refused: "NaN",
+    "1e-9", "1_000", "+5", digits of other scripts, more decimals than the page shows (a
+    margin of 0.0004 would read 0.000). `required`: absent from the post is an error too;
+    otherwise an absent field is left alone, while an emptied box is refused."""
+
+    def __init__(self, low, high, message: str, places: int = 0, required: bool = False):
+        self.low, self.high, self.message, self.required = low, high, message, required
+        decimals = rf"(?:\.[0-9]{{1,{places}}})?" if places else ""
+        self.pattern = re.compile(rf"[0-9]{{1,12}}{decimals}")
+
+    def __call__(self, form, field):
+        field.errors[:] = []
+        if not field.raw_data and not self.required:  # not in the post at all
+            raise StopValidation()
+        text = (field.raw_data or [""])[0].strip()
+        if not self.pattern.fullmatch(text) or not self.low <= Decimal(text) <= self.high:
+            raise StopValidation(self.message)
+
+
+class ProjectSettingsForm(FlaskForm):
+    """Settings that shape everyone's review of this project."""
+
+    overall_question = BooleanField("Ask each sentence's overall sentiment")
+    overlap = IntegerField(
+        "Annotators per sentence (k)",
+        validators=[
+            PlainNumber(
+                1,
+                MAX_OVERLAP,
+                f"Annotators per sentence: a whole number, 1 to {MAX_OVERLAP}.",
+                required=True,
+            )
+        ],
+    )
+    blind = BooleanField("Blind: annotators do not see each other's labels")
+    hidden_share = DecimalField(
+        "Share of sentences shown without pre-labels",
+        places=2,
+        validators=[
+            PlainNumber(
+                0, MAX_SHARE, f"Share without pre-labels: 0 to {MAX_SHARE}, two decimals.", 2
+            )
+        ],
+    )
+    # The learning loop; a post without them leaves them as they are.
+    learn_every = IntegerField(
+        "Learn by itself every N new gold labels (0: off)",
+        validators=[
+            PlainNumber(
+                0,
+                MAX_LEARN_EVERY,
+                f"Learn every: a whole number of gold labels, 0 (off) to {MAX_LEARN_EVERY:,}.",
+            )
+        ],
+    )
+    promotion_margin = DecimalField(
+        "Promote a new model when its macro-F1 is higher by at least",
+        places=3,
+        validators=[
+            PlainNumber(
+                0,
+                MAX_MARGIN,
+                f"Promotion margin: a macro-F1 difference, 0 to {MAX_MARGIN}, three decimals.",
+                3,
+            )
+        ],
+    )
+    # Absent from a post that does not mean to change it (validated against `models` below).
+    active_model = SelectField(
+        "Pre-labels shown to annotators come from", choices=[], validate_choice=False
+    )
+
+    def __init__(self, models: list[str], *args, **kwargs):
+        """`models`: the specs with predictions in the project, any of which can be active."""
+        super().__init__(*args, **kwargs)
+        self.models = models
+        if models:
+            self.active_model.choices = [(spec, spec) for spec in models]
+        else:  # nothing has pre-labelled the project yet: nothing to choose
+            del self.active_model
+
+    def validate_active_model(self, field):
+        if field.data and field.data not in self.models:
+            raise ValidationError("Pick a model that has pre-labelled this project.")
