@@ -106,13 +106,17 @@ def _quotation_of(quotations: list[tuple[int, int]], position: int) -> tuple[int
 
 
 def pronoun_mentions(
-    sentences: Sequence[str], people: Sequence[Sequence[tuple[int, int, str]]]
+    sentences: Sequence[str],
+    people: Sequence[Sequence[tuple[int, int, str]]],
+    taken: Sequence[Sequence[tuple[int, int]]] | None = None,
 ) -> list[list[tuple[int, int, str]]]:
     """For each sentence of one document, the pronouns that refer to one clear person.
 
     `people[i]`: the (start, end, actor name) of each person mention of sentence i, and of no
-    other kind. Returns (start, end, actor name) per pronoun to add, by sentence.
+    other kind; `taken[i]`: the spans of all its mentions, which a pronoun may not overlap.
+    Returns (start, end, actor name) per pronoun to add, by sentence.
     """
+    taken = taken or [[(s, e) for s, e, _ in named] for named in people]
     genders: dict[str, str] = {}
     for text, named in zip(sentences, people):
         for start, end, actor in named:
@@ -121,12 +125,12 @@ def pronoun_mentions(
                 genders.setdefault(actor, gender)
     found: list[list[tuple[int, int, str]]] = []
     previous: set[str] = set()
-    for text, named in zip(sentences, people):
+    for text, named, spans in zip(sentences, people, taken):
         added, blocked = [], set()
         quotations = [m.span() for m in _QUOTATION.finditer(text)]
         for match in _PRONOUN.finditer(text):
             start, end = match.span()
-            if any(s < end and start < e for s, e, _ in named):
+            if any(s < end and start < e for s, e in spans):
                 continue
             gender = GENDER_OF_PRONOUN[match.group(0).lower()]
             if gender in blocked:

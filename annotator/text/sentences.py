@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .actors import GPE, NORP, PERSON, group_actors
+from .descriptions import description_mentions
 from .parallel import map_in_workers
 from .pronouns import pronoun_mentions
 from .recogniser import RECOGNISER
@@ -197,11 +198,14 @@ def _with_actors(found: list[tuple[str, list[tuple[int, int, str]]]]) -> list[Fo
             actor, actor_kind = next(actors)
             mentions.append(FoundMention(start, end, sentence[start:end], actor, actor_kind))
         named.append(mentions)
+    texts = [sentence for sentence, _ in found]
     people = [[(m.start, m.end, m.actor) for m in ms if m.kind == PERSON] for ms in named]
-    pronouns = pronoun_mentions([sentence for sentence, _ in found], people)
+    for referring in (pronoun_mentions, description_mentions):
+        taken = [[(m.start, m.end) for m in ms] for ms in named]
+        for sentence, mentions, extra in zip(texts, named, referring(texts, people, taken)):
+            mentions += [FoundMention(s, e, sentence[s:e], a, PERSON) for s, e, a in extra]
     result = []
-    for (sentence, _), mentions, extra in zip(found, named, pronouns):
-        mentions += [FoundMention(s, e, sentence[s:e], actor, PERSON) for s, e, actor in extra]
+    for sentence, mentions in zip(texts, named):
         mentions.sort(key=lambda m: m.start)
         result.append(FoundSentence(sentence, tuple(mentions)))
     return result
