@@ -188,7 +188,8 @@ def _analyse_chunk(texts: Sequence[str]) -> list[list[FoundSentence]]:
 
 
 def _with_actors(found: list[tuple[str, list[tuple[int, int, str]]]]) -> list[FoundSentence]:
-    """One document's sentences with its mentions grouped into actors."""
+    """One document's sentences with its mentions grouped into actors, then the pronouns and
+    descriptions that refer to one of its people (`pronouns`, `descriptions`)."""
     flat = [(sentence[s:e], kind) for sentence, spans in found for s, e, kind in spans]
     actors = iter(group_actors(flat))
     named = []
