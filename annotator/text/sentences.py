@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .actors import GPE, NORP, PERSON, group_actors
 from .descriptions import description_mentions
+from .missed_names import missed_people
 from .parallel import map_in_workers
 from .pronouns import pronoun_mentions
 from .recogniser import RECOGNISER
@@ -139,6 +140,13 @@ def _sentences_of(doc) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
             start, end = _trimmed_span(text, ent.start_char - shift, ent.end_char - shift)
             if 0 <= start < end <= len(text):
                 spans.append((start, end, ent.label_))
+        for start, end in missed_people(sent):
+            start, end = start - shift, end - shift
+            if 0 <= start < end <= len(text) and not any(
+                s < end and start < e for s, e, _ in spans
+            ):
+                spans.append((start, end, PERSON))
+        spans.sort()
         yield text, spans
 
 
