@@ -55,3 +55,23 @@ def test_decision_time_is_recorded_and_pauses_are_left_out(app, db):
     assert (speed["annotator"], speed["decisions"], speed["reviewed"]) == ("ana", 2, 1)
     assert _seconds_between("2026-01-01T10:00:00+00:00", "2026-01-01T10:00:02.5+00:00") == 2.5
     assert _seconds_between("2026-01-01T10:00:00+00:00", "2026-01-01T11:00:00+00:00") is None
+
+
+def test_a_person_named_by_surname_alone_elsewhere_counts_as_one_actor(app, db, tmp_path):
+    from annotator.ingest import import_file
+
+    from .conftest import write
+
+    before = next(a for a in actor_stances(db) if a["actor"] == "Vladimir Putin")["mentions"]
+    later = write(tmp_path / "later.txt", "Putin said on Friday that the talks would go on.")
+    import_file(db, later, "auto", ["favor", "against", "neutral"])
+    names = {a["actor"]: a["mentions"] for a in actor_stances(db, top=100)}
+    assert "Putin" not in names and names["Vladimir Putin"] == before + 1
+    # within that document it is still written as it was
+    assert (
+        db.execute(
+            "select count(*) from actors where name = 'Putin' and document_id != ?",
+            ["putin-visits-north-korea-and-vietnam"],
+        ).fetchone()[0]
+        == 1
+    )

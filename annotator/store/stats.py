@@ -10,16 +10,21 @@ from .prelabels import shown_prediction_id
 
 _SHOWN = f"(select label from predictions where id = {shown_prediction_id('m.id')})"
 
+PERSON = "PERSON"
+
 
 def actor_stances(db: Database, document_id: str | None = None, top: int = 15) -> list[dict]:
     """The `top` most mentioned actors with their gold and shown pre-label counts.
 
-    Across documents, actors with the same name are counted together.
+    Across documents, actors with the same name are counted together, and a person named by
+    one word in some documents ("Putin") is counted with the one person of the corpus whose
+    full name has that word ("Vladimir Putin"): within a document the grouping rules join
+    them already, across documents nothing else would.
     """
     where = "and s.document_id = :document" if document_id else ""
     rows = db.query(
         f"""
-        select m.id, ac.name as actor, {_SHOWN} as predicted
+        select m.id, ac.name as actor, ac.kind, {_SHOWN} as predicted
         from mentions m
         join actors ac on ac.id = m.actor_id
         join sentences s on s.id = m.sentence_id
@@ -32,16 +37,32 @@ def actor_stances(db: Database, document_id: str | None = None, top: int = 15) -
         gold = _gold_labels(db, [row["id"] for row in rows])
     else:  # the corpus: stream its mentions, read all gold once
         gold = _gold_labels(db)
+    people = db.execute("select distinct name from actors where kind = ?", [PERSON])
+    full_name = _full_names({name for (name,) in people})
     actors: dict[str, dict] = {}
     for row in rows:
-        entry = actors.setdefault(
-            row["actor"], {"actor": row["actor"], "mentions": 0, "gold": {}, "predicted": {}}
-        )
+        name = full_name.get(row["actor"], row["actor"]) if row["kind"] == PERSON else row["actor"]
+        entry = actors.setdefault(name, {"actor": name, "mentions": 0, "gold": {}, "predicted": {}})
         entry["mentions"] += 1
         _count(entry["gold"], gold.get(row["id"]))
         _count(entry["predicted"], row["predicted"])
     ranked = sorted(actors.values(), key=lambda a: (-a["mentions"], a["actor"]))
     return ranked[:top]
+
+
+def _full_names(people: set[str]) -> dict[str, str]:
+    """Each one-word person name → the one longer name of `people` that has it as a word."""
+    longer: dict[str, set[str]] = {}
+    for name in people:
+        words = name.split()
+        if len(words) > 1:
+            for word in words:
+                longer.setdefault(word, set()).add(name)
+    return {
+        name: next(iter(longer[name]))
+        for name in people
+        if " " not in name and len(longer.get(name, ())) == 1
+    }
 
 
 def label_totals(db: Database) -> dict[str, dict[str, int]]:
