@@ -38,3 +38,14 @@ def test_a_missed_person_is_found(text, name):
 )
 def test_words_that_open_news_sentences_are_no_people(text):
     assert people(text) == []
+
+
+def test_reading_the_text_modules_loads_no_spacy():
+    """The parent of a large import hands the work to worker processes: loading spaCy there
+    too cost 6 s and 180 MiB per import (the stop-word list once imported it)."""
+    import subprocess
+    import sys
+
+    code = "import sys, annotator.text.sentences; print('spacy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 PERSON = "PERSON"
 MAX_SPEAKER_WORDS = 3
 NOT_SPEAKERS = frozenset(
@@ -52,7 +50,7 @@ _CAPITALS = re.compile(r"[A-Z][A-Z'’.-]+")
 def missed_people(sent) -> list[tuple[int, int]]:
     """(start, end) character offsets, in the document, of people `sent` names in one of the
     two places above; `sent` is a spaCy sentence span."""
-    tokens = [t for t in sent if not t.is_space]
+    tokens = [t for t in sent[: MAX_SPEAKER_WORDS + 2] if not t.is_space]  # the opening only
     if not tokens:
         return []
     found = _speaker(tokens)
@@ -73,7 +71,7 @@ def _speaker(tokens) -> tuple[int, int] | None:
         return None
     if not words or len(words) > MAX_SPEAKER_WORDS:
         return None
-    if any(t.ent_type_ or t.text.lower() in STOP_WORDS for t in words):  # "SEE ALSO:"
+    if any(t.ent_type_ or t.is_stop for t in words):  # "SEE ALSO:"
         return None
     return words[0].idx, words[-1].idx + len(words[-1].text)
 
