@@ -44,3 +44,14 @@ def test_nationality_before_a_title_and_a_person_qualifies_the_person(text):
 def test_nationality_that_names_a_group_is_kept(text):
     entities = norp_entities(text)
     assert entities and not any(is_title_modifier(ent) for ent in entities)
+
+
+def test_a_nationality_the_recogniser_calls_a_place_qualifies_the_title_too():
+    from annotator.text.sentences import analyse_documents
+
+    text = "Ukrainian Foreign Minister Dmytro Kuleba ridiculed the visit."
+    [document] = list(analyse_documents([text], processes=1))
+    assert [m.text for s in document for m in s.mentions] == ["Dmytro Kuleba"]
+    text = "Forces shelled Ukraine overnight, and Iran denied it."
+    [document] = list(analyse_documents([text], processes=1))
+    assert {m.text for s in document for m in s.mentions} >= {"Ukraine", "Iran"}

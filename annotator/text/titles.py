@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
-PERSON, NORP = "PERSON", "NORP"
+PERSON, NORP, GPE = "PERSON", "NORP", "GPE"
+NATIONALITY_ENDINGS = ("ian", "ean", "ese", "ish")
 MAX_TITLE_WORDS = 4
 # Frequent irregular verbs of news reporting, which the "-ed" rule does not catch, and
 # prepositions spaCy does not count as stop words.
@@ -51,9 +52,18 @@ def _is_title_word(token) -> bool:
     return word.replace("-", "").replace(".", "").isalpha()
 
 
+def _is_nationality(ent: Span) -> bool:
+    """A NORP entity, or a place entity written as a nationality adjective: the recogniser
+    tags "Ukrainian" in "Ukrainian Foreign Minister Dmytro Kuleba" as a place. No country's
+    name has these endings."""
+    if ent.label_ == NORP:
+        return True
+    return ent.label_ == GPE and ent.text.endswith(NATIONALITY_ENDINGS) and ent.text[:1].isupper()
+
+
 def is_title_modifier(ent: Span) -> bool:
-    """True for a NORP entity that only qualifies the person who follows it."""
-    if ent.label_ != NORP:
+    """True for a nationality entity that only qualifies the person who follows it."""
+    if not _is_nationality(ent):
         return False
     last = ent[-1].text
     if last.endswith("s") and not last.endswith("ss"):
