@@ -7,13 +7,13 @@ One run (`annotator learn`, Train now, or by itself every N gold labels):
 2. pick the method by their number (`training.choose_method`);
 3. cross-validate that method on them (`cross_validation`): the estimate of its quality on
    text nobody has labelled, with its spread and per-label figures. When the active model
-   was trained on part of this gold, that part is held in (every fold trains on it) and the
-   folds split only the gold it never saw;
+   (or the cross-encoder the run continues from) was trained on part of this gold, that part
+   is held in (every fold trains on it) and the folds split only the gold neither saw;
 4. score the active model on the same gold: the gold it was not trained on, against the new
    method's out-of-fold predictions of exactly those labels; when too few are left (a model
    trained on almost all of them), its own cross-validated figure is the comparison;
-5. train the new model on all the gold (a cross-encoder may continue from the active one:
-   see `learning_plan`) and save it with these figures;
+5. train the new model on all the gold (a cross-encoder may continue from the project's
+   newest one: see `learning_plan`) and save it with these figures;
 6. promote it when it is better by the project's margin, else keep it only to compare.
 
 A promoted model then re-labels the unreviewed mentions (`relabel_unreviewed`) and becomes
@@ -115,7 +115,8 @@ def _free_name(models_dir: Path, name: str) -> str:
 def compare_with_active(
     db: Database, models_dir: Path, examples: list, predicted: list[str], cv_macro_f1: float
 ) -> dict | None:
-    """The active model and the candidate scored on the same gold; None with no active model.
+    """The active model and the candidate scored on the same gold: the gold neither learned
+    (`predicted` is None where the candidate's folds held it in); None with no active model.
 
     Returns spec, basis ("same gold" or "cross-validation"), n, active and candidate
     (macro-F1 each).
@@ -128,7 +129,8 @@ def compare_with_active(
     unseen = [
         i
         for i, e in enumerate(examples)
-        if span_key(e.pair.sentence, e.pair.start, e.pair.end) not in seen
+        if predicted[i] is not None  # None: held in, learned by the run's starting model
+        and span_key(e.pair.sentence, e.pair.start, e.pair.end) not in seen
     ]
     shown = shown_labels(db, [examples[i].mention_id for i in unseen])
     scored = [i for i in unseen if examples[i].mention_id in shown]
@@ -211,27 +213,3 @@ def describe(meta: dict) -> str:
         f"cross-validated macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
         f"over {meta['cv_folds']} folds{of} ({per_label}); {meta['decision']}"
     )
-
-
-def learned_for(db: Database) -> Callable[[dict], bool]:
-    """A test of a model's metadata: did the loop train it for this project? (Models learned
-    before projects were named in them count for every project of their scheme.) The project
-    is read once, however many models are tested."""
-    scheme, project = project_scheme(db).name, project_id(db)
-    return lambda meta: (
-        meta.get("cv_macro_f1") is not None
-        and meta.get("scheme") == scheme
-        and meta.get("project", project) == project
-    )
-
-
-def learning_history(models_dir: Path, db: Database) -> list[dict]:
-    """The metadata of every model the loop trained for this project, oldest first."""
-    from annotator.models.registry import trained_specs
-
-    history, ours = [], learned_for(db)
-    for spec in trained_specs(models_dir):
-        meta = trained_meta(spec, models_dir) or {}
-        if ours(meta):
-            history.append({**meta, "spec": spec})
-    return sorted(history, key=lambda meta: meta["trained"])

@@ -2,14 +2,16 @@
 queued, so that gold which cannot train a model is refused up front).
 
 - The gold (the one definition in `store.gold`) and the method its size calls for.
-- The gold the active model learned from, *held in* when enough other gold is left to score
-  (see `cross_validation`).
-- Whether the cross-encoder *continues* from the active one (`fine_tuning`): when the active
-  model is a cross-encoder of this project's labels, there is new gold to hold the rest in
-  against, and the gold has grown by less than half since the chain last trained from the
-  encoder. A turn that adds 100 labels to 2,000 then takes minutes instead of half an hour
-  on two cores; past that growth, the loop trains from the encoder again, so rehearsal never
-  carries a chain for long.
+- Whether the cross-encoder *continues* from the project's newest one (`fine_tuning`,
+  `chain_start`): when it is a cross-encoder of this project's labels and the gold has grown
+  by less than half since the chain last trained from the encoder.
+- The gold held in (see `cross_validation`): what the active model learned, and what the
+  cross-encoder the run continues from learned, when enough other gold is left to score; the
+  candidate is compared with the active model only on gold neither of them saw.
+
+A turn that adds 100 labels to 2,000 then takes minutes instead of half an hour on two cores;
+past that growth, the loop trains from the encoder again, so rehearsal never carries a chain
+for long.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from annotator.cross_validation import (
     cross_validation_work,
 )
 from annotator.fine_tuning import CONTINUED_EPOCHS, continued_size, default_epochs
+from annotator.learning_history import learning_history
 from annotator.models.registry import parse_spec, trained_meta, training_keys
-from annotator.models.trained import CROSS_ENCODER, HEAD_KIND, LINEAR
+from annotator.models.trained import CROSS_ENCODER, HEAD_KIND, LINEAR, trained_on
 from annotator.store.database import project_scheme
 from annotator.store.prelabels import active_model
 from annotator.store.reports import span_key
@@ -93,19 +96,41 @@ def plan_learning(db: Database, models_dir: Path, method: str = "auto") -> Learn
         )
     active = active_model(db)
     seen = training_keys(active, models_dir) if active else frozenset()
+    start = None
+    if method == CROSS_ENCODER:
+        start = chain_start(db, models_dir, len(examples))
+        if start is not None:
+            seen |= trained_on(start)
     held_in = frozenset(
         i
         for i, e in enumerate(examples)
         if span_key(e.pair.sentence, e.pair.start, e.pair.end) in seen
     )
     if len(examples) - len(held_in) < max(MIN_COMPARED, FOLDS[method] * MIN_PER_FOLD):
-        held_in = frozenset()  # too little new gold: plain folds, cross-validated comparison
-    continue_from = None
-    if method == CROSS_ENCODER and held_in:
-        meta = trained_meta(active, models_dir) or {}
-        if _can_continue(meta, len(examples), project_scheme(db).label_names):
-            continue_from = Path(models_dir) / parse_spec(active)[1]
+        # Too little new gold: plain folds and a cross-validated comparison. A continuation
+        # would then be scored on gold its start learned, so the run trains from the encoder.
+        held_in, start = frozenset(), None
+    continue_from = start if held_in else None
     return LearningPlan(examples, method, held_in, continue_from)
+
+
+def chain_start(db: Database, models_dir: Path, count: int) -> Path | None:
+    """The folder of the cross-encoder a run on `count` gold labels continues from: the newest
+    one of this project's (the active model, or the loop's newest even when it was not
+    promoted: otherwise every turn after a cross-encoder that lost its comparison would train
+    from the encoder again), when it can still be continued; None to train from the encoder."""
+    candidates = learning_history(models_dir, db)
+    active = active_model(db)
+    meta = trained_meta(active, models_dir) if active else None
+    if meta is not None:
+        candidates.append({**meta, "spec": active})
+    cross_encoders = [m for m in candidates if m.get("method") == CROSS_ENCODER]
+    if not cross_encoders:
+        return None
+    newest = max(cross_encoders, key=lambda meta: meta.get("trained", ""))
+    if not _can_continue(newest, count, project_scheme(db).label_names):
+        return None
+    return Path(models_dir) / parse_spec(newest["spec"])[1]
 
 
 def _can_continue(meta: dict, count: int, labels: list[str]) -> bool:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from annotator.evaluate import evaluate_file
 from annotator.ingest import import_file
-from annotator.learning import learn, learning_history, relabel_unreviewed
+from annotator.learning import learn, relabel_unreviewed
+from annotator.learning_history import learning_history
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import prelabel

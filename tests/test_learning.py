@@ -246,7 +246,7 @@ def test_learning_is_due_after_the_set_number_of_new_gold_labels(db, tmp_path):
 
 def test_projects_in_one_folder_each_see_only_their_own_learning_history(project, tmp_path):
     """Databases beside each other share `models/`; the loop's history is per project."""
-    from annotator.learning import learning_history
+    from annotator.learning_history import learning_history
 
     other = tmp_path / "other.db"
     run("init", "--db", str(other))
@@ -311,4 +311,87 @@ def test_a_model_that_learned_no_gold_is_compared_on_all_of_it_however_little(pr
     monkeypatch.setattr(learning, "shown_labels", fewer)
     compared = compare_with_active(db, models_dir_beside(project), examples, predicted, 0.5)
     assert compared["basis"] == "cross-validation"  # 10 of 20 is no fair comparison
+    db.close()
+
+
+def _fake_cross_encoder(folder, examples, labels, project_name, trained):
+    """A cross-encoder's folder as the loop leaves it: metadata and the keys it learned."""
+    from annotator.fine_tuning import example_key
+
+    folder.mkdir(parents=True)
+    meta = {
+        "method": "cross-encoder",
+        "head": "mention-pool",
+        "labels": labels,
+        "examples": len(examples),
+        "scheme": "stance",
+        "project": project_name,
+        "cv_macro_f1": 0.5,
+        "trained": trained,
+    }
+    (folder / "annotator.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / "trained_on.txt").write_text(
+        "\n".join(example_key(e) for e in examples), encoding="utf-8"
+    )
+
+
+def test_a_turn_continues_the_newest_cross_encoder_even_when_it_was_not_promoted(
+    project, monkeypatch
+):
+    """A cross-encoder that lost its comparison is still the chain's newest link: the next
+    turn continues from it (minutes) instead of training from the encoder again (half an
+    hour), holds in what it and the active model learned, and is compared only on the rest."""
+    import annotator.learning_plan as learning_plan
+    from annotator.learning_plan import plan_learning
+    from annotator.store.learning import project_id
+    from annotator.store.prelabels import set_active_model
+    from annotator.training import examples_from_db
+
+    monkeypatch.setattr(learning_plan, "CHAIN_GROWTH", 4)  # 54 gold labels grow fast
+    db = open_database(project)
+    models_dir = models_dir_beside(project)
+    labels = project_scheme(db).label_names
+    examples = examples_from_db(db)
+    _fake_cross_encoder(
+        models_dir / "learned-1", examples[:12], labels, project_id(db), "2026-01-01T00:00:00"
+    )
+    _fake_cross_encoder(
+        models_dir / "learned-2", examples[:18], labels, project_id(db), "2026-01-02T00:00:00"
+    )
+    _fake_cross_encoder(  # another project's newer model is not ours to continue
+        models_dir / "learned-3", examples[:24], labels, "elsewhere", "2026-01-03T00:00:00"
+    )
+    set_active_model(db, "stub:first")  # the active model learned nothing
+    plan = plan_learning(db, models_dir, "cross-encoder")
+    assert plan.continue_from == models_dir / "learned-2"
+    assert plan.held_in == frozenset(range(18))
+
+    # Too little gold besides what the newest learned: from the encoder, on plain folds.
+    _fake_cross_encoder(
+        models_dir / "learned-4", examples[:40], labels, project_id(db), "2026-01-04T00:00:00"
+    )
+    plan = plan_learning(db, models_dir, "cross-encoder")
+    assert plan.continue_from is None and plan.held_in == frozenset()
+    monkeypatch.setattr(learning_plan, "CHAIN_GROWTH", 1.5)  # grown by half: anew
+    (models_dir / "learned-4" / "annotator.json").unlink()
+    assert plan_learning(db, models_dir, "cross-encoder").continue_from is None
+    db.close()
+
+
+def test_the_active_model_is_compared_only_on_gold_the_candidate_was_scored_on(
+    project, monkeypatch
+):
+    import annotator.learning as learning
+    from annotator.learning import compare_with_active
+    from annotator.store.prelabels import set_active_model
+    from annotator.training import examples_from_db
+
+    db = open_database(project)
+    examples = examples_from_db(db)
+    set_active_model(db, "stub:first")
+    monkeypatch.setattr(learning, "shown_labels", lambda db, ids: {i: "neutral" for i in ids})
+    predicted = [None] * 10 + [e.label for e in examples[10:]]  # ten held in
+    compared = compare_with_active(db, models_dir_beside(project), examples, predicted, 0.5)
+    assert compared["basis"] == "same gold" and compared["n"] == len(examples) - 10
+    assert compared["candidate"] == 1.0
     db.close()

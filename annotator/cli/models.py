@@ -31,7 +31,7 @@ def project_models(db, folder: Path) -> list[str]:
     """The specs of the project's models: those that pre-labelled it, the active one, and
     every model trained for its scheme beside it (a model the loop did not promote has not
     pre-labelled anything), oldest first."""
-    from annotator.learning import learned_for
+    from annotator.learning_history import learned_for
 
     scheme, ours = project_scheme(db).name, learned_for(db)
     specs = [row["spec"] for row in model_specs(db)]

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from annotator.learning import learning_history
+from annotator.learning_history import learning_history
 from annotator.learning_plan import LearningError, plan_learning
 from annotator.models.registry import models_dir_beside, training_keys
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
