@@ -8,7 +8,12 @@ vectors. That vector is compared with short example sentences written for each p
 Tuesday…"); the examples are embedded once per model. A lexicon score of the words
 around the mention (VADER's valences, weighted by their distance from it) is added as a
 second, independent piece of evidence, and an actor who speaks ("Putin said …") gets a
-head start for neutral.
+head start for neutral. Last, the actor's role in the parsed sentence (`roles`: the victim
+of a harm, the one who criticises, the one called a dictator) moves the scores where the
+sentence's tone is not the stance toward this actor.
+
+`probabilities` stops before the roles: the trained linear models read its scores as
+features, and keep reading what they were trained on.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .base import (
 from .examples import POLARITY_OF_LABEL, examples_for
 from .lexicon import weighted_polarity
 from .reported_speech import is_speaker
+from .roles import mention_roles, role_shifts
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 DECAY_TOKENS = 6.0  # weight e^(-d/6) for a token d tokens away from the mention
@@ -102,7 +108,7 @@ def pool_around(states: np.ndarray, offsets: np.ndarray, start: int, end: int) -
 class EmbeddingModel(StanceModel):
     """Mention-focused token pooling compared with per-polarity example sentences."""
 
-    method_version = "emb4"
+    method_version = "emb5"
 
     def __init__(self, path: str | None = None):
         self.path = path
@@ -220,6 +226,8 @@ class EmbeddingModel(StanceModel):
         if not pairs:
             return []
         states = self.sentence_states(pairs, batch_size)
-        return predictions_from_scores(
-            self.probabilities(pairs, scheme, states), scheme.label_names
-        )
+        polarities = [POLARITY_OF_LABEL.get(label, label) for label in scheme.label_names]
+        shifts = role_shifts(mention_roles(pairs), polarities)
+        probabilities = np.clip(self.probabilities(pairs, scheme, states), 1e-12, 1.0)
+        scores = softmax(np.log(probabilities) + shifts)
+        return predictions_from_scores(scores, scheme.label_names)
