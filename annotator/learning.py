@@ -168,11 +168,12 @@ def decide(compared: dict | None, margin: float) -> tuple[bool, str]:
     # At the precision the decision is shown with: "+0.010 is less than the margin 0.010"
     # would read as a mistake.
     gain = round(compared["candidate"] - compared["active"], 3)
-    on = (
-        f"on the same {counted(compared['n'], 'gold label')}"
-        if compared["basis"] == "same gold"
-        else "cross-validated"
-    )
+    if compared["basis"] == "same gold":
+        on = f"on the same {counted(compared['n'], 'gold label')}"
+    elif compared["basis"] == "cross-validation":
+        on = "cross-validated"
+    else:  # labels of another data set, the candidate's figure cross-validated on them
+        on = f"on the same {counted(compared['n'], compared['basis'] + ' label')}"
     figures = (
         f"macro-F1 {compared['candidate']:.3f} against {compared['active']:.3f} "
         f"for {compared['spec']} {on}"

@@ -28,6 +28,7 @@ from annotator.store.priority import refresh_stale_margins
 from annotator.wording import counted
 
 IMPORT, PRELABEL, STATS, LEARN, MARGINS = "import", "prelabel", "stats", "learn", "margins"
+STARTER = "starter"
 
 
 def import_params(path: str, source: str, annotator: str | None, model: str, batch_size: int):
@@ -164,10 +165,48 @@ def run_learn(db: Database, db_path: str, job: dict) -> str:
     )
 
 
+def run_starter(db: Database, db_path: str, job: dict) -> str:
+    """Build the starter model when the models folder has none, decide by the learning loop's
+    rule whether the project uses it, and re-label the unreviewed mentions with it if so.
+    Resumed after an interruption, a run that had decided goes straight to the re-labelling."""
+    from annotator.models.starter import STARTER_SPEC, starter_ready
+    from annotator.starter import adopt_starter, build_starter, build_work, starter_examples
+
+    params, job_id = job["params"], job["id"]
+    models_dir = models_dir_beside(db_path)
+    if "promoted" not in params:
+        if not starter_ready(models_dir):
+            total = build_work(len(starter_examples()))
+            update_job(db, job_id, total=total, done=0, unit="step")
+            build_starter(
+                models_dir,
+                on_progress=lambda n: advance_job(db, job_id, n),
+                on_stage=lambda message: update_job(db, job_id, message=message),
+            )
+        update_job(db, job_id, message="comparing the starter model with the active one")
+        promoted, decision = adopt_starter(db, models_dir)
+        params = {**params, "promoted": promoted, "summary": f"starter model {decision}"}
+        save_job_params(db, job_id, params)
+    if not params["promoted"]:
+        return params["summary"]
+    model = load_model(STARTER_SPEC, models_dir)
+    total = pending_count(db, model, project_scheme(db), unreviewed=True)
+    message = f"re-labelling the unreviewed mentions with {STARTER_SPEC}"
+    _count_from_zero(db, job_id, total, "mention", message)
+    count = relabel_unreviewed(
+        db, models_dir, STARTER_SPEC, 64, lambda n: advance_job(db, job_id, n)
+    )
+    return (
+        f"{params['summary']}; re-labelled {counted(count, 'unreviewed mention')}; "
+        f"{STARTER_SPEC} is now the active model"
+    )
+
+
 RUNNERS = {
     IMPORT: run_import,
     PRELABEL: run_prelabel,
     STATS: run_stats,
     LEARN: run_learn,
     MARGINS: run_margins,
+    STARTER: run_starter,
 }

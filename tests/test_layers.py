@@ -9,7 +9,7 @@ the layers below it, never one above:
 2. `text/`: sentences and actors.
 3. `models/`: the model backends.
 4. `ingest/`, `prelabel.py`, `evaluate.py`, `training.py`, `fine_tuning.py`, `cross_validation.py`,
-   `learning_history.py`, `learning_plan.py`, `learning.py`,
+   `learning_history.py`, `learning_plan.py`, `learning.py`, `starter.py`,
    `corpus_stats.py`: work over the stored data with the models.
 5. `tasks.py`, `worker.py`: the background jobs.
 6. `web/` and the app factory, `annotator/__init__.py`.
@@ -41,6 +41,7 @@ LAYERS = [
         "fine_tuning",
         "cross_validation",
         "learning_history",
+        "starter",
         "learning_plan",
         "learning",
         "corpus_stats",

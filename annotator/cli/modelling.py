@@ -12,6 +12,7 @@ import click
 from annotator.ingest import InputError
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside, parse_spec
+from annotator.models.starter import STARTER_SPEC, starter_ready
 from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
 from annotator.wording import counted
@@ -43,6 +44,8 @@ def predict(db_path: Path, model_spec: str, batch_size: int):
     Example: annotator predict --model nli:MoritzLaurer/deberta-v3-base-zeroshot-v2.0
     """
     db = open_or_fail(db_path)
+    if model_spec.strip() == STARTER_SPEC:
+        _build_starter_once(models_dir_beside(db_path))
     model, scheme = load_model(model_spec, models_dir_beside(db_path)), project_scheme(db)
     total = pending_count(db, model, scheme)
     if not total:
@@ -56,6 +59,24 @@ def predict(db_path: Path, model_spec: str, batch_size: int):
     click.echo(
         f"{prelabel_summary(done, model.spec)} in {elapsed:.1f} s "
         f"({done / elapsed:.0f} pairs/s after loading the model)"
+    )
+
+
+def _build_starter_once(models_dir: Path) -> None:
+    """Build the starter model in `models_dir` unless it is there, with a progress bar."""
+    from annotator.starter import build_starter, build_work, starter_examples
+
+    if starter_ready(models_dir):
+        return
+    total = build_work(len(starter_examples()))
+    click.echo("annotator: building the starter model once (a few minutes on two cores)")
+    started = time.perf_counter()
+    with click.progressbar(length=total, label="starter", file=sys.stderr) as bar:
+        meta = build_starter(models_dir, on_progress=bar.update)
+    click.echo(
+        f"starter: cross-validated macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
+        f"on {meta['examples']:,} {meta['data']} labels (the zero-shot default: "
+        f"{meta['default_macro_f1']:.3f}), built in {time.perf_counter() - started:.0f} s"
     )
 
 

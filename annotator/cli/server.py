@@ -28,6 +28,13 @@ worker_option = click.option(
     show_default=True,
     help="Start `annotator worker` beside the server (turn off when one runs elsewhere).",
 )
+starter_option = click.option(
+    "--starter/--no-starter",
+    default=True,
+    show_default=True,
+    help="On a project's first serve, build the starter model (learned from NewsMTSC) in the "
+    "background and let it pre-label if it beats the zero-shot default.",
+)
 
 
 @click.command()
@@ -35,13 +42,14 @@ worker_option = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @worker_option
-def serve(db_path: Path, host: str, port: int, worker: bool):
+@starter_option
+def serve(db_path: Path, host: str, port: int, worker: bool, starter: bool):
     """Run the web app, and the worker that runs imports and model runs in the background.
 
     Example: annotator serve --port 8000
     """
     open_or_fail(db_path).close()
-    _serve(db_path, host, port, worker)
+    _serve(db_path, host, port, worker, starter)
 
 
 @click.command()
@@ -96,8 +104,9 @@ def _stop_when_gone(pid: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @worker_option
+@starter_option
 @click.pass_context
-def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool):
+def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool, starter: bool):
     """Set up the demo: init, import seeds/, pre-label, and serve.
 
     Safe to run again: nothing is imported or predicted twice.
@@ -114,7 +123,7 @@ def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool
     )
     ctx.invoke(predict, db_path=db_path, model_spec=model_spec, batch_size=64)
     _first_admin(db_path)
-    _serve(db_path, host, port, worker)
+    _serve(db_path, host, port, worker, starter)
 
 
 def _first_admin(db_path: Path) -> None:
@@ -129,7 +138,7 @@ def _first_admin(db_path: Path) -> None:
     db.close()
 
 
-def _serve(db_path: Path, host: str, port: int, with_worker: bool) -> None:
+def _serve(db_path: Path, host: str, port: int, with_worker: bool, starter: bool) -> None:
     from werkzeug.serving import make_server
 
     from annotator import create_app
@@ -142,6 +151,8 @@ def _serve(db_path: Path, host: str, port: int, with_worker: bool) -> None:
         )
     db.close()
     worker_process = _start_worker(db_path) if with_worker else None
+    if with_worker and starter:
+        _queue_starter(db_path)
     click.echo(f"annotator: open http://{host}:{server.server_port}/ in a browser (Ctrl+C stops)")
     try:
         server.serve_forever()
@@ -150,6 +161,23 @@ def _serve(db_path: Path, host: str, port: int, with_worker: bool) -> None:
     finally:
         if worker_process is not None:
             _stop_worker(worker_process)
+
+
+def _queue_starter(db_path: Path) -> None:
+    """Queue the starter model's job once per project: not again after it ran to its end or
+    was cancelled (a failed one is tried again on the next serve)."""
+    from annotator.store.jobs import ACTIVE, CANCELLED, DONE
+    from annotator.tasks import STARTER
+    from annotator.worker import JobQueue
+
+    _, new = JobQueue(db_path).submit_once(
+        STARTER, {}, "waiting for the worker", unless=(*ACTIVE, DONE, CANCELLED)
+    )
+    if new:
+        click.echo(
+            "annotator: building the starter model in the background (Jobs page); it "
+            "pre-labels if it beats the zero-shot default"
+        )
 
 
 def _start_worker(db_path: Path) -> subprocess.Popen:

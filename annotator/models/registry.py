@@ -2,7 +2,9 @@
 
 - `embedding` or `embedding:PATH`: the offline default (see embedding.py);
 - `nli:NAME_OR_PATH`: any transformers NLI model;
-- `trained:NAME`: a model trained by `annotator train`, kept in MODELS_DIR/NAME.
+- `trained:NAME`: a model trained by `annotator train`, kept in MODELS_DIR/NAME;
+- `starter`: the default's encoder with a head learned from NewsMTSC (see starter.py),
+  kept in MODELS_DIR/starter once built.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from .base import StanceModel
 
 DEFAULT_MODEL = "embedding"
 DEFAULT_MODELS_DIR = Path("instance") / "models"
-BACKENDS = ("embedding", "nli", "trained")
+BACKENDS = ("embedding", "nli", "trained", "starter")
 MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+STARTER_FOLDER = "starter"  # in the models folder, beside the trained models
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -25,10 +28,14 @@ def parse_spec(spec: str) -> tuple[str, str]:
     if backend not in BACKENDS:
         raise ValueError(
             f"unknown model spec {spec!r}: use 'embedding', 'embedding:PATH', "
-            "'nli:NAME_OR_PATH' or 'trained:NAME'"
+            "'nli:NAME_OR_PATH', 'trained:NAME' or 'starter'"
         )
+    if backend == "starter" and argument.strip():
+        raise ValueError(f"bad model spec {spec!r}: the starter model is just 'starter'")
     if backend == "trained" and not MODEL_NAME.match(argument.strip()):
         raise ValueError(f"bad trained model name {argument!r}: letters, digits, . _ - only")
+    if backend == "trained" and argument.strip() == STARTER_FOLDER:
+        raise ValueError(f"{STARTER_FOLDER!r} is the starter model's folder: use 'starter'")
     return backend, argument.strip()
 
 
@@ -40,8 +47,8 @@ def load_model(spec: str = DEFAULT_MODEL, models_dir: str | Path | None = None) 
     backend, argument = parse_spec(spec)
     folder = Path(models_dir or DEFAULT_MODELS_DIR).resolve()
     stamp = None
-    if backend == "trained":
-        meta = folder / argument / "annotator.json"
+    if backend in ("trained", "starter"):
+        meta = folder / (argument or STARTER_FOLDER) / "annotator.json"
         stamp = meta.stat().st_mtime_ns if meta.exists() else None
     return _construct(backend, argument, str(folder), stamp)
 
@@ -56,6 +63,10 @@ def _construct(backend: str, argument: str, models_dir: str, stamp) -> StanceMod
         from .nli import NliModel
 
         return NliModel(argument)
+    if backend == "starter":
+        from .starter import StarterModel
+
+        return StarterModel(models_dir)
     from .trained import open_trained
 
     return open_trained(argument, Path(models_dir) / argument)
@@ -74,7 +85,7 @@ def trained_specs(models_dir: str | Path) -> list[str]:
     return sorted(
         f"trained:{path.parent.name}"
         for path in folder.glob("*/annotator.json")
-        if MODEL_NAME.match(path.parent.name)
+        if MODEL_NAME.match(path.parent.name) and path.parent.name != STARTER_FOLDER
     )
 
 
@@ -83,7 +94,21 @@ def check_spec(spec: str, models_dir: str | Path) -> str:
     backend, argument = parse_spec(spec)
     if backend == "trained" and f"trained:{argument}" not in trained_specs(models_dir):
         raise ValueError(f"no trained model {argument!r}; train one with `annotator train`")
+    built = Path(models_dir) / STARTER_FOLDER / "annotator.json"
+    if backend == "starter" and not built.is_file():
+        raise ValueError("the starter model is not built yet: `annotator predict --model starter`")
     return spec.strip()
+
+
+def _saved_folder(spec: str, models_dir: str | Path) -> Path | None:
+    """The folder of a trained or starter model's files; None for a zero-shot spec."""
+    try:
+        backend, argument = parse_spec(spec)
+    except ValueError:
+        return None
+    if backend == "starter":
+        return Path(models_dir) / STARTER_FOLDER
+    return Path(models_dir) / argument if backend == "trained" else None
 
 
 def trained_meta(spec: str, models_dir: str | Path) -> dict | None:
@@ -91,24 +116,17 @@ def trained_meta(spec: str, models_dir: str | Path) -> dict | None:
     zero-shot spec or a model whose folder is gone."""
     import json
 
-    try:
-        backend, argument = parse_spec(spec)
-    except ValueError:
+    folder = _saved_folder(spec, models_dir)
+    if folder is None or not (folder / "annotator.json").is_file():
         return None
-    path = Path(models_dir) / argument / "annotator.json"
-    if backend != "trained" or not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads((folder / "annotator.json").read_text(encoding="utf-8"))
 
 
 def training_keys(spec: str, models_dir: str | Path) -> frozenset[str]:
     """The span keys a model was trained on (none for a zero-shot model or an unknown one)."""
-    try:
-        backend, argument = parse_spec(spec)
-    except ValueError:
-        return frozenset()
-    if backend != "trained":
+    folder = _saved_folder(spec, models_dir)
+    if folder is None:
         return frozenset()
     from .trained import trained_on
 
-    return trained_on(Path(models_dir) / argument)
+    return trained_on(folder)

@@ -1,0 +1,157 @@
+"""The starter model: built once from NewsMTSC-style labels, adopted by the learning loop's
+rule, and its job (build, decide, re-label)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import annotator.starter as starter
+from annotator.cli import main
+from annotator.models import Pair, load_model
+from annotator.models.registry import check_spec, models_dir_beside, parse_spec, trained_specs
+from annotator.models.starter import STARTER_SPEC, starter_ready
+from annotator.schemes import get_scheme
+from annotator.starter import PACKAGED_DATA, adopt_starter, build_starter, starter_examples
+from annotator.store.database import open_database
+from annotator.store.prelabels import active_model, set_active_model
+
+from .conftest import write
+
+POLARITY = {"negative": 2.0, "neutral": 4.0, "positive": 6.0}
+TEMPLATES = [
+    ("Critics condemned {} for the scandal.", "negative"),
+    ("Protesters booed {} outside the court.", "negative"),
+    ("Fans cheered {} after the win.", "positive"),
+    ("Voters praised {} for the reform.", "positive"),
+    ("{} spoke to reporters on Monday.", "neutral"),
+    ("{} arrived in Paris on Tuesday.", "neutral"),
+]
+NAMES = ["Smith", "Jones", "Brown", "Green", "White", "Black", "Adams", "Baker"]
+
+
+def newsmtsc_file(tmp_path):
+    """A small file in NewsMTSC's layout (the packaged split is 8,739 labels)."""
+    lines = []
+    for person in NAMES:
+        for i, (template, label) in enumerate(TEMPLATES):
+            text = template.format(person)
+            start = text.index(person)
+            target = {"from": start, "to": start + len(person), "mention": person}
+            target["polarity"] = POLARITY[label]
+            row = {"primary_gid": f"{person}-{i}", "sentence_normalized": text, "targets": [target]}
+            lines.append(json.dumps(row))
+    return write(tmp_path / "train.jsonl", "\n".join(lines))
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def small_data(tmp_path, monkeypatch):
+    path = newsmtsc_file(tmp_path)
+    monkeypatch.setattr(starter, "PACKAGED_DATA", path)
+    return path
+
+
+def test_the_package_ships_newsmtsc_train_with_its_licence():
+    examples = starter_examples()
+    assert len(examples) == 8739
+    assert {e.label for e in examples} == {"positive", "negative", "neutral"}
+    folder = PACKAGED_DATA.parent
+    assert "MIT" in (folder / "README.md").read_text(encoding="utf-8")
+    assert "Permission is hereby granted" in (folder / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_the_starter_is_built_once_and_predicts_either_scheme(tmp_path, small_data):
+    models_dir = tmp_path / "models"
+    with pytest.raises(ValueError, match="not built yet"):
+        check_spec(STARTER_SPEC, models_dir)
+    meta = build_starter(models_dir)
+    assert starter_ready(models_dir) and check_spec("starter", models_dir) == "starter"
+    assert meta["examples"] == len(NAMES) * len(TEMPLATES) and meta["method"] == "linear"
+    assert 0 <= meta["cv_macro_f1"] <= 1 and 0 <= meta["default_macro_f1"] <= 1
+    assert meta["default_spec"] == "embedding:all-MiniLM-L6-v2"
+    assert trained_specs(models_dir) == []  # not a trained model of any project
+    with pytest.raises(ValueError, match="starter"):
+        parse_spec("trained:starter")
+    model = load_model(STARTER_SPEC, models_dir)
+    pair = Pair("Critics condemned Miller for the scandal.", 18, 24, "Miller")
+    [stance] = model.predict([pair], get_scheme("stance"))
+    [sentiment] = model.predict([pair], get_scheme("sentiment"))
+    assert set(stance.scores) == {"favor", "against", "neutral"}
+    assert stance.scores["against"] == sentiment.scores["negative"]
+    assert model.spec == "starter" and model.method_version.startswith("starter-")
+
+
+def test_a_project_adopts_the_starter_by_the_loops_rule(tmp_path, small_data):
+    path = tmp_path / "p.db"
+    run("init", "--db", str(path))
+    db = open_database(path)
+    models_dir = models_dir_beside(path)
+    meta = build_starter(models_dir)
+    set_active_model(db, "embedding:all-MiniLM-L6-v2")
+    promoted, decision = adopt_starter(db, models_dir)
+    gain = round(meta["cv_macro_f1"] - meta["default_macro_f1"], 3)
+    assert promoted == (gain >= 0.01)
+    assert "NewsMTSC train labels" in decision
+    set_active_model(db, "nli:some/model")  # no figure of it on the same labels: kept
+    promoted, decision = adopt_starter(db, models_dir)
+    assert not promoted and decision.startswith("kept nli:some/model")
+    db.close()
+
+
+def test_predict_builds_the_starter_first(tmp_path, small_data):
+    path = tmp_path / "p.db"
+    run("init", "--db", str(path))
+    text = write(tmp_path / "a.txt", "Angela Merkel praised Emmanuel Macron in Paris.")
+    run("import", "--db", str(path), str(text))
+    result = run("predict", "--db", str(path), "--model", "starter")
+    assert "building the starter model" in result.output
+    assert "cross-validated macro-F1" in result.output
+    assert "pre-labelled 3 mentions with starter" in result.output  # Merkel, Macron, Paris
+    again = run("predict", "--db", str(path), "--model", "starter")
+    assert "building" not in again.output  # built once
+
+
+def test_the_starter_job_builds_decides_and_relabels(tmp_path, small_data, monkeypatch):
+    from annotator.store.jobs import create_job, get_job
+    from annotator.tasks import STARTER
+    from annotator.worker import run_job
+
+    path = tmp_path / "p.db"
+    run("init", "--db", str(path))
+    text = write(tmp_path / "a.txt", "Angela Merkel praised Emmanuel Macron in Paris.")
+    run("import", "--db", str(path), str(text))
+    run("predict", "--db", str(path))
+    monkeypatch.setattr(starter, "promotion_margin", lambda db: -1.0)  # any figure promotes
+    db = open_database(path)
+    job_id = create_job(db, STARTER, {})
+    run_job(str(path), job_id)
+    job = get_job(db, job_id)
+    assert job["status"] == "done", job["message"]
+    assert job["message"].startswith("starter model promoted")
+    assert active_model(db) == "starter"
+    shown = db.execute("select count(*) from predictions where model = 'starter'").fetchone()[0]
+    assert shown == db["mentions"].count == 3
+    db.close()
+
+
+def test_serve_queues_the_starter_job_once_per_project(tmp_path):
+    from annotator.cli.server import _queue_starter
+    from annotator.store.jobs import FAILED, update_job
+
+    path = tmp_path / "p.db"
+    run("init", "--db", str(path))
+    db = open_database(path)
+    _queue_starter(path)
+    _queue_starter(path)  # one is queued already
+    [job] = db["jobs"].rows_where("kind = 'starter'")
+    update_job(db, job["id"], status="done")
+    _queue_starter(path)  # it ran: never again
+    assert db["jobs"].count_where("kind = 'starter'") == 1
+    update_job(db, job["id"], status=FAILED)
+    _queue_starter(path)  # a failed one is tried again
+    assert db["jobs"].count_where("kind = 'starter'") == 2
+    db.close()
