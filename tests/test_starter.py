@@ -155,3 +155,18 @@ def test_serve_queues_the_starter_job_once_per_project(tmp_path):
     _queue_starter(path)  # a failed one is tried again
     assert db["jobs"].count_where("kind = 'starter'") == 2
     db.close()
+
+
+def test_the_starter_is_not_scored_on_gold_it_learned(tmp_path, small_data):
+    """A project of NewsMTSC sentences: the starter learned them all, so it is compared on
+    none of them (its cross-validated figure speaks for it instead)."""
+    path = tmp_path / "p.db"
+    run("init", "--db", str(path), "--scheme", "sentiment")
+    run("import", "--db", str(path), str(small_data), "--annotator", "ana")
+    db = open_database(path)
+    models_dir = models_dir_beside(path)
+    build_starter(models_dir)
+    set_active_model(db, "embedding:all-MiniLM-L6-v2")
+    promoted, decision = adopt_starter(db, models_dir)
+    assert "same 48 gold labels" not in decision and "NewsMTSC train labels" in decision
+    db.close()
