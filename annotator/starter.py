@@ -1,7 +1,7 @@
 """Building the starter model (`models.starter`) and deciding whether a project uses it.
 
-Building, once per models folder (in the worker on a project's first serve, or by
-`annotator predict --model starter`):
+Building, once per models folder (by the worker, once per project under `annotator demo` or
+`serve --starter`, or by `annotator predict --model starter`):
 
 1. read NewsMTSC's train split from the package (`annotator/data/newsmtsc/`);
 2. cross-validate the linear head on it (`cross_validation`: 5 folds, sentences whole):

@@ -170,3 +170,13 @@ def test_the_starter_is_not_scored_on_gold_it_learned(tmp_path, small_data):
     promoted, decision = adopt_starter(db, models_dir)
     assert "same 48 gold labels" not in decision and "NewsMTSC train labels" in decision
     db.close()
+
+
+def test_demo_builds_the_starter_in_the_background_and_serve_only_when_asked():
+    from annotator.cli.server import demo, serve
+
+    def default(command):
+        [option] = [p for p in command.params if p.name == "starter"]
+        return option.default
+
+    assert default(demo) is True and default(serve) is False

@@ -28,13 +28,16 @@ worker_option = click.option(
     show_default=True,
     help="Start `annotator worker` beside the server (turn off when one runs elsewhere).",
 )
-starter_option = click.option(
-    "--starter/--no-starter",
-    default=True,
-    show_default=True,
-    help="On a project's first serve, build the starter model (learned from NewsMTSC) in the "
-    "background and let it pre-label if it beats the zero-shot default.",
-)
+
+
+def starter_option(default: bool):
+    return click.option(
+        "--starter/--no-starter",
+        default=default,
+        show_default=True,
+        help="Build the starter model (learned from NewsMTSC) in the background once, and let "
+        "it pre-label if it beats the zero-shot default (the worker runs it before later jobs).",
+    )
 
 
 @click.command()
@@ -42,7 +45,7 @@ starter_option = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @worker_option
-@starter_option
+@starter_option(default=False)
 def serve(db_path: Path, host: str, port: int, worker: bool, starter: bool):
     """Run the web app, and the worker that runs imports and model runs in the background.
 
@@ -104,7 +107,7 @@ def _stop_when_gone(pid: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @worker_option
-@starter_option
+@starter_option(default=True)
 @click.pass_context
 def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool, starter: bool):
     """Set up the demo: init, import seeds/, pre-label, and serve.
