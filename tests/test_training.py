@@ -240,9 +240,11 @@ def test_linear_features_carry_the_zero_shot_scores_and_old_models_keep_theirs()
     assert f2.shape == (len(pairs), width + 3)
     assert f3.shape == (len(pairs), width + 3 + 3 * hidden)  # mention and sides, third layer
     assert np.allclose(f2[:, :width], f1) and np.allclose(f3[:, : width + 3], f2)
-    zero_shot = encoder.predict(pairs, get_scheme("sentiment"))
-    columns = ("positive", "negative", "neutral")
-    expected = [[p.scores[label] for label in columns] for p in zero_shot]
+    # the zero-shot scores before the roles (`EmbeddingModel.probabilities`): what the
+    # features of models trained before the roles were computed from
+    sentiment = get_scheme("sentiment")
+    expected = encoder.probabilities(pairs, sentiment, encoder.sentence_states(pairs))
+    assert sentiment.label_names == ["positive", "negative", "neutral"]
     assert np.allclose(np.exp(f2[:, -3:]), expected, atol=1e-5)
     assert not np.allclose(f3[:, width + 3 :], f1[:, : 3 * hidden])  # not the last layer again
     with pytest.raises(ValueError, match="unknown feature version"):
