@@ -124,9 +124,22 @@
   });
 
   // htmx may report several settles for one swap (the card and its out-of-band pieces);
-  // only the settle of the request this key started lets the next key go.
+  // only the settle of the request this key started lets the next key go. A request that
+  // no key started (a panel's form sent with Enter) holds the keys too: htmx focuses the new
+  // card's [autofocus] when it settles, which would take the focus from a panel that a key
+  // pressed meanwhile had opened.
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (busy && request === null) request = event.detail.xhr;
+    else if (!busy) {
+      busy = true;
+      request = event.detail.xhr;
+      watchdog = setTimeout(idle, 10000);
+    }
+  });
+
+  // A response with nothing to swap (204) never settles: it lets the keys go at once.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (busy && event.detail.xhr === request && event.detail.xhr.status === 204) idle();
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
