@@ -38,7 +38,7 @@ from .base import (
 from .examples import POLARITY_OF_LABEL, examples_for
 from .lexicon import weighted_polarity
 from .reported_speech import is_speaker
-from .roles import mention_roles, role_shifts
+from .roles import load_parser, mention_roles, role_shifts
 
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 DECAY_TOKENS = 6.0  # weight e^(-d/6) for a token d tokens away from the mention
@@ -131,6 +131,7 @@ class EmbeddingModel(StanceModel):
 
     def warm_up(self) -> None:
         self._examples  # noqa: B018  (loads the encoder and embeds the examples)
+        load_parser()  # the roles' parser, else loaded inside the first batch with a cue
 
     @cached_property
     def _examples(self) -> dict[str, np.ndarray]:
