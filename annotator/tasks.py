@@ -169,7 +169,8 @@ def run_starter(db: Database, db_path: str, job: dict) -> str:
     """Build the starter model when the models folder has none, decide by the learning loop's
     rule whether the project uses it, and re-label the unreviewed mentions with it if so.
     Resumed after an interruption, a run that had decided goes straight to the re-labelling."""
-    from annotator.models.starter import STARTER_SPEC, starter_ready
+    from annotator.models.registry import starter_ready
+    from annotator.models.starter import STARTER_SPEC
     from annotator.starter import adopt_starter, build_starter, build_work, starter_examples
 
     params, job_id = job["params"], job["id"]

@@ -9,8 +9,14 @@ from click.testing import CliRunner
 import annotator.starter as starter
 from annotator.cli import main
 from annotator.models import Pair, load_model
-from annotator.models.registry import check_spec, models_dir_beside, parse_spec, trained_specs
-from annotator.models.starter import STARTER_SPEC, starter_ready
+from annotator.models.registry import (
+    check_spec,
+    models_dir_beside,
+    parse_spec,
+    starter_ready,
+    trained_specs,
+)
+from annotator.models.starter import STARTER_SPEC
 from annotator.schemes import get_scheme
 from annotator.starter import PACKAGED_DATA, adopt_starter, build_starter, starter_examples
 from annotator.store.database import open_database

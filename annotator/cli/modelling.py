@@ -11,8 +11,8 @@ import click
 
 from annotator.ingest import InputError
 from annotator.models import load_model
-from annotator.models.registry import models_dir_beside, parse_spec
-from annotator.models.starter import STARTER_SPEC, starter_ready
+from annotator.models.registry import models_dir_beside, parse_spec, starter_ready
+from annotator.models.starter import STARTER_SPEC
 from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
 from annotator.wording import counted

@@ -94,10 +94,14 @@ def check_spec(spec: str, models_dir: str | Path) -> str:
     backend, argument = parse_spec(spec)
     if backend == "trained" and f"trained:{argument}" not in trained_specs(models_dir):
         raise ValueError(f"no trained model {argument!r}; train one with `annotator train`")
-    built = Path(models_dir) / STARTER_FOLDER / "annotator.json"
-    if backend == "starter" and not built.is_file():
+    if backend == "starter" and not starter_ready(models_dir):
         raise ValueError("the starter model is not built yet: `annotator predict --model starter`")
     return spec.strip()
+
+
+def starter_ready(models_dir: str | Path) -> bool:
+    """Whether the starter model was built in this models folder."""
+    return (Path(models_dir) / STARTER_FOLDER / "annotator.json").is_file()
 
 
 def _saved_folder(spec: str, models_dir: str | Path) -> Path | None:

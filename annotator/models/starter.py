@@ -20,8 +20,8 @@ from annotator.schemes import Scheme, get_scheme
 
 from .base import Pair, Prediction, StanceModel
 from .examples import POLARITY_OF_LABEL
-from .registry import STARTER_FOLDER
-from .trained import META_FILE, open_trained
+from .registry import STARTER_FOLDER, starter_ready
+from .trained import open_trained
 
 STARTER_SPEC = "starter"
 FOLDER_NAME = STARTER_FOLDER
@@ -30,11 +30,6 @@ TRAINED_SCHEME = "sentiment"  # NewsMTSC's labels
 
 def starter_folder(models_dir: str | Path) -> Path:
     return Path(models_dir) / FOLDER_NAME
-
-
-def starter_ready(models_dir: str | Path) -> bool:
-    """Whether the starter model was built in this models folder."""
-    return (starter_folder(models_dir) / META_FILE).is_file()
 
 
 class StarterModel(StanceModel):
