@@ -29,7 +29,7 @@ from annotator.store.corpus import get_sentence, mentions_of_sentences
 from annotator.store.database import init_database, project_scheme
 from annotator.store.learning import learned_at
 from annotator.store.prelabels import active_model
-from annotator.store.queue import next_sentence_id
+from annotator.store.queue import DEFAULT_FAIR_SHARE, next_sentence_id, set_fair_share
 from annotator.store.review import record_label
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
@@ -62,6 +62,7 @@ def simulate(order: str, args, folder: Path) -> list[dict]:
     db_path = folder / f"{order}.db"
     resumed = db_path.exists()
     db = init_database(db_path, "sentiment")
+    set_fair_share(db, args.fair_share)
     labels = ["positive", "negative", "neutral"]
     gold = unlabelled_copy(args.data, folder / "unlabelled.jsonl", args.pool)
     models_dir = models_dir_beside(db_path)
@@ -125,6 +126,13 @@ def main() -> None:
         "a quarter of an hour on two cores)",
     )
     parser.add_argument("--until", type=int, default=3000, help="labels to give in all")
+    parser.add_argument(
+        "--fair-share",
+        type=float,
+        default=DEFAULT_FAIR_SHARE,
+        help="share of the uncertainty order's sentences taken in document order (the project "
+        f"setting; {DEFAULT_FAIR_SHARE} by default, 0 for hardest-first only)",
+    )
     parser.add_argument(
         "--pool",
         type=int,

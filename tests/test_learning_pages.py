@@ -2,6 +2,7 @@
 
 from annotator.store.database import open_database
 from annotator.store.learning import learn_every, promotion_margin, set_learn_every
+from annotator.store.queue import fair_share
 from annotator.store.prelabels import active_model
 from annotator.store.review import record_label
 from annotator.worker import JobQueue
@@ -79,15 +80,22 @@ def test_leads_get_no_link_to_the_settings_they_cannot_open(app):
 
 def test_settings_take_the_learning_fields_and_refuse_bad_values(app):
     admin = signed_in(app, "adam", "admin")
-    form = {"overlap": "1", "hidden_share": "0", "learn_every": "50", "promotion_margin": "0.02"}
+    form = {
+        "overlap": "1",
+        "hidden_share": "0",
+        "learn_every": "50",
+        "promotion_margin": "0.02",
+        "fair_share": "0.25",
+    }
     assert admin.post("/settings", data=form).status_code == 303
     db = open_database(app.config["DB"])
-    assert learn_every(db) == 50 and promotion_margin(db) == 0.02
+    assert learn_every(db) == 50 and promotion_margin(db) == 0.02 and fair_share(db) == 0.25
     refusals = {
         "learn_every": "Learn every: a whole number",
         "promotion_margin": "Promotion margin:",
         "overlap": "Annotators per sentence:",
         "hidden_share": "Share without pre-labels:",
+        "fair_share": "Share in document order:",
     }
     for field, value in (
         ("learn_every", "-1"),
@@ -110,16 +118,20 @@ def test_settings_take_the_learning_fields_and_refuse_bad_values(app):
         ("overlap", ""),
         ("hidden_share", "NaN"),
         ("hidden_share", "0.105"),
+        ("fair_share", "0.6"),
+        ("fair_share", "-0.1"),
+        ("fair_share", "0.125"),
+        ("fair_share", "NaN"),
     ):
         response = admin.post("/settings", data={**form, field: value})
         assert response.status_code == 400, (field, value)
         page = response.get_data(as_text=True)
         assert page.count('class="field-error"') == 1, (field, value)  # one message, naming it
         assert refusals[field] in page, (field, value)
-    assert learn_every(db) == 50 and promotion_margin(db) == 0.02
+    assert learn_every(db) == 50 and promotion_margin(db) == 0.02 and fair_share(db) == 0.25
     without_learning = {"overlap": "1", "hidden_share": "0"}  # an older form leaves them alone
     assert admin.post("/settings", data=without_learning).status_code == 303
-    assert learn_every(db) == 50 and promotion_margin(db) == 0.02
+    assert learn_every(db) == 50 and promotion_margin(db) == 0.02 and fair_share(db) == 0.25
     db.close()
 
 

@@ -11,7 +11,7 @@ from annotator.ingest import import_file
 from annotator.models.base import Prediction
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
-from annotator.store import assignments, queue
+from annotator.store import assignments, queue, review
 from annotator.store.mention_edits import add_mention, find_words, reassign_mention, remove_mention
 from annotator.store.predictions import save_predictions
 from annotator.store.prelabels import active_model, set_active_model, shown_prediction_id
@@ -319,3 +319,42 @@ def test_a_sentence_is_full_while_k_annotators_hold_it(spread, tmp_path):
 
 def _labelled_target() -> dict:
     return {"start": 0, "end": 9, "label": "favor", "annotator": "cleo", "status": "manual"}
+
+
+@pytest.mark.parametrize("share", [0.0, 0.2, 0.5])
+def test_uncertainty_order_takes_its_fair_share_in_document_order(spread, share):
+    """One annotator finishing every sentence: with share 0.2 the 5th, 10th, … are the first
+    free ones in document order, the rest the least certain; with 0 never."""
+    queue.set_fair_share(spread, share)
+    by_margin = reference_order(spread, "uncertainty")
+    by_place = reference_order(spread, "document")
+    expected, served = [], []
+    for done in range(len(by_margin)):
+        walk = by_place if int((done + 1) * share) > int(done * share) else by_margin
+        expected.append(next(s for s in walk if s not in expected))
+        served.append(queue.next_sentence_id(spread, "ana", "uncertainty"))
+        review.accept_sentence(spread, "ana", served[-1])
+    assert served == expected
+    assert queue.next_sentence_id(spread, "ana", "uncertainty") is None
+    in_document_order = sum(int((d + 1) * share) > int(d * share) for d in range(len(served)))
+    assert in_document_order == int(len(served) * share)
+    if share:
+        assert served != by_margin
+
+
+def test_document_order_never_mixes(spread):
+    queue.set_fair_share(spread, 0.5)
+    served = []
+    while (sentence_id := queue.next_sentence_id(spread, "ana", "document")) is not None:
+        served.append(sentence_id)
+        review.accept_sentence(spread, "ana", sentence_id)
+    assert served == reference_order(spread, "document")
+
+
+def test_the_fair_share_is_bounded(db):
+    assert queue.fair_share(db) == queue.DEFAULT_FAIR_SHARE
+    for bad in (-0.1, 0.51, float("nan")):
+        with pytest.raises(ValueError):
+            queue.set_fair_share(db, bad)
+    db["settings"].upsert({"key": "fair_share", "value": "junk"}, pk="key")
+    assert queue.fair_share(db) == queue.DEFAULT_FAIR_SHARE

@@ -15,7 +15,7 @@ from annotator.store.learning import (
 )
 from annotator.store.overall import question_enabled, set_question
 from annotator.store.prelabels import active_model, model_specs, set_active_model
-from annotator.store.queue import blind, set_blind
+from annotator.store.queue import blind, fair_share, set_blind, set_fair_share
 from annotator.tasks import MARGINS
 
 from .db import get_db
@@ -38,6 +38,7 @@ def edit():
             hidden_share=hidden_share(db),
             active_model=active_model(db),
             learn_every=learn_every(db),
+            fair_share=fair_share(db),
             promotion_margin=promotion_margin(db),
         )
     else:  # an unticked box is simply absent from the post
@@ -48,6 +49,8 @@ def edit():
             set_overlap(db, form.overlap.data)
             set_blind(db, form.blind.data)
             set_hidden_share(db, float(form.hidden_share.data or 0))
+            if form.fair_share.data is not None:
+                set_fair_share(db, float(form.fair_share.data))
             if form.learn_every.data is not None:
                 set_learn_every(db, form.learn_every.data)
             if form.promotion_margin.data is not None:

@@ -12,6 +12,7 @@ from wtforms.validators import StopValidation, ValidationError
 from annotator.store.anchoring import MAX_SHARE
 from annotator.store.assignments import MAX_OVERLAP
 from annotator.store.learning import MAX_LEARN_EVERY, MAX_MARGIN
+from annotator.store.queue import MAX_FAIR_SHARE
 
 
 class PlainNumber:
@@ -59,6 +60,18 @@ class ProjectSettingsForm(FlaskForm):
         validators=[
             PlainNumber(
                 0, MAX_SHARE, f"Share without pre-labels: 0 to {MAX_SHARE}, two decimals.", 2
+            )
+        ],
+    )
+    fair_share = DecimalField(
+        "Share of \"most uncertain first\" taken in document order",
+        places=2,
+        validators=[
+            PlainNumber(
+                0,
+                MAX_FAIR_SHARE,
+                f"Share in document order: 0 to {MAX_FAIR_SHARE}, two decimals.",
+                2,
             )
         ],
     )
