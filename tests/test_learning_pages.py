@@ -2,8 +2,8 @@
 
 from annotator.store.database import open_database
 from annotator.store.learning import learn_every, promotion_margin, set_learn_every
-from annotator.store.queue import fair_share
 from annotator.store.prelabels import active_model
+from annotator.store.queue import fair_share
 from annotator.store.review import record_label
 from annotator.worker import JobQueue
 

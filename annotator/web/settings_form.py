@@ -64,7 +64,7 @@ class ProjectSettingsForm(FlaskForm):
         ],
     )
     fair_share = DecimalField(
-        "Share of \"most uncertain first\" taken in document order",
+        'Share of "most uncertain first" taken in document order',
         places=2,
         validators=[
             PlainNumber(
