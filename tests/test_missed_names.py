@@ -18,6 +18,11 @@ def people(text):
         ("Dorsey thanked the host in a tweet on Tuesday.", "Dorsey"),
         ("Clapper addressed the collapse at the ceremony.", "Clapper"),
         ("McCourt donated more than $400,000 to the fund.", "McCourt"),
+        ("Mnangagwa was dismissed and humiliated a week earlier.", "Mnangagwa"),
+        ("Hekmatyar reportedly blamed the violence on the government.", "Hekmatyar"),
+        ("Lauten, 41, lives on a quiet cul-de-sac in Naperville.", "Lauten"),
+        ("Gradel’s announcement video was narrated by a coach.", "Gradel"),
+        ("Baxter and Taylor also dealt in methamphetamine.", "Baxter"),
     ],
 )
 def test_a_missed_person_is_found(text, name):
@@ -34,6 +39,10 @@ def test_a_missed_person_is_found(text, name):
         "Newly released documents show the deal.",
         "Having ditched the press, the convoy left.",
         "Journalist says the lawsuit does not scare him.",
+        "Speculation has focused on a former aide.",
+        "Instead, the talks moved to Geneva.",
+        "Overall, the figures were weak.",
+        "Current first lady Melania was not there.",
     ],
 )
 def test_words_that_open_news_sentences_are_no_people(text):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.store.actors import person_names
 from annotator.store.imported_labels import ImportedLabels, save_imported_labels
 from annotator.store.imports import (
     begin_import,
@@ -33,7 +34,7 @@ from annotator.store.imports import (
 )
 from annotator.store.queue import add_sentences_with_actors, count_sentences_with_actors
 from annotator.store.statistics import refresh_statistics
-from annotator.text.sentences import FoundSentence, analyse_documents
+from annotator.text.sentences import FoundSentence, analyse_corpus
 
 from .readers import Record, read_records
 from .records import (
@@ -83,7 +84,8 @@ def import_records(
     """
     summary = ImportSummary()
     documents = [r for r in records if r.targets is None]
-    analysed = analyse_documents([r.text for r in documents])  # a generator: runs as read
+    # A generator, run as read; the people the project has named help find them again.
+    analysed = analyse_corpus([r.text for r in documents], person_names(db) if documents else ())
     with import_turn(db, (lambda: on_progress(0)) if on_progress else None):
         discard_abandoned_imports(db)
         import_id = begin_import(db, source)

@@ -50,6 +50,18 @@ def list_actors(db: Database) -> list[dict]:
     return [{**row, "aliases": sorted(set((row["aliases"] or "").split(",")))} for row in rows]
 
 
+def person_names(db: Database) -> list[tuple[str, int]]:
+    """Each person the project has named, with the number of documents naming them: what an
+    import takes as known people (`text.known_people`)."""
+    rows = db.execute(
+        f"""
+        select name, count(*) from actors
+        where kind = 'PERSON' and {published("actors.document_id")} group by name
+        """
+    )
+    return [(name, documents) for name, documents in rows]
+
+
 def merge_actors(db: Database, source: str, target: str) -> int:
     """Move every mention of `source` to `target`, in every document; return the merge id."""
     source, target = " ".join(source.split()), " ".join(target.split())

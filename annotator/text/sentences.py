@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .actors import GPE, NORP, PERSON, group_actors
 from .descriptions import description_mentions
+from .known_people import KnownPeople, repeated_in_document
 from .missed_names import missed_people
 from .parallel import map_in_workers
-from .pronouns import pronoun_mentions
+from .pronouns import is_pronoun, pronoun_mentions
 from .recogniser import RECOGNISER
 from .titles import is_title_modifier
 
@@ -168,6 +169,48 @@ def analyse_documents(
         yield from documents
 
 
+def analyse_corpus(
+    texts: Sequence[str], known: Iterable[tuple[str, int]] = (), processes: int | None = None
+) -> Iterator[list[FoundSentence]]:
+    """`analyse_documents`, with the surnames of people found in earlier documents (and of
+    the `known` (name, documents) people of the project) found again where the recogniser
+    missed them (`known_people`). Streams like `analyse_documents`."""
+    people = KnownPeople(known)
+    for sentences in analyse_documents(texts, processes):
+        document = []
+        for sentence in sentences:
+            taken = [(m.start, m.end) for m in sentence.mentions]
+            missed = people.missed(sentence.text, taken)
+            people.learn(sentence.text, [m.text for m in sentence.mentions if _found_person(m)])
+            if missed:
+                mentions = sentence.mentions + tuple(
+                    FoundMention(s, e, sentence.text[s:e], _as_name(sentence.text[s:e]), PERSON)
+                    for s, e in missed
+                )
+                sentence = FoundSentence(sentence.text, tuple(sorted(mentions, key=_start)))
+            document.append(sentence)
+        yield document
+
+
+def _found_person(mention: FoundMention) -> bool:
+    """Whether a mention is a person found by name (not a pronoun or "the senator")."""
+    text = mention.text
+    return (
+        mention.kind == PERSON
+        and text[:1].isupper()
+        and not is_pronoun(text)
+        and (not text.lower().startswith("the "))
+    )
+
+
+def _as_name(word: str) -> str:
+    return word.title() if word.isupper() else word
+
+
+def _start(mention: FoundMention) -> int:
+    return mention.start
+
+
 def _chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
     """Consecutive runs of documents of about CHUNK_CHARACTERS each (at least one document)."""
     start, size = 0, 0
@@ -198,6 +241,8 @@ def _analyse_chunk(texts: Sequence[str]) -> list[list[FoundSentence]]:
 def _with_actors(found: list[tuple[str, list[tuple[int, int, str]]]]) -> list[FoundSentence]:
     """One document's sentences with its mentions grouped into actors, then the pronouns and
     descriptions that refer to one of its people (`pronouns`, `descriptions`)."""
+    texts = [sentence for sentence, _ in found]
+    found = list(zip(texts, repeated_in_document(texts, [spans for _, spans in found])))
     flat = [(sentence[s:e], kind) for sentence, spans in found for s, e, kind in spans]
     actors = iter(group_actors(flat))
     named = []
@@ -207,7 +252,6 @@ def _with_actors(found: list[tuple[str, list[tuple[int, int, str]]]]) -> list[Fo
             actor, actor_kind = next(actors)
             mentions.append(FoundMention(start, end, sentence[start:end], actor, actor_kind))
         named.append(mentions)
-    texts = [sentence for sentence, _ in found]
     people = [[(m.start, m.end, m.actor) for m in ms if m.kind == PERSON] for ms in named]
     for referring in (pronoun_mentions, description_mentions):
         taken = [[(m.start, m.end) for m in ms] for ms in named]

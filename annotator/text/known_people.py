@@ -1,0 +1,142 @@
+"""People named again by a word the recogniser missed: "Brett Kavanaugh" found, "Kavanaugh"
+three sentences on not.
+
+News names a person in full once and by surname afterwards, and the small recogniser misses
+a lone surname often (a surname that is also a word, one at the start of a sentence, in a
+headline's capitals). Two rules take the name from where it was found:
+
+- **In a document**, a person's surname (the last word of a found name, or the one word of
+  it) written again where no mention is becomes a mention of that person.
+- **In a corpus** (the documents of an import, after the people the project already knows),
+  a surname found as a person's often enough, and more often than written as a common
+  lower-case word in the same text ("Sessions" of Jeff Sessions against "sessions"; never
+  "May" against "may"), becomes a mention where the recogniser found none. The evidence comes
+  from the recogniser's own finds only, so one guess never leads to another.
+
+Either way the word must stand alone as a name: not inside a longer capitalised run ("White
+House", "Price Waterhouse") unless an office title leads it ("Attorney General Yates").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from .missed_names import GROUPS
+from .titles import OFFICES
+
+PERSON = "PERSON"
+# How often a surname must have been found as a person's before the corpus rule trusts it.
+MIN_FINDS = 2
+_WORD = re.compile(
+    r"(?<![\w'’.])(?:(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{3,})(?![\w])"
+)
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_PREVIOUS = re.compile(r"(\S+)\s*$")
+_NEXT = re.compile(r"^\s*(\S)")
+# Short titles written before a name, beside the offices of `titles`.
+_TITLES = OFFICES | frozenset(
+    "mr mrs ms dr rep sen gov lt col sgt justice judge counsel attorney speaker senator "
+    "chairwoman chairman director coach professor pastor rev sir lady lord".split()
+)
+
+
+def surname(name: str) -> str | None:
+    """The word a person is named by alone: the last word of their name, when it is a name."""
+    words = re.sub(r"['’]s?$", "", name).split()
+    last = words[-1] if words else ""
+    return last if _WORD.fullmatch(last) and last.lower() not in GROUPS else None
+
+
+def _stands_alone(sentence: str, start: int, end: int) -> bool:
+    """Whether the word at [start, end) is not part of a longer capitalised name."""
+    previous = _PREVIOUS.search(sentence[:start])
+    if previous:
+        word = previous.group(1)
+        if word[:1].isupper() and word[-1:].isalpha() and word.lower().strip(".") not in _TITLES:
+            return False
+    following = _NEXT.match(sentence[end:])
+    return not (following and following.group(1).isupper() and sentence[end : end + 1] == " ")
+
+
+def name_words(sentence: str, taken: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, surname) of each capitalised word standing alone outside the `taken`
+    spans; a word in capitals is read as its title-case form ("FLYNN" → "Flynn"). A hyphened
+    pair is offered whole ("Castro-Miles"), then each part ("the Pence-Schumer showdown")."""
+    taken = list(taken)
+    for match in _WORD.finditer(sentence):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if not _stands_alone(sentence, start, end):
+            continue
+        word = match.group()
+        parts = [(start, end, word)]
+        if "-" in word:
+            cut = start + word.index("-")
+            parts += [(start, cut, sentence[start:cut]), (cut + 1, end, sentence[cut + 1 : end])]
+        for part_start, part_end, part in parts:
+            part = part.title() if part.isupper() else part
+            if part.lower() not in GROUPS:
+                yield part_start, part_end, part
+
+
+def _chosen(candidates: Iterable[tuple[int, int, str]], accept) -> list[tuple[int, int]]:
+    """The spans of the accepted candidates, none overlapping one taken before it."""
+    chosen: list[tuple[int, int]] = []
+    for start, end, word in candidates:
+        if accept(word) and not any(s < end and start < e for s, e in chosen):
+            chosen.append((start, end))
+    return chosen
+
+
+def repeated_in_document(
+    sentences: list[str], spans: list[list[tuple[int, int, str]]]
+) -> list[list[tuple[int, int, str]]]:
+    """Each sentence's spans with a PERSON span added wherever a surname of one of the
+    document's people (found in `spans`, (start, end, kind) per sentence) is written again
+    alone."""
+    surnames = {
+        name
+        for sentence, found in zip(sentences, spans)
+        for start, end, kind in found
+        if kind == PERSON and (name := surname(sentence[start:end]))
+    }
+    if not surnames:
+        return spans
+    result = []
+    for sentence, found in zip(sentences, spans):
+        taken = [(s, e) for s, e, _ in found]
+        chosen = _chosen(name_words(sentence, taken), surnames.__contains__)
+        added = [(s, e, PERSON) for s, e in chosen]
+        result.append(sorted(found + added) if added else found)
+    return result
+
+
+class KnownPeople:
+    """The surnames a corpus has shown to be people's, learned document by document."""
+
+    def __init__(self, names: Iterable[tuple[str, int]] = ()):
+        """`names`: (name, documents it was found in) of the people a project already knows."""
+        self.finds: Counter[str] = Counter()
+        self.lower_case: Counter[str] = Counter()
+        for name, documents in names:
+            if word := surname(name):
+                self.finds[word] += documents
+
+    def trusted(self, word: str) -> bool:
+        """Whether a lone `word` is taken for the person it names."""
+        finds = self.finds[word]
+        return finds >= MIN_FINDS and finds > self.lower_case[word.lower()]
+
+    def learn(self, sentence: str, people: Iterable[str]) -> None:
+        """Count the people the recogniser found in a sentence, and its lower-case words."""
+        self.lower_case.update(_LOWER_WORD.findall(sentence))
+        for name in people:
+            if word := surname(name):
+                self.finds[word] += 1
+
+    def missed(self, sentence: str, taken: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Spans of trusted surnames written alone outside the `taken` spans."""
+        return _chosen(name_words(sentence, taken), self.trusted)

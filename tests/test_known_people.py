@@ -1,0 +1,74 @@
+"""A person's surname found again where the recogniser missed it: in the same document, and
+in later documents of a corpus that has named that person often enough."""
+
+from annotator.ingest import import_file
+from annotator.store.actors import person_names
+from annotator.text.known_people import KnownPeople, name_words, repeated_in_document, surname
+from annotator.text.sentences import analyse_corpus
+
+# Missed by the recogniser on its own (its surname is also a common plural word, and the
+# opening-word rule leaves plurals alone).
+SESSIONS = "Sessions’ confirmation leaves his Senate seat vacant."
+
+
+def people(documents, known=()):
+    found = analyse_corpus(documents, known, processes=1)
+    return [[m.text for s in doc for m in s.mentions if m.kind == "PERSON"] for doc in found]
+
+
+def test_surname_is_the_last_word_of_a_name():
+    assert surname("Brett Kavanaugh") == "Kavanaugh"
+    assert surname("Jeff Sessions’") == "Sessions"
+    assert surname("Beto O'Rourke") == "O'Rourke"
+    assert surname("the senator") is None and surname("Friday") is None
+
+
+def test_a_surname_of_the_document_is_a_mention_of_that_person():
+    sentences = ["Brett Kavanaugh spoke first.", "Senators pressed Kavanaugh for hours."]
+    spans = [[(0, 15, "PERSON")], []]
+    assert repeated_in_document(sentences, spans)[1] == [(17, 26, "PERSON")]
+
+
+def test_a_word_inside_a_longer_name_or_taken_is_left_alone():
+    sentence = "White House aides met Jack White and Attorney General White."
+    words = [word for _, _, word in name_words(sentence, [(22, 32)])]
+    assert words == ["White"]  # the last one: an office title leads it
+    assert [w for *_, w in name_words("MUELLER FILES SHOW FLYNN", [])] == []  # a capital run
+    assert [w for *_, w in name_words("Friends of FLYNN met.", [])] == ["Friends", "Flynn"]
+
+
+def test_the_corpus_trusts_a_surname_found_often_and_seldom_written_in_lower_case():
+    known = KnownPeople([("Jeff Sessions", 2), ("Tom Price", 3), ("Theresa May", 9)])
+    assert known.trusted("Sessions") and known.trusted("Price")
+    assert not known.trusted("May")  # a month's name: never a surname alone
+    known.learn("The price rose, the price fell, and the price of oil rose again.", [])
+    known.learn("Prices rose: the price of bread doubled.", ["Tom Price"])
+    assert not known.trusted("Price")  # "price" is a common word of this text
+    assert known.trusted("Sessions")
+    assert not KnownPeople([("Jeff Sessions", 1)]).trusted("Sessions")  # found once only
+    assert known.missed(SESSIONS, []) == [(0, 8)]
+
+
+def test_later_documents_find_the_people_earlier_ones_named():
+    named = "Attorney General Jeff Sessions spoke on Monday."
+    assert "Sessions" not in people([SESSIONS])[0]
+    found = people([named, named.replace("Monday", "Tuesday"), SESSIONS])
+    assert found[2] == ["Sessions"]
+    assert people([SESSIONS], known=[("Jeff Sessions", 2)]) == [["Sessions"]]
+
+
+def test_an_import_takes_the_projects_people_as_known(db, tmp_path):
+    labels = ["positive", "negative", "neutral"]
+    for day in ("Monday", "Tuesday"):
+        named = tmp_path / f"{day}.txt"
+        named.write_text(f"Attorney General Jeff Sessions spoke on {day}.\n", encoding="utf-8")
+        import_file(db, named, "txt", labels)
+    assert ("Jeff Sessions", 2) in person_names(db)
+    later = tmp_path / "later.txt"
+    later.write_text(SESSIONS + "\n", encoding="utf-8")
+    import_file(db, later, "txt", labels)
+    mentions = db.execute(
+        "select m.text from mentions m join sentences s on s.id = m.sentence_id where s.text = ?",
+        [SESSIONS],
+    ).fetchall()
+    assert ("Sessions",) in mentions
