@@ -42,7 +42,7 @@ def test_the_corpus_trusts_a_surname_found_often_and_seldom_written_in_lower_cas
     assert known.trusted("Sessions") and known.trusted("Price")
     assert not known.trusted("May")  # a month's name: never a surname alone
     known.learn("The price rose, the price fell, and the price of oil rose again.", [])
-    known.learn("Prices rose: the price of bread doubled.", ["Tom Price"])
+    known.learn("Prices rose: the price of bread doubled.", [("Tom Price", True)])
     assert not known.trusted("Price")  # "price" is a common word of this text
     assert known.trusted("Sessions")
     assert not KnownPeople([("Jeff Sessions", 1)]).trusted("Sessions")  # found once only

@@ -10,7 +10,8 @@ headline's capitals). Two rules take the name from where it was found:
 - **In a corpus** (the documents of an import, after the people the project already knows),
   a surname found as a person's often enough, and more often than written as a common
   lower-case word in the same text ("Sessions" of Jeff Sessions against "sessions"; never
-  "May" against "may"), becomes a mention where the recogniser found none. The evidence comes
+  "May" against "may") or found as an organisation or a place ("Twitter", "POLITICO"),
+  becomes a mention where the recogniser found none. The evidence comes
   from the recogniser's own finds only, so one guess never leads to another.
 
 Either way the word must stand alone as a name: not inside a longer capitalised run ("White
@@ -121,6 +122,7 @@ class KnownPeople:
         """`names`: (name, documents it was found in) of the people a project already knows."""
         self.finds: Counter[str] = Counter()
         self.lower_case: Counter[str] = Counter()
+        self.not_people: Counter[str] = Counter()  # found as an organisation, a place, …
         for name, documents in names:
             if word := surname(name):
                 self.finds[word] += documents
@@ -128,14 +130,16 @@ class KnownPeople:
     def trusted(self, word: str) -> bool:
         """Whether a lone `word` is taken for the person it names."""
         finds = self.finds[word]
-        return finds >= MIN_FINDS and finds > self.lower_case[word.lower()]
+        other = self.lower_case[word.lower()] + self.not_people[word]
+        return finds >= MIN_FINDS and finds > other
 
-    def learn(self, sentence: str, people: Iterable[str]) -> None:
-        """Count the people the recogniser found in a sentence, and its lower-case words."""
+    def learn(self, sentence: str, found: Iterable[tuple[str, bool]]) -> None:
+        """Count what the recogniser found in a sentence ((text, whether a person) of each
+        name), and the sentence's lower-case words."""
         self.lower_case.update(_LOWER_WORD.findall(sentence))
-        for name in people:
+        for name, is_person in found:
             if word := surname(name):
-                self.finds[word] += 1
+                (self.finds if is_person else self.not_people)[word] += 1
 
     def missed(self, sentence: str, taken: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         """Spans of trusted surnames written alone outside the `taken` spans."""

@@ -31,7 +31,7 @@ NOT_SPEAKERS = frozenset(
     "analysis opinion live q a transcript audio sources source icymi related warning "
     "advertisement editorial poll report review explainer timeline graphic chart map image "
     "caption credit title subject topics tags share comments summary background question "
-    "answer listen inside".split()
+    "answer listen inside letters".split()
 )
 REPORTING_VERBS = frozenset(
     "said says told tells wrote writes added adds argued argues spoke speaks thanked addresses "
@@ -59,7 +59,8 @@ GROUPS = frozenset(
     "it this that these those there here he she they we you i one "
     "poll survey study report journalist reporter spokesman spokeswoman official lawyer "
     "attorney judge court jury president senator governor mayor minister leader chairman "
-    "witness victim suspect better worse more less most least".split()
+    "witness victim suspect better worse more less most least image photo picture caption "
+    "copyright professor doctor west east north south".split()
 )
 AUXILIARIES = frozenset(
     "is was has had will would could can may might should must does did".split()
@@ -72,8 +73,8 @@ POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 # Sentence openers that stand before a comma or a possessive and are no stop words.
 NOT_NAMES = frozenset(
     "instead overall earlier later afterward nonetheless regardless furthermore plus sure yes "
-    "oh okay ok second tonight twice soon maybe meanwhile indeed thanks sorry look listen "
-    "nation world year week country state city company party family news politics economics "
+    "oh okay ok right far second tonight twice soon maybe meanwhile indeed thanks sorry look "
+    "listen nation world year week country state city company party family news politics economics "
     "ethics physics mathematics athletics series species".split()
 )
 SINGULAR_VERBS = frozenset({"is", "was", "has", "does"})
@@ -159,8 +160,10 @@ def _subject_surname(tokens) -> tuple[int, int] | None:
 def _names_a_subject(following) -> bool:
     """Whether the words after a capitalised opening word read as what a person does or is."""
     word = following[0].text
-    if word in POSSESSIVES or word == ",":
+    if word in POSSESSIVES:
         return True
+    if word == ",":  # an apposition, not a quoted word: 'Legit," said Dougherty.'
+        return len(following) < 2 or following[1].text not in CLOSING_QUOTES
     if word == "and":
         return len(following) > 1 and bool(_NAME.fullmatch(following[1].text))
     if not word.islower():

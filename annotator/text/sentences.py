@@ -181,7 +181,7 @@ def analyse_corpus(
         for sentence in sentences:
             taken = [(m.start, m.end) for m in sentence.mentions]
             missed = people.missed(sentence.text, taken)
-            people.learn(sentence.text, [m.text for m in sentence.mentions if _found_person(m)])
+            people.learn(sentence.text, [_found_name(m) for m in sentence.mentions])
             if missed:
                 mentions = sentence.mentions + tuple(
                     FoundMention(s, e, sentence.text[s:e], _as_name(sentence.text[s:e]), PERSON)
@@ -192,15 +192,11 @@ def analyse_corpus(
         yield document
 
 
-def _found_person(mention: FoundMention) -> bool:
-    """Whether a mention is a person found by name (not a pronoun or "the senator")."""
+def _found_name(mention: FoundMention) -> tuple[str, bool]:
+    """The mention's text, and whether it names a person (not "he" or "the senator")."""
     text = mention.text
-    return (
-        mention.kind == PERSON
-        and text[:1].isupper()
-        and not is_pronoun(text)
-        and (not text.lower().startswith("the "))
-    )
+    named = text[:1].isupper() and not is_pronoun(text) and not text.lower().startswith("the ")
+    return text, mention.kind == PERSON and named
 
 
 def _as_name(word: str) -> str:
