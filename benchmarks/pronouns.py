@@ -19,7 +19,7 @@ import random
 from pathlib import Path
 
 from annotator.text.pronouns import is_pronoun
-from annotator.text.sentences import analyse_documents
+from annotator.text.sentences import analyse_corpus
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "newsmtsc"
 
@@ -42,7 +42,7 @@ def print_sample(path: Path, size: int, seed: int) -> None:
     texts = [json.loads(line)["sentence_normalized"] for line in path.open(encoding="utf-8")]
     found = [
         (s.text, m)
-        for sentences in analyse_documents(texts)
+        for sentences in analyse_corpus(texts)
         for s in sentences
         for m in s.mentions
         if is_pronoun(m.text)
@@ -67,7 +67,7 @@ def main() -> None:
         records = [json.loads(line) for line in path.open(encoding="utf-8")]
         texts = [r["sentence_normalized"] for r in records]
         made = checked = right = linked_total = linked_found = 0
-        for record, sentences in zip(records, analyse_documents(texts)):
+        for record, sentences in zip(records, analyse_corpus(texts)):
             linked = links(record)
             linked_total += len(linked)
             text = record["sentence_normalized"]
