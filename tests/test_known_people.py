@@ -3,7 +3,7 @@ in later documents of a corpus that has named that person often enough."""
 
 from annotator.ingest import import_file
 from annotator.store.actors import person_names
-from annotator.text.known_people import KnownPeople, name_words, repeated_in_document, surname
+from annotator.text.known_people import KnownPeople, names_in, repeated_in_document, surname
 from annotator.text.sentences import analyse_corpus
 
 # Missed by the recogniser on its own (its surname is also a common plural word, and the
@@ -30,11 +30,17 @@ def test_a_surname_of_the_document_is_a_mention_of_that_person():
 
 
 def test_a_word_inside_a_longer_name_or_taken_is_left_alone():
-    sentence = "White House aides met Jack White and Attorney General White."
-    words = [word for _, _, word in name_words(sentence, [(22, 32)])]
-    assert words == ["White"]  # the last one: an office title leads it
-    assert [w for *_, w in name_words("MUELLER FILES SHOW FLYNN", [])] == []  # a capital run
-    assert [w for *_, w in name_words("Friends of FLYNN met.", [])] == ["Friends", "Flynn"]
+    def words(sentence, taken=()):
+        return [sentence[s:e] for s, e in names_in(sentence, taken, lambda word: True)]
+
+    assert words("White House aides met Jack White and Attorney General White.", [(22, 32)]) == [
+        "White"  # the last one: an office title leads it
+    ]
+    assert words("MUELLER FILES SHOW FLYNN") == []  # a run of capitals
+    assert words("Friends of FLYNN met.") == ["Friends", "FLYNN"]
+    assert words("Inside the Pence-Schumer showdown") == ["Inside", "Pence-Schumer"]
+    only_pence = names_in("Inside the Pence-Schumer showdown", [], {"Pence"}.__contains__)
+    assert only_pence == [(11, 16)]
 
 
 def test_the_corpus_trusts_a_surname_found_often_and_seldom_written_in_lower_case():

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from functools import lru_cache
 
 from .missed_names import GROUPS
 from .titles import OFFICES
@@ -34,8 +35,6 @@ _WORD = re.compile(
     r"(?<![\w'’.])(?:(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{3,})(?![\w])"
 )
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
-_PREVIOUS = re.compile(r"(\S+)\s*$")
-_NEXT = re.compile(r"^\s*(\S)")
 # Short titles written before a name, beside the offices of `titles`.
 _TITLES = OFFICES | frozenset(
     "mr mrs ms dr rep sen gov lt col sgt justice judge counsel attorney speaker senator "
@@ -43,6 +42,7 @@ _TITLES = OFFICES | frozenset(
 )
 
 
+@lru_cache(maxsize=65_536)  # the same names come back in every document
 def surname(name: str) -> str | None:
     """The word a person is named by alone: the last word of their name, when it is a name."""
     words = re.sub(r"['’]s?$", "", name).split()
@@ -52,26 +52,24 @@ def surname(name: str) -> str | None:
 
 def _stands_alone(sentence: str, start: int, end: int) -> bool:
     """Whether the word at [start, end) is not part of a longer capitalised name."""
-    previous = _PREVIOUS.search(sentence[:start])
-    if previous:
-        word = previous.group(1)
-        if word[:1].isupper() and word[-1:].isalpha() and word.lower().strip(".") not in _TITLES:
+    before = sentence[:start].rstrip()
+    previous = before[before.rfind(" ") + 1 :]
+    if previous[:1].isupper() and previous[-1:].isalpha():
+        if previous.lower().strip(".") not in _TITLES:
             return False
-    following = _NEXT.match(sentence[end:])
-    return not (following and following.group(1).isupper() and sentence[end : end + 1] == " ")
+    after = sentence[end : end + 2]
+    return not (after[:1] == " " and after[1:].isupper())
 
 
-def name_words(sentence: str, taken: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
-    """(start, end, surname) of each capitalised word standing alone outside the `taken`
-    spans; a word in capitals is read as its title-case form ("FLYNN" → "Flynn"). A hyphened
-    pair is offered whole ("Castro-Miles"), then each part ("the Pence-Schumer showdown")."""
+def names_in(sentence: str, taken: Iterable[tuple[int, int]], accept) -> list[tuple[int, int]]:
+    """Spans of the capitalised words outside the `taken` spans that `accept` takes for a
+    surname and that stand alone. A word in capitals is read as its title-case form ("FLYNN"
+    → "Flynn"); a hyphened pair is tried whole ("Castro-Miles"), then each part ("the
+    Pence-Schumer showdown")."""
     taken = list(taken)
+    chosen: list[tuple[int, int]] = []
     for match in _WORD.finditer(sentence):
         start, end = match.span()
-        if any(s < end and start < e for s, e in taken):
-            continue
-        if not _stands_alone(sentence, start, end):
-            continue
         word = match.group()
         parts = [(start, end, word)]
         if "-" in word:
@@ -79,16 +77,13 @@ def name_words(sentence: str, taken: Iterable[tuple[int, int]]) -> Iterator[tupl
             parts += [(start, cut, sentence[start:cut]), (cut + 1, end, sentence[cut + 1 : end])]
         for part_start, part_end, part in parts:
             part = part.title() if part.isupper() else part
-            if part.lower() not in GROUPS:
-                yield part_start, part_end, part
-
-
-def _chosen(candidates: Iterable[tuple[int, int, str]], accept) -> list[tuple[int, int]]:
-    """The spans of the accepted candidates, none overlapping one taken before it."""
-    chosen: list[tuple[int, int]] = []
-    for start, end, word in candidates:
-        if accept(word) and not any(s < end and start < e for s, e in chosen):
-            chosen.append((start, end))
+            if not accept(part) or part.lower() in GROUPS:  # the cheap tests first
+                continue
+            spans = taken + chosen
+            if any(s < part_end and part_start < e for s, e in spans):
+                continue
+            if _stands_alone(sentence, start, end):
+                chosen.append((part_start, part_end))
     return chosen
 
 
@@ -109,8 +104,7 @@ def repeated_in_document(
     result = []
     for sentence, found in zip(sentences, spans):
         taken = [(s, e) for s, e, _ in found]
-        chosen = _chosen(name_words(sentence, taken), surnames.__contains__)
-        added = [(s, e, PERSON) for s, e in chosen]
+        added = [(s, e, PERSON) for s, e in names_in(sentence, taken, surnames.__contains__)]
         result.append(sorted(found + added) if added else found)
     return result
 
@@ -143,4 +137,4 @@ class KnownPeople:
 
     def missed(self, sentence: str, taken: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         """Spans of trusted surnames written alone outside the `taken` spans."""
-        return _chosen(name_words(sentence, taken), self.trusted)
+        return names_in(sentence, taken, self.trusted)
