@@ -11,8 +11,8 @@ headline's capitals). Two rules take the name from where it was found:
   a surname found as a person's often enough, and more often than written as a common
   lower-case word in the same text ("Sessions" of Jeff Sessions against "sessions"; never
   "May" against "may") or found as an organisation or a place ("Twitter", "POLITICO"),
-  becomes a mention where the recogniser found none. The evidence comes
-  from the recogniser's own finds only, so one guess never leads to another.
+  becomes a mention where the recogniser found none. The evidence comes from the
+  recogniser's own finds only, so one guess never leads to another.
 
 Either way the word must stand alone as a name: not inside a longer capitalised run ("White
 House", "Price Waterhouse") unless an office title leads it ("Attorney General Yates").

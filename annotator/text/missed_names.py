@@ -16,7 +16,7 @@
   or "and" with another name ("Baxter and Taylor"); a surname ending in "s" only before a
   verb in the singular ("Campos is out of the hospital", "Grimes, …" is not enough).
 
-Read from the tokenizer's output only (no tagger), so imports stay fast. Both rules only add
+Read from the tokenizer's output only (no tagger), so imports stay fast. The rules only add
 people where the recogniser found no entity.
 """
 
@@ -86,7 +86,7 @@ _CAPITALS = re.compile(r"[A-Z][A-Z'’.-]+")
 
 def missed_people(sent) -> list[tuple[int, int]]:
     """(start, end) character offsets, in the document, of people `sent` names in one of the
-    two places above; `sent` is a spaCy sentence span."""
+    places above; `sent` is a spaCy sentence span."""
     tokens = [t for t in sent[: MAX_SPEAKER_WORDS + 2] if not t.is_space]  # the opening only
     if not tokens:
         return []
@@ -100,6 +100,8 @@ def missed_people(sent) -> list[tuple[int, int]]:
 
 
 def _quoted_speakers(sent) -> list[tuple[int, int]]:
+    """Surnames right after a quotation's closing quote and its comma, before a verb of
+    saying: '"…," Coburn said.'"""
     tokens = [t for t in sent if not t.is_space]
     found = []
     for before, quote, name, verb in zip(tokens, tokens[1:], tokens[2:], tokens[3:]):

@@ -63,6 +63,7 @@ class ProjectSettingsForm(FlaskForm):
             )
         ],
     )
+    # The learning loop; a post without them leaves them as they are.
     fair_share = DecimalField(
         'Share of "most uncertain first" taken in document order',
         places=2,
@@ -75,7 +76,6 @@ class ProjectSettingsForm(FlaskForm):
             )
         ],
     )
-    # The learning loop; a post without them leaves them as they are.
     learn_every = IntegerField(
         "Learn by itself every N new gold labels (0: off)",
         validators=[
