@@ -216,3 +216,43 @@ def test_signing_in_returns_to_a_page_whose_id_needs_quoting(app, db, tmp_path):
     response = client.post(response.location, data={"username": "ana", "password": PASSWORD})
     assert response.status_code == 303 and response.location == page_url
     assert client.get(response.location).status_code == 200
+
+
+@pytest.mark.parametrize("body", [{"overlap": "1", "fair_share": 0.3}, [1, 2], "x", 0])
+def test_a_json_body_is_refused_before_any_form_reads_it(client, db, body):
+    response = client.post("/settings", json=body)
+    assert response.status_code == 415
+    assert db["settings"].count_where("key = 'fair_share'") == 0
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("post", "/mentions/100000000000000000000/label"),
+        ("post", "/mentions/9223372036854775808/remove"),
+        ("get", "/jobs/100000000000000000000"),
+        ("post", "/jobs/100000000000000000000/cancel"),
+    ],
+)
+def test_an_id_larger_than_sqlite_holds_is_no_id(client, method, path):
+    response = getattr(client, method)(path, data={"label": "favor"})
+    assert response.status_code == 404
+
+
+def test_an_upload_with_a_very_long_name_is_kept_under_a_short_one(client, db_path):
+    from annotator.worker import uploads_dir
+
+    name = "a" * 300 + ".txt"
+    data = {"file": (io.BytesIO(b"Angela Merkel spoke in Berlin."), name)}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code < 500, response.get_data(as_text=True)
+    stored = [path.name for path in uploads_dir(db_path).iterdir()]
+    assert stored and all(len(found) < 255 and found.endswith(".txt") for found in stored)
+
+
+def test_a_post_without_the_anchoring_share_leaves_it_alone(client, db):
+    from annotator.store.anchoring import hidden_share
+
+    assert client.post("/settings", data={"overlap": "1", "hidden_share": "0.1"}).status_code == 303
+    assert client.post("/settings", data={"overlap": "1", "fair_share": "0.2"}).status_code == 303
+    assert hidden_share(db) == 0.1

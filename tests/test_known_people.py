@@ -29,6 +29,17 @@ def test_a_surname_of_the_document_is_a_mention_of_that_person():
     assert repeated_in_document(sentences, spans)[1] == [(17, 26, "PERSON")]
 
 
+def test_a_surname_the_recogniser_called_something_else_is_the_persons():
+    sentences = ["Tom Price spoke.", "Price said the plan was sound."]
+    spans = [[(0, 9, "PERSON")], [(0, 5, "ORG")]]
+    assert repeated_in_document(sentences, spans)[1] == [(0, 5, "PERSON")]
+
+
+def test_a_hyphened_pair_after_the_is_found():
+    found = people(["Attorney General Jeff Sessions spoke. The Sessions-Rosenstein memo was out."])
+    assert found == [["Jeff Sessions", "Sessions"]]
+
+
 def test_a_word_inside_a_longer_name_or_taken_is_left_alone():
     def words(sentence, taken=()):
         return [sentence[s:e] for s, e in names_in(sentence, taken, lambda word: True)]

@@ -356,5 +356,6 @@ def test_the_fair_share_is_bounded(db):
     for bad in (-0.1, 0.51, float("nan")):
         with pytest.raises(ValueError):
             queue.set_fair_share(db, bad)
-    db["settings"].upsert({"key": "fair_share", "value": "junk"}, pk="key")
-    assert queue.fair_share(db) == queue.DEFAULT_FAIR_SHARE
+    for junk in ("junk", "nan", "inf"):  # written into the database by hand
+        db["settings"].upsert({"key": "fair_share", "value": junk}, pk="key")
+        assert queue.fair_share(db) == queue.DEFAULT_FAIR_SHARE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from sqlite_utils import Database
 
 from .anchoring import hide_predictions, prelabels_hidden
@@ -32,6 +34,8 @@ def fair_share(db: Database) -> float:
     try:
         share = float(get_setting(db, FAIR_SHARE_SETTING) or DEFAULT_FAIR_SHARE)
     except ValueError:
+        return DEFAULT_FAIR_SHARE
+    if not math.isfinite(share):  # "nan" written into the database by hand
         return DEFAULT_FAIR_SHARE
     return min(max(share, 0.0), MAX_FAIR_SHARE)
 

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .missed_names import GROUPS
+from .missed_names import GROUPS, OPENERS
 from .titles import OFFICES
 
 PERSON = "PERSON"
@@ -35,6 +35,11 @@ _WORD = re.compile(
     r"(?<![\w'’.])(?:(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{3,})(?![\w])"
 )
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
+# Capitalised words that open a sentence or a phrase before a name: "The Sessions-Rosenstein memo".
+_LEADING = OPENERS | frozenset(
+    "the a an this that these those his her their its our my in on at for of to with by from "
+    "or".split()
+)
 # Short titles written before a name, beside the offices of `titles`.
 _TITLES = OFFICES | frozenset(
     "mr mrs ms dr rep sen gov lt col sgt justice judge counsel attorney speaker senator "
@@ -55,7 +60,8 @@ def _stands_alone(sentence: str, start: int, end: int) -> bool:
     before = sentence[:start].rstrip()
     previous = before[before.rfind(" ") + 1 :]
     if previous[:1].isupper() and previous[-1:].isalpha():
-        if previous.lower().strip(".") not in _TITLES:
+        word = previous.lower().strip(".")
+        if word not in _TITLES and word not in _LEADING:
             return False
     after = sentence[end : end + 2]
     return not (after[:1] == " " and after[1:].isupper())
@@ -92,7 +98,8 @@ def repeated_in_document(
 ) -> list[list[tuple[int, int, str]]]:
     """Each sentence's spans with a PERSON span added wherever a surname of one of the
     document's people (found in `spans`, (start, end, kind) per sentence) is written again
-    alone."""
+    alone, and a span of another kind that is such a surname made a person's ("Tom Price …
+    Price said", where the recogniser called the second an organisation)."""
     surnames = {
         name
         for sentence, found in zip(sentences, spans)
@@ -103,6 +110,10 @@ def repeated_in_document(
         return spans
     result = []
     for sentence, found in zip(sentences, spans):
+        found = [
+            (s, e, PERSON if kind != PERSON and surname(sentence[s:e]) in surnames else kind)
+            for s, e, kind in found
+        ]
         taken = [(s, e) for s, e, _ in found]
         added = [(s, e, PERSON) for s, e in names_in(sentence, taken, surnames.__contains__)]
         result.append(sorted(found + added) if added else found)

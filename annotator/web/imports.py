@@ -22,6 +22,7 @@ from .htmx import htmx
 from .job_queue import get_queue
 
 bp = Blueprint("imports", __name__)
+MAX_STORED_NAME = 120  # characters of an upload's name kept in the stored file's name
 
 
 def _save(form: ImportForm) -> tuple[Path, str]:
@@ -35,7 +36,10 @@ def _save(form: ImportForm) -> tuple[Path, str]:
     upload = form.file.data
     # The name as the user knows it, without any folder a browser sends (either separator).
     name = upload.filename.replace("\\", "/").rpartition("/")[2] or "upload.txt"
-    path = folder / f"{uuid.uuid4().hex}-{secure_filename(name) or 'upload.txt'}"
+    stored = secure_filename(name) or "upload.txt"
+    if len(stored) > MAX_STORED_NAME:  # the file system's limit is 255 bytes; keep the ending
+        stored = stored[: MAX_STORED_NAME // 2] + stored[-MAX_STORED_NAME // 2 :]
+    path = folder / f"{uuid.uuid4().hex}-{stored}"
     upload.save(path)
     return path, name
 

@@ -48,7 +48,8 @@ def edit():
             set_question(db, form.overall_question.data)
             set_overlap(db, form.overlap.data)
             set_blind(db, form.blind.data)
-            set_hidden_share(db, float(form.hidden_share.data or 0))
+            if form.hidden_share.data is not None:
+                set_hidden_share(db, float(form.hidden_share.data))
             if form.fair_share.data is not None:
                 set_fair_share(db, float(form.fair_share.data))
             if form.learn_every.data is not None:

@@ -33,7 +33,10 @@ class PlainNumber:
         field.errors[:] = []
         if not field.raw_data and not self.required:  # not in the post at all
             raise StopValidation()
-        text = (field.raw_data or [""])[0].strip()
+        text = (field.raw_data or [""])[0]
+        if not isinstance(text, str):  # a JSON body's number, list or null
+            raise StopValidation(self.message)
+        text = text.strip()
         if not self.pattern.fullmatch(text) or not self.low <= Decimal(text) <= self.high:
             raise StopValidation(self.message)
 
