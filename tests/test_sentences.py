@@ -128,3 +128,19 @@ def test_worker_processes_end_with_a_killed_parent(tmp_path):
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(pid) for pid in workers)
+
+
+def test_batches_are_bounded_in_pieces_and_characters():
+    """The recogniser's memory grows with the characters of a batch: long pieces go in
+    smaller batches, short ones in full ones, every piece once and in order."""
+    from annotator.text.sentences import BATCH_CHARACTERS, BATCH_SIZE, _batches
+
+    short = [("x" * 100, n) for n in range(600)]
+    long = [("y" * 10_000, n) for n in range(50)]
+    for pieces in (short, long, short[:3] + long + short[:3]):
+        batches = list(_batches(iter(pieces)))
+        assert [piece for batch in batches for piece in batch] == pieces
+        for batch in batches:
+            assert len(batch) <= BATCH_SIZE
+            assert len(batch) == 1 or sum(len(p) for p, _ in batch) <= BATCH_CHARACTERS
+    assert len(list(_batches(iter(short)))) == 3  # 256 + 256 + 88

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from .titles import OFFICES
 
 TITLE_WORDS = 4  # words before a name read as its title
+TITLE_REACH = 200  # characters before a name that can hold those words
 _NATIONALITY = r"(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+(?:ian|ean|an|ese|ish|i|ch)"
 _DESCRIPTION = re.compile(
     rf"\b[Tt]he\s+(?:(?P<nationality>{_NATIONALITY})\s+)?(?P<office>[a-z]+)\b(?!\s+[A-Z])"
@@ -37,7 +38,9 @@ def _title_of(sentence: str, start: int) -> tuple[set[str], set[str]]:
     """The offices and nationality words of the title right before a name at `start`: the
     capitalised words and offices that touch it, up to the first punctuation or other word.
     "Vice President" is no president."""
-    run = _TITLE_RUN.search(sentence[:start])
+    # Four words fit in the last TITLE_REACH characters; searching the whole sentence before
+    # the name cost time in its length for every name (minutes for a run-on paragraph).
+    run = _TITLE_RUN.search(sentence[max(0, start - TITLE_REACH) : start])
     words = []
     for word in reversed(run.group(0).split() if run else []):  # from the name backwards
         if not (word[:1].isupper() or word.lower() in OFFICES):

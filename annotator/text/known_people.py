@@ -57,8 +57,10 @@ def surname(name: str) -> str | None:
 
 def _stands_alone(sentence: str, start: int, end: int) -> bool:
     """Whether the word at [start, end) is not part of a longer capitalised name."""
-    before = sentence[:start].rstrip()
-    previous = before[before.rfind(" ") + 1 :]
+    stop = start  # the previous word, read backwards from the start (no copy of the text)
+    while stop > 0 and sentence[stop - 1] == " ":
+        stop -= 1
+    previous = sentence[sentence.rfind(" ", 0, stop) + 1 : stop]
     if previous[:1].isupper() and previous[-1:].isalpha():
         word = previous.lower().strip(".")
         if word not in _TITLES and word not in _LEADING:

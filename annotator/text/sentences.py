@@ -56,6 +56,7 @@ PARALLEL_MIN_CHARACTERS = 400_000
 # gets enough work per message.
 CHUNK_CHARACTERS = 50_000
 BATCH_SIZE = 256
+BATCH_CHARACTERS = 100_000  # news paragraphs fill a batch of 256 with ~100,000 characters
 # spaCy refuses a text longer than its max_length (1,000,000 characters) and the recogniser's
 # memory grows with the text, so a paragraph longer than this is analysed in pieces of at
 # most this many characters, cut between sentences; a longer sentence (run-on text without
@@ -229,9 +230,26 @@ def _analyse_chunk(texts: Sequence[str]) -> list[list[FoundSentence]]:
         for paragraph in paragraphs(text)
         for piece in pieces(nlp, paragraph)
     )
-    for doc, n in nlp.pipe(numbered, as_tuples=True, batch_size=BATCH_SIZE):
-        found[n].extend(_sentences_of(doc))
+    for batch in _batches(numbered):
+        for doc, n in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            found[n].extend(_sentences_of(doc))
     return [_with_actors(sentences) for sentences in found]
+
+
+def _batches(numbered: Iterable[tuple[str, int]]) -> Iterator[list[tuple[str, int]]]:
+    """Runs of at most BATCH_SIZE pieces and about BATCH_CHARACTERS characters: the
+    recogniser's memory grows with the characters of a batch (a document of long paragraphs
+    cut into 10,000-character pieces took 4 GB for every MB in one batch of 256)."""
+    batch: list[tuple[str, int]] = []
+    size = 0
+    for piece, n in numbered:
+        if batch and (len(batch) >= BATCH_SIZE or size + len(piece) > BATCH_CHARACTERS):
+            yield batch
+            batch, size = [], 0
+        batch.append((piece, n))
+        size += len(piece)
+    if batch:
+        yield batch
 
 
 def _with_actors(found: list[tuple[str, list[tuple[int, int, str]]]]) -> list[FoundSentence]:
