@@ -8,7 +8,7 @@
 // Shortcuts are for the review card itself: while focus is on a control (a button, link,
 // field, radio or panel toggle) its keys are its own, so Enter and Space submit the flag or
 // add the actor rather than accept the sentence. Only an actor's own label buttons keep
-// that actor's keys.
+// that actor's keys. Escape closes an open panel and returns to its actor.
 //
 // Keys are handled one at a time: a key pressed while the previous one's request is still
 // on its way waits in a queue until the review card has been swapped and settled. Fast
@@ -113,8 +113,29 @@
   }
   document.addEventListener("toggle", (event) => focusPanel(event.target), true);
 
+  // Escape closes the panel that holds the focus (Fix actor, Add a missed actor, Flag) without
+  // sending it, and gives the focus back to the panel's actor, or to the current actor.
+  function closePanel(target) {
+    const panel = target && target.closest && target.closest("details[open], form#flag-panel");
+    if (!panel) return false;
+    if (panel.matches("details")) panel.open = false;
+    else {  // the flag form, loaded into its empty placeholder: put the placeholder back
+      const placeholder = document.createElement("div");
+      placeholder.id = "flag-panel";
+      panel.replaceWith(placeholder);
+    }
+    const home = panel.closest("[data-keyscope]") ||
+      document.querySelector("[data-keyscope][data-current]");
+    if (home) home.focus();
+    return true;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (event.key === "Escape" && closePanel(event.target)) {
+      event.preventDefault();
+      return;
+    }
     if (ownKey(event)) return;
     if (!buttonFor(event.key, event.target)) return;
     event.preventDefault();

@@ -786,3 +786,44 @@ def test_a_refused_key_press_says_why_in_the_page(server, page, db_path):
     assert "reload" in page.inner_text("#request-error")
     rows, _ = labels(db_path, FIRST)
     assert all(row["label"] is None for row in rows) or rows == []
+
+
+def test_escape_closes_a_panel_and_gives_the_keys_back(server, page, problems, db_path):
+    """Escape in Fix actor, Add a missed actor and Flag: the panel closes unsent, focus is back
+    on the actor, and the next key labels that actor."""
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "joe", db_path)
+    first = focused_mention(page)
+    name = page.text_content(f"#mention-{first} .actor-name")
+
+    page.keyboard.press("x")
+    page.wait_for_selector(f"#mention-{first} details.fix[open] input[name=actor]:focus")
+    page.keyboard.type("Somebody Else")
+    page.keyboard.press("Escape")
+    page.wait_for_selector(f"#mention-{first} details.fix:not([open])")
+    assert focused_mention(page) == first
+
+    page.keyboard.press("m")
+    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+    page.keyboard.type("words")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#add-mention:not([open])")
+    assert focused_mention(page) == first
+
+    page.keyboard.press("f")
+    page.wait_for_selector("form#flag-panel input[type=radio]:focus")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("div#flag-panel", state="attached")
+    assert focused_mention(page) == first
+
+    page.keyboard.press("2")
+    page.wait_for_selector(f"#mention-{first} .chosen")
+    db = open_database(db_path)
+    assert db.table("flags").count_where("annotator = 'joe'") == 0
+    [row] = db.query(
+        "select a.label, actors.name from annotations a join mentions m on m.id = a.mention_id"
+        " join actors on actors.id = m.actor_id where a.annotator = 'joe'"
+    )
+    db.close()
+    assert row["name"] == name and row["label"] is not None
+    assert problems == []
