@@ -48,7 +48,7 @@ REQUIRED = {
     "search.sentences": "lead",
     "stats.corpus": "lead",
     "imports.new": "admin",
-    "job_pages.index": "admin",
+    "job_pages.index": "lead",
     "job_pages.rerun": "admin",
     "job_pages.show": "lead",
     "job_pages.cancel": "admin",

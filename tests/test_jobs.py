@@ -18,7 +18,7 @@ from annotator.store import jobs
 from annotator.store.database import open_database
 from annotator.worker import JobQueue, queue_path, run_job, uploads_dir
 
-from .conftest import HX, SEED
+from .conftest import HX, SEED, signed_in
 
 EMBEDDING = "embedding:all-MiniLM-L6-v2"
 
@@ -159,6 +159,19 @@ def test_the_jobs_page_lists_jobs_and_suggests_models(client, db):
     assert "Model run #1" in page and '<option value="stub:first">' in page
     assert client.get("/jobs/99").status_code == 404
     assert client.post("/jobs/99/cancel").status_code == 404
+
+
+def test_a_lead_follows_jobs_but_starts_and_cancels_none(app, db):
+    """The list and each job open for a lead, as the documents page's links promise; the
+    re-run form and the cancel button are not shown, and posting them is refused."""
+    jobs.create_job(db, "prelabel", {"model": "embedding"}, "waiting for the worker")
+    lead = signed_in(app, "lea", "lead")
+    page = lead.get("/jobs").get_data(as_text=True)
+    assert "Model run #1" in page and "Re-run a model" not in page and ">Cancel<" not in page
+    assert 'href="/jobs"' in lead.get("/jobs/1").get_data(as_text=True)
+    assert lead.post("/jobs", data={"model": "embedding"}).status_code == 403
+    assert lead.post("/jobs/1/cancel").status_code == 403
+    assert jobs.get_job(db, 1)["status"] == "queued" and db.table("jobs").count == 1
 
 
 def annotator_command(*args):

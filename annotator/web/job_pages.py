@@ -36,6 +36,7 @@ def _page(form: RerunForm, status: int = 200):
 
 
 @bp.get("/jobs")
+@requires(LEAD)  # leads follow jobs; only admins start or cancel one (the page hides the form)
 def index():
     return _page(RerunForm(_models_dir(), model=current_app.config["MODEL"]))
 
