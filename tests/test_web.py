@@ -8,6 +8,7 @@ import pytest
 
 from annotator import create_app
 from annotator.store.queue import next_sentence_id
+from annotator.store.users import get_user_by_name
 from annotator.web.access import requires
 
 from .conftest import FIRST, HX, PASSWORD, signed_in
@@ -203,10 +204,9 @@ def test_model_report_compares_each_model_with_gold(client, db):
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
-def test_queue_order_is_kept_in_the_session(client, db, headers):
+def test_queue_order_is_kept_with_the_account(app, client, db, headers):
     response = client.post("/review/order", data={"order": "uncertainty"}, headers=headers)
-    with client.session_transaction() as session:
-        assert session["order"] == "uncertainty"
+    assert get_user_by_name(db, "ana")["queue_order"] == "uncertainty"
     first_uncertain = next_sentence_id(db, "ana", "uncertainty")
     if headers:
         assert response.status_code == 200
@@ -218,6 +218,11 @@ def test_queue_order_is_kept_in_the_session(client, db, headers):
     assert client.post("/review/order", data={"order": "random"}).status_code == 400
     html = client.get("/review").get_data(as_text=True)
     assert '<option selected value="uncertainty">' in html
+    # signed in again (another browser): still the chosen order; another account: the default
+    html = signed_in(app, "ana").get("/review").get_data(as_text=True)
+    assert '<option selected value="uncertainty">' in html
+    html = signed_in(app, "bob").get("/review").get_data(as_text=True)
+    assert '<option selected value="document">' in html
 
 
 def test_labelling_the_last_actor_loads_the_next_sentence(client, db):

@@ -291,3 +291,9 @@ def create_actor_aliases(db: Database) -> None:
     from .actors import create_alias_table
 
     create_alias_table(db)
+
+
+@MIGRATIONS()
+def add_queue_order(db: Database) -> None:
+    """Each account's chosen queue order, kept from one sign-in to the next."""
+    db.table("users").add_column("queue_order", str)

@@ -131,6 +131,14 @@ def set_password(db: Database, user_id: int, password: str) -> None:
         end_sessions(db, user_id)
 
 
+def set_queue_order(db: Database, user_id: int, order: str) -> None:
+    """Remember the queue order the account chose (the caller checks it is a known one)."""
+    with db.conn:
+        db.execute(
+            "update users set queue_order = ?, updated = ? where id = ?", [order, now(), user_id]
+        )
+
+
 def set_role(db: Database, user_id: int, role: str) -> None:
     """Change a role; the last active admin cannot lose the admin role."""
     _check("x", None, role)

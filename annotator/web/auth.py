@@ -24,6 +24,7 @@ class User(UserMixin):
 
     def __init__(self, row: dict):
         self.user_id, self.username, self.role = row["id"], row["username"], row["role"]
+        self.queue_order = row.get("queue_order")
         # The session names the account's session version: signing out, a password change
         # or switching the account off moves it on, and every older session stops working.
         self._session_id = f"{row['id']}:{row['session_version']}"

@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_htmx import make_response as htmx_response
@@ -23,7 +22,7 @@ from annotator.store.assignments import NotHolderError, require_holder
 from annotator.store.corpus import get_sentence
 from annotator.store.flags import flag_sentence, list_flags
 from annotator.store.undo import undo_last
-from annotator.store.users import LEAD
+from annotator.store.users import LEAD, set_queue_order
 
 from .access import requires
 from .auth import current_annotator
@@ -65,8 +64,8 @@ def open_sentence(sentence_id: str) -> None:
 
 
 def queue_order() -> str:
-    """The annotator's chosen queue order, else the configured default."""
-    order = session.get("order") or current_app.config["REVIEW_ORDER"]
+    """The annotator's chosen queue order (kept with the account), else the configured default."""
+    order = current_user.queue_order or current_app.config["REVIEW_ORDER"]
     return order if order in queue.ORDERS else "document"
 
 
@@ -202,7 +201,8 @@ def order():
     form = OrderForm()
     if not form.validate_on_submit():
         abort(400, "unknown queue order")
-    session["order"] = form.order.data
+    set_queue_order(get_db(), current_user.user_id, form.order.data)
+    current_user.queue_order = form.order.data
     return respond_after(_next_id())
 
 
