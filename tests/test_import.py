@@ -133,7 +133,8 @@ def test_newsmtsc_ids_holding_a_web_address_still_import(db, tmp_path):
 
 
 BAD_LINES = [
-    ("{not json", "line 2: not valid JSON"),
+    ("{not json", "line 2: not valid JSON at column 2: Expecting property name"),
+    ('{"text": "Smith won.", "x": tru}', "line 2: not valid JSON at column 29: Expecting value"),
     ("[1, 2]", "line 2: each line must be a JSON object"),
     ('{"id": "x"}', "line 2: 'text' is required"),
     ('{"text": "Smith won.", "targets": [{"start": 0, "end": 99}]}', "line 2: target offsets 0:99"),
@@ -160,10 +161,15 @@ def test_a_bad_line_names_file_and_line_and_stores_nothing(db, tmp_path, bad_lin
     assert counts(db) == {"documents": 0, "sentences": 0, "mentions": 0, "annotations": 0}
 
 
-def test_non_utf8_file_is_rejected(db, tmp_path):
-    path = write(tmp_path / "latin1.txt", "Caf\xe9 owners praised Merkel.".encode("latin-1"))
-    with pytest.raises(InputError, match="not UTF-8"):
+def test_non_utf8_file_is_rejected_naming_its_line(db, tmp_path):
+    text = "Merkel spoke.\n\nCaf\xe9 owners praised Merkel."
+    path = write(tmp_path / "latin1.txt", text.encode("latin-1"))
+    with pytest.raises(InputError) as caught:
         import_file(db, path, "auto", STANCE)
+    assert str(caught.value) == (
+        f"{path}, line 3: not UTF-8 text: byte 0xe9 at column 4 (byte 18 of the file);"
+        " save it as UTF-8"
+    )
     assert db.table("documents").count == 0
 
 

@@ -36,7 +36,9 @@ def json_objects(source: str, text: str):
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
-            raise InputError(source, f"not valid JSON ({error.msg})", number) from None
+            raise InputError(
+                source, f"not valid JSON at column {error.colno}: {error.msg}", number
+            ) from None
         except RecursionError:
             raise InputError(source, "the JSON is nested too deeply", number) from None
         if not isinstance(value, dict):

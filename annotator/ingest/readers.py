@@ -54,10 +54,17 @@ class Record:
 
 def read_text(path: Path, source: str) -> str:
     """The file's text, strictly UTF-8; an empty file is an error."""
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(source, f"not UTF-8 text (byte {error.start})") from None
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        raise InputError(
+            source,
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at column"
+            f" {error.start - line_start + 1} (byte {error.start} of the file); save it as UTF-8",
+            data.count(b"\n", 0, error.start) + 1,
+        ) from None
     if not text.strip():
         raise InputError(source, "the file is empty")
     return text.removeprefix("\ufeff")
