@@ -84,3 +84,10 @@ def test_built_in_aliases_join_the_common_names_of_one_actor():
 def test_aliases_leave_people_and_capitals_alone():
     result = group_actors([("Moscow", "GPE"), ("Russia", "GPE"), ("Saudi", "PERSON")])
     assert [name for name, _ in result] == ["Moscow", "Russia", "Saudi"]
+
+
+def test_an_actor_is_named_without_a_capital_the_that_opens_a_sentence():
+    """One name across documents whichever mention comes first; "The Hague" keeps its "The"."""
+    first = group_actors([("The White House", "ORG"), ("White House", "ORG")])
+    assert first == [("White House", "ORG")] * 2
+    assert group_actors([("The Hague", "GPE")]) == [("The Hague", "GPE")]

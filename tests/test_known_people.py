@@ -50,6 +50,9 @@ def test_a_word_inside_a_longer_name_or_taken_is_left_alone():
     assert words("MUELLER FILES SHOW FLYNN") == []  # a run of capitals
     assert words("Friends of FLYNN met.") == ["Friends", "FLYNN"]
     assert words("Inside the Pence-Schumer showdown") == ["Inside", "Pence-Schumer"]
+    # followed by "of" and a common noun: a thing; by "of" and a name: still a person
+    assert words("Sessions of parliament resumed. The Price of oil fell.") == []
+    assert words("Warren of Massachusetts spoke.") == ["Warren", "Massachusetts"]
     only_pence = names_in("Inside the Pence-Schumer showdown", [], {"Pence"}.__contains__)
     assert only_pence == [(11, 16)]
 
@@ -64,6 +67,12 @@ def test_the_corpus_trusts_a_surname_found_often_and_seldom_written_in_lower_cas
     assert known.trusted("Sessions")
     assert not KnownPeople([("Jeff Sessions", 1)]).trusted("Sessions")  # found once only
     assert known.missed(SESSIONS, []) == [(0, 8)]
+
+
+def test_a_later_document_s_sessions_of_parliament_is_nobody():
+    named = "Attorney General Jeff Sessions testified. Sessions denied it. Sessions replied."
+    found = people([named, named, "Sessions of parliament resumed on Monday."])
+    assert found[2] == [] and found[1] == ["Jeff Sessions", "Sessions", "Sessions"]
 
 
 def test_later_documents_find_the_people_earlier_ones_named():

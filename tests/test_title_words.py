@@ -55,3 +55,22 @@ def test_a_nationality_the_recogniser_calls_a_place_qualifies_the_title_too():
     text = "Forces shelled Ukraine overnight, and Iran denied it."
     [document] = list(analyse_documents([text], processes=1))
     assert {m.text for s in document for m in s.mentions} >= {"Ukraine", "Iran"}
+
+
+@pytest.mark.parametrize(
+    "text,kept",
+    [
+        ("Secretary of State Rex Tillerson met Sergei Lavrov.", []),
+        ("Secretary of Homeland Security Kirstjen Nielsen spoke.", []),
+        ("The Secretary of State said the talks were useful.", []),
+        ("The leader of Hamas met officials of Google.", ["Hamas", "Google"]),
+        ("The State Department said Google was fined.", ["The State Department", "Google"]),
+    ],
+)
+def test_a_department_in_an_office_s_title_is_no_actor(text, kept):
+    """ "Secretary of State X" describes X; a department named on its own, or an organisation
+    after a lower-case office, is an actor."""
+    from annotator.text.sentences import analyse_documents
+
+    [document] = list(analyse_documents([text], processes=1))
+    assert [m.text for s in document for m in s.mentions if m.kind == "ORG"] == kept

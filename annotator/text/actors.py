@@ -22,6 +22,9 @@ PERSON, NORP, GPE = "PERSON", "NORP", "GPE"
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _DEMONYM_SUFFIXES = ("ian", "ean", "an", "ese", "ish", "i", "n")
+# Names whose "The" belongs to them; any other actor is named without it, so that "The
+# White House" opening a sentence and "the White House" within one are one actor's name.
+_KEEP_THE = frozenset({"the hague", "the gambia"})
 
 
 def normalise_name(text: str) -> str:
@@ -90,6 +93,8 @@ def group_actors(mentions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     assigned: list[_Actor] = []
     for text, kind in mentions:
         name = _POSSESSIVE.sub("", " ".join(text.split())) or text
+        if _LEADING_THE.match(name) and name.lower() not in _KEEP_THE:
+            name = _LEADING_THE.sub("", name)  # "The White House" opening a sentence
         key = (normalise_name(text) or name).lower()
         known = canonical_actor(key) if kind != PERSON else None
         if known is not None:

@@ -15,7 +15,8 @@ headline's capitals). Two rules take the name from where it was found:
   recogniser's own finds only, so one guess never leads to another.
 
 Either way the word must stand alone as a name: not inside a longer capitalised run ("White
-House", "Price Waterhouse") unless an office title leads it ("Attorney General Yates").
+House", "Price Waterhouse") unless an office title leads it ("Attorney General Yates"), and
+not followed by "of" and a common noun ("Sessions of parliament").
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _WORD = re.compile(
     r"(?<![\w'’.])(?:(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{3,})(?![\w])"
 )
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
+# A word followed by "of" and a common noun is a thing, not a person named by surname:
+# "Sessions of parliament", "the Price of oil" (where "Warren of Massachusetts" is a name).
+_OF_A_THING = re.compile(r" of (?:the |a |an )?[a-z]")
 # Capitalised words that open a sentence or a phrase before a name: "The Sessions-Rosenstein memo".
 _LEADING = OPENERS | frozenset(
     "the a an this that these those his her their its our my in on at for of to with by from "
@@ -66,7 +70,9 @@ def _stands_alone(sentence: str, start: int, end: int) -> bool:
         if word not in _TITLES and word not in _LEADING:
             return False
     after = sentence[end : end + 2]
-    return not (after[:1] == " " and after[1:].isupper())
+    if after[:1] == " " and after[1:].isupper():
+        return False
+    return not _OF_A_THING.match(sentence, end)
 
 
 def names_in(sentence: str, taken: Iterable[tuple[int, int]], accept) -> list[tuple[int, int]]:

