@@ -76,18 +76,12 @@ def simulate(order: str, args, folder: Path) -> list[dict]:
     step = args.every if learned_at(db) < args.every_after[0] else args.every_after[1]
     next_learn = learned_at(db) + step if history else args.every
     checkpoints = sorted(c for c in args.checkpoints if given < c <= args.until)
+    if given >= next_learn:  # stopped during the turn that was due: learn and score it now
+        checkpoints = [c for c in sorted(args.checkpoints) if c <= given][-1:] + checkpoints
     rows, scores = [], {}
     if resumed:
         print(f"{order}: resumed at {given} labels, next learning at {next_learn}", flush=True)
     while checkpoints:
-        sentence = next_sentence_id(db, WHO, order)
-        if sentence is None:
-            break
-        text = get_sentence(db, sentence)["text"]
-        for mention in mentions_of_sentences(db, [sentence], WHO)[sentence]:
-            key = (text, mention["start"], mention["end"])
-            record_label(db, WHO, mention["id"], gold.get(key, "neutral"), labels)
-            given += 1
         if given >= next_learn:
             started = time.perf_counter()
             meta = learn(db, models_dir)
@@ -107,6 +101,15 @@ def simulate(order: str, args, folder: Path) -> list[dict]:
                 scores[spec] = evaluate_file(args.dev, model, "newsmtsc", "sentiment")["macro_f1"]
             rows.append({"order": order, "labels": checkpoint, "active": spec, "dev": scores[spec]})
             print(f"{order}: {given} labels, active {spec}: devtest_mt {scores[spec]:.3f}")
+            continue
+        sentence = next_sentence_id(db, WHO, order)
+        if sentence is None:
+            break
+        text = get_sentence(db, sentence)["text"]
+        for mention in mentions_of_sentences(db, [sentence], WHO)[sentence]:
+            key = (text, mention["start"], mention["end"])
+            record_label(db, WHO, mention["id"], gold.get(key, "neutral"), labels)
+            given += 1
     db.close()
     return rows
 
