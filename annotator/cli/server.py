@@ -40,19 +40,48 @@ def starter_option(default: bool):
     )
 
 
+def server_options(command):
+    """The options every command that serves the app takes."""
+    for option in reversed(
+        [
+            click.option("--host", default="127.0.0.1", show_default=True),
+            click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535)),
+            click.option(
+                "--workers",
+                type=click.IntRange(1, 64),
+                default=None,
+                help="Web server processes (default: one per core, 2 to 8).",
+            ),
+            click.option(
+                "--behind-proxy",
+                is_flag=True,
+                help="Behind a reverse proxy that terminates HTTPS: trust its X-Forwarded-* "
+                "headers (one proxy) and send cookies over HTTPS only.",
+            ),
+            click.option(
+                "--debug",
+                is_flag=True,
+                help="Werkzeug's development server in one process, with Flask's debugger "
+                "(never on a reachable address).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @click.command()
 @db_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@server_options
 @worker_option
 @starter_option(default=False)
-def serve(db_path: Path, host: str, port: int, worker: bool, starter: bool):
-    """Run the web app, and the worker that runs imports and model runs in the background.
+def serve(db_path: Path, worker: bool, starter: bool, **server):
+    """Run the web app (gunicorn), and the worker that runs imports and model runs.
 
-    Example: annotator serve --port 8000
+    Example: annotator serve --port 8000 --workers 4
     """
     open_or_fail(db_path).close()
-    _serve(db_path, host, port, worker, starter)
+    _serve(db_path, worker, starter, **server)
 
 
 @click.command()
@@ -104,12 +133,11 @@ def _stop_when_gone(pid: int) -> None:
 @click.command()
 @db_option
 @model_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@server_options
 @worker_option
 @starter_option(default=True)
 @click.pass_context
-def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool, starter: bool):
+def demo(ctx, db_path: Path, model_spec: str, worker: bool, starter: bool, **server):
     """Set up the demo: init, import seeds/, pre-label, and serve.
 
     Safe to run again: nothing is imported or predicted twice.
@@ -126,7 +154,7 @@ def demo(ctx, db_path: Path, model_spec: str, host: str, port: int, worker: bool
     )
     ctx.invoke(predict, db_path=db_path, model_spec=model_spec, batch_size=64)
     _first_admin(db_path)
-    _serve(db_path, host, port, worker, starter)
+    _serve(db_path, worker, starter, **server)
 
 
 def _first_admin(db_path: Path) -> None:
@@ -141,12 +169,30 @@ def _first_admin(db_path: Path) -> None:
     db.close()
 
 
-def _serve(db_path: Path, host: str, port: int, with_worker: bool, starter: bool) -> None:
-    from werkzeug.serving import make_server
+def app_config(db_path: Path, behind_proxy: bool) -> dict:
+    """The web app's settings from the command line. Behind a proxy that terminates HTTPS,
+    its X-Forwarded-* headers give the client's address (which sign-in limits count by) and
+    scheme, and cookies travel over HTTPS only."""
+    config = {"DB": str(db_path)}
+    if behind_proxy:
+        config.update(PROXY_FIX=1, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    return config
 
+
+def _serve(
+    db_path: Path,
+    with_worker: bool,
+    starter: bool,
+    host: str,
+    port: int,
+    workers: int | None,
+    behind_proxy: bool,
+    debug: bool,
+) -> None:
     from annotator import create_app
+    from annotator.web import wsgi_server
 
-    server = make_server(host, port, create_app({"DB": str(db_path)}), threaded=True)
+    config = app_config(db_path, behind_proxy)
     db = open_or_fail(db_path)
     if db.table("users").count == 0:
         click.echo(
@@ -156,12 +202,26 @@ def _serve(db_path: Path, host: str, port: int, with_worker: bool, starter: bool
     worker_process = _start_worker(db_path) if with_worker else None
     if with_worker and starter:
         _queue_starter(db_path)
-    click.echo(f"annotator: open http://{host}:{server.server_port}/ in a browser (Ctrl+C stops)")
+
+    def ready(bound_port: int) -> None:
+        click.echo(f"annotator: open http://{host}:{bound_port}/ in a browser (Ctrl+C stops)")
+
     try:
-        server.serve_forever()
+        if debug:
+            from werkzeug.serving import make_server
+
+            app = create_app({**config, "DEBUG": True})
+            server = make_server(host, port, app, threaded=True)
+            ready(server.server_port)
+            server.serve_forever()
+        else:
+            count = workers or wsgi_server.default_workers()
+            click.echo(f"annotator: gunicorn, {count} processes of {wsgi_server.THREADS} threads")
+            wsgi_server.run(lambda: create_app(config), host, port, count, on_ready=ready)
     except KeyboardInterrupt:
-        click.echo("stopped")
+        pass
     finally:
+        click.echo("stopped")
         if worker_process is not None:
             _stop_worker(worker_process)
 

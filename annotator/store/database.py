@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
@@ -37,13 +38,12 @@ class LockingDatabase(Database):
     read-then-write decisions (claiming a sentence while fewer than k annotators hold it)
     safe between connections.
 
-    Writers of one process also queue on a lock of their own first: SQLite's busy handler
+    Writers also queue on a lock of their own first (`WriterLock`): SQLite's busy handler
     polls with sleeps of up to 100 ms, which under twenty concurrent writers became
-    seconds of tail latency, while a thread waiting on a lock wakes as soon as it is free.
-    Other processes (the worker) still meet at SQLite's lock.
+    seconds of tail latency, while a waiter on a lock wakes as soon as it is free.
     """
 
-    writer_lock: threading.RLock | None = None
+    writer_lock: WriterLock | None = None
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:
@@ -102,15 +102,51 @@ def upsert_row(db: Database, table: str, row: dict, pk: tuple[str, ...]) -> None
     )
 
 
-_writer_locks: dict[str, threading.RLock] = {}
+class WriterLock:
+    """Where the writers of one database file queue: threads of this process on a lock,
+    processes (the web server's, the job worker) on an advisory lock of a file beside the
+    database. Both wake a waiter as soon as they are free, where SQLite's busy handler
+    sleeps up to 100 ms between tries. Re-entrant within a thread."""
+
+    def __init__(self, path: str):
+        self.path = path + "-writers.lock"
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._file: int | None = None
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        try:
+            if self._depth == 0:
+                if self._file is None:
+                    self._file = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._file, fcntl.LOCK_EX)
+        except OSError:  # a read-only folder: threads still queue, processes meet at SQLite
+            self._file = None
+        except BaseException:
+            self._threads.release()
+            raise
+        self._depth += 1
+
+    def __exit__(self, *_) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+
+_writer_locks: dict[tuple[int, str], WriterLock] = {}
 _writer_locks_guard = threading.Lock()
 
 
-def _writer_lock(path: str | Path) -> threading.RLock:
-    """The one lock this process's writers of the database file at `path` queue on."""
-    key = os.path.realpath(path)
+def _writer_lock(path: str | Path) -> WriterLock:
+    """The one lock this process's writers of the database file at `path` queue on. Keyed
+    by process too: a forked child must not share its parent's file lock."""
+    key = (os.getpid(), os.path.realpath(path))
     with _writer_locks_guard:
-        return _writer_locks.setdefault(key, threading.RLock())
+        if key not in _writer_locks:
+            _writer_locks[key] = WriterLock(key[1])
+        return _writer_locks[key]
 
 
 def connect(path: str | Path) -> Database:
