@@ -1,13 +1,18 @@
 """Load: simulated annotators labelling through a real server, then a check of every decision.
 
     python benchmarks/load.py [--annotators 20] [--seconds 60] [--sentences 50000]
+    python benchmarks/load.py --annotators 100 --pace 2:4      # people at a human pace
+    python benchmarks/load.py --debug-server                   # Werkzeug's, for comparison
 
 Starts `annotator serve --no-worker` on 127.0.0.1 over a synthetic pre-labelled corpus
-(built by benchmarks/scale.py's builder), signs in N annotators and has each, in its own
-thread with its own session, accept sentence after sentence over htmx as fast as the server
-answers. Prints requests per second and latency percentiles, then checks the database: every
-accepted sentence is stored exactly once for its annotator, and none went to more annotators
-than the project's k.
+(built by benchmarks/scale.py's builder) and signs in N annotators, each in its own thread
+with its own session. When all have signed in (sign-in hashes a password on purpose slowly,
+and people sign in once a day), each accepts sentence after sentence over htmx: as fast as
+the server answers, or with `--pace MIN:MAX` after MIN to MAX seconds of reading, loading
+the whole review page again every fifth sentence. Prints requests per second and latency
+percentiles of the requests after sign-in, then checks the database: every accepted sentence
+is stored exactly once for its annotator, and none went to more annotators than the
+project's k.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import argparse
 import contextlib
 import http.cookiejar
 import os
+import random
 import re
 import sqlite3
 import statistics
@@ -43,9 +49,11 @@ ACCEPT = re.compile(r'action="/sentences/([^"/]+)/accept"')
 class Annotator(threading.Thread):
     """One person: a session of their own, accepting sentences until the time is up."""
 
-    def __init__(self, base: str, name: str, until: float):
+    def __init__(self, base: str, name: str, start: threading.Event, seconds: float, pace=None):
         super().__init__()
-        self.base, self.name, self.until = base, name, until
+        self.base, self.name, self.start_event, self.seconds = base, name, start, seconds
+        self.pace = pace
+        self.signed_in = threading.Event()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
@@ -60,7 +68,8 @@ class Annotator(threading.Thread):
             urllib.request.Request(self.base + path, data=body, headers=headers or {})
         ) as response:
             html = response.read().decode()
-        self.latencies.append(time.perf_counter() - started)
+        if self.start_event.is_set():  # sign-in is not measured
+            self.latencies.append(time.perf_counter() - started)
         return html
 
     def run(self) -> None:
@@ -71,18 +80,33 @@ class Annotator(threading.Thread):
         )
         token = TOKEN.search(page).group(1)
         headers = {"HX-Request": "true", "X-CSRFToken": token}
-        while time.time() < self.until:
+        self.signed_in.set()
+        self.start_event.wait()
+        rng = random.Random(self.name)
+        until = time.time() + self.seconds
+        if self.pace:  # people do not start in step
+            time.sleep(rng.uniform(0, self.pace[1]))
+        while time.time() < until:
             found = ACCEPT.search(page)
             if found is None:
                 break  # nothing left in this annotator's queue
             sentence_id = urllib.parse.unquote(found.group(1))
+            if self.pace:
+                time.sleep(rng.uniform(*self.pace))
             try:
                 page = self.request(f"/sentences/{found.group(1)}/accept", {}, headers)
+                if self.pace and len(self.accepted) % 5 == 4:
+                    page = self.request("/review")  # the whole page again
             except OSError:
                 self.errors += 1
                 page = self.request("/review")
                 continue
             self.accepted.append(sentence_id)
+
+
+def pace(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(":")
+    return float(low), float(high or low)
 
 
 def free_port() -> int:
@@ -94,13 +118,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(db_path: Path, secret: str):
-    """`annotator serve` (no worker) on a free port for as long as the block runs; yields
-    its base URL once it answers."""
+def served(db_path: Path, secret: str, options: list[str]):
+    """`annotator serve` (no worker, with `options`) on a free port for as long as the block
+    runs; yields its base URL once it answers."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "annotator.cli", "serve", "--no-worker", "--port", str(port)]
-        + ["--db", str(db_path)],
+        + ["--db", str(db_path), *options],
         env={**os.environ, "ANNOTATOR_SECRET_KEY": secret},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -125,7 +149,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--sentences", type=int, default=50_000)
     parser.add_argument("--overlap", type=int, default=2)
+    parser.add_argument(
+        "--pace", type=pace, default=None, help="MIN:MAX seconds of reading before each decision"
+    )
+    parser.add_argument("--workers", type=int, help="the server's processes (its default if unset)")
+    parser.add_argument("--debug-server", action="store_true", help="Werkzeug's server instead")
     args = parser.parse_args()
+    options = ["--debug"] if args.debug_server else []
+    options += ["--workers", str(args.workers)] if args.workers else []
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "load.db"
         build(db_path, args.sentences)
@@ -137,11 +168,15 @@ def main() -> None:
         for name in names:
             create_user(db, name, PASSWORD, "annotator")
         db.close()
-        with served(db_path, "load-test") as base:
-            started = time.time()
-            workers = [Annotator(base, name, started + args.seconds) for name in names]
+        with served(db_path, "load-test", options) as base:
+            start = threading.Event()
+            workers = [Annotator(base, name, start, args.seconds, args.pace) for name in names]
             for worker in workers:
                 worker.start()
+            for worker in workers:
+                worker.signed_in.wait()
+            started = time.time()
+            start.set()
             for worker in workers:
                 worker.join()
             elapsed = time.time() - started
@@ -149,8 +184,11 @@ def main() -> None:
         accepted = {(w.name, s) for w in workers for s in w.accepted}
         attempts = sum(len(w.accepted) for w in workers)
         cents = statistics.quantiles(latencies, n=100)
+        how = f"one decision every {args.pace[0]:g}-{args.pace[1]:g} s" if args.pace else "flat out"
+        server = "Werkzeug" if args.debug_server else f"gunicorn {args.workers or 'default'}"
         print(
-            f"{args.annotators} annotators for {elapsed:.0f} s, k = {args.overlap}: "
+            f"{args.annotators} annotators ({how}, {server}) for {elapsed:.0f} s, "
+            f"k = {args.overlap}: "
             f"{len(latencies):,} requests, {len(latencies) / elapsed:,.0f} requests/s"
         )
         print(
