@@ -68,6 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
+    if app.config.get("BEHIND_PROXY"):  # `serve --behind-proxy`: one proxy unless configured
+        app.config["PROXY_FIX"] = app.config.get("PROXY_FIX") or 1
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     if app.config.get("PROXY_FIX"):  # the number of proxies in front whose headers to trust
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -154,3 +154,10 @@ def test_debug_serves_from_one_process_with_the_development_server(db_path):
         server.send_signal(signal.SIGINT)
         output = server.communicate(timeout=60)[0]
     assert "gunicorn" not in output and f"http://127.0.0.1:{port}/" in output
+
+
+def test_behind_proxy_keeps_a_configured_number_of_proxies(db_path, db):
+    config = {**app_config(db_path, behind_proxy=True), "PROXY_FIX": 2, "SECRET_KEY": "x"}
+    app = create_app(config)
+    assert app.config["PROXY_FIX"] == 2 and app.wsgi_app.x_for == 2
+    assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -173,10 +173,7 @@ def app_config(db_path: Path, behind_proxy: bool) -> dict:
     """The web app's settings from the command line. Behind a proxy that terminates HTTPS,
     its X-Forwarded-* headers give the client's address (which sign-in limits count by) and
     scheme, and cookies travel over HTTPS only."""
-    config = {"DB": str(db_path)}
-    if behind_proxy:
-        config.update(PROXY_FIX=1, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
-    return config
+    return {"DB": str(db_path), "BEHIND_PROXY": behind_proxy}
 
 
 def _serve(
