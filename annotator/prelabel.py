@@ -56,24 +56,35 @@ def prelabel(
         db, model.spec, version, CHUNK, documents, last, unreviewed=unreviewed
     ):
         last = rows[-1]["id"]
-        pairs = [Pair(r["sentence"], r["start"], r["end"], r["actor"]) for r in rows]
-        predictions = model.predict(pairs, scheme, batch_size)
-        with db.atomic():
-            save_predictions(
-                db,
-                (
-                    {
-                        "mention_id": row["id"],
-                        "model": model.spec,
-                        "template_version": version,
-                        "label": p.label,
-                        "score": p.score,
-                        "scores": p.scores,
-                    }
-                    for row, p in zip(rows, predictions)
-                ),
-            )
+        predictions = model.predict([pair_of(row) for row in rows], scheme, batch_size)
+        store_chunk(db, model.spec, version, [row["id"] for row in rows], predictions)
         done += len(rows)
         if on_progress:
             on_progress(len(rows))
     return done
+
+
+def pair_of(row: dict) -> Pair:
+    """The model's input for a mention row of `unpredicted_mentions`."""
+    return Pair(row["sentence"], row["start"], row["end"], row["actor"])
+
+
+def store_chunk(
+    db: Database, spec: str, version: str, mention_ids: list[int], predictions: list
+) -> None:
+    """Store one chunk's predictions in one transaction: a run stopped at any point keeps
+    every chunk it finished, and the next run does only the rest (whichever engine ran)."""
+    save_predictions(
+        db,
+        (
+            {
+                "mention_id": mention_id,
+                "model": spec,
+                "template_version": version,
+                "label": p.label,
+                "score": p.score,
+                "scores": p.scores,
+            }
+            for mention_id, p in zip(mention_ids, predictions)
+        ),
+    )

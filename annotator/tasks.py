@@ -10,6 +10,7 @@ has not labelled yet; and a learning run that had decided goes straight on to it
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -22,6 +23,7 @@ from annotator.learning_plan import LearningError, plan_learning
 from annotator.models import load_model
 from annotator.models.registry import models_dir_beside
 from annotator.prelabel import pending_count, prelabel, prelabel_summary
+from annotator.store.cluster_settings import ray_address, ray_workers
 from annotator.store.database import project_scheme
 from annotator.store.jobs import JobRefused, advance_job, save_job_params, update_job
 from annotator.store.priority import refresh_stale_margins
@@ -101,10 +103,32 @@ def run_prelabel(db: Database, db_path: str, job: dict) -> str:
     total = pending_count(db, model, scheme, documents)
     if not total:  # every mention has this model's pre-label already
         return prelabel_summary(0, model.spec)
+    address = ray_address(db) or os.environ.get("ANNOTATOR_RAY_ADDRESS")
+
+    def progress(count: int) -> None:
+        advance_job(db, job_id, count)
+
+    if address and documents is None:  # a re-run of the whole project: on the cluster
+        from annotator import cluster
+
+        workers = ray_workers(db)
+        _count_from_zero(
+            db, job_id, total, "mention", f"pre-labelling with {model.spec} on Ray ({address})"
+        )
+        cluster.connect(address, workers)
+        count = cluster.prelabel_on_ray(
+            db,
+            db_path,
+            params["model"],
+            scheme,
+            models_dir_beside(db_path),
+            workers=workers,
+            batch_size=params["batch_size"],
+            on_progress=progress,
+        )
+        return f"{prelabel_summary(count, model.spec)} on Ray"
     _count_from_zero(db, job_id, total, "mention", f"pre-labelling with {model.spec}")
-    count = prelabel(
-        db, model, scheme, params["batch_size"], lambda n: advance_job(db, job_id, n), documents
-    )
+    count = prelabel(db, model, scheme, params["batch_size"], progress, documents)
     return prelabel_summary(count, model.spec)
 
 

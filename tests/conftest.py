@@ -116,3 +116,23 @@ DECISION_TABLES = (
 def decisions_state(db) -> dict[str, list[dict]]:
     """Every row a decision could have written, to compare before and after a request."""
     return {t: list(db.query(f"select * from [{t}] order by 1, 2")) for t in DECISION_TABLES}
+
+
+@pytest.fixture(scope="session")
+def nli_model_dir(tmp_path_factory):
+    """A small NLI-shaped model built from the packaged MiniLM weights (random head)."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from annotator.models.embedding import packaged_model_path
+
+    folder = tmp_path_factory.mktemp("nli")
+    id2label = {0: "entailment", 1: "neutral", 2: "contradiction"}
+    model = AutoModelForSequenceClassification.from_pretrained(
+        packaged_model_path(),
+        num_labels=3,
+        id2label=id2label,
+        label2id={v: k for k, v in id2label.items()},
+    )
+    model.save_pretrained(folder)
+    AutoTokenizer.from_pretrained(packaged_model_path()).save_pretrained(folder)
+    return str(folder)

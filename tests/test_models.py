@@ -15,26 +15,6 @@ PAIRS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def nli_model_dir(tmp_path_factory):
-    """A small NLI-shaped model built from the packaged MiniLM weights (random head)."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from annotator.models.embedding import packaged_model_path
-
-    folder = tmp_path_factory.mktemp("nli")
-    id2label = {0: "entailment", 1: "neutral", 2: "contradiction"}
-    model = AutoModelForSequenceClassification.from_pretrained(
-        packaged_model_path(),
-        num_labels=3,
-        id2label=id2label,
-        label2id={v: k for k, v in id2label.items()},
-    )
-    model.save_pretrained(folder)
-    AutoTokenizer.from_pretrained(packaged_model_path()).save_pretrained(folder)
-    return str(folder)
-
-
 def check_predictions(predictions, scheme):
     assert len(predictions) == len(PAIRS)
     for p in predictions:

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from annotator.ingest import InputError
-from annotator.models import load_model
+from annotator.models import device, load_model
+from annotator.models.device import DEVICES
 from annotator.models.registry import models_dir_beside, parse_spec, starter_ready
 from annotator.models.starter import STARTER_SPEC
 from annotator.prelabel import pending_count, prelabel, prelabel_summary
@@ -38,27 +39,107 @@ from .options import (
     type=click.IntRange(1, 4096),
     help="Pairs per forward pass.",
 )
-def predict(db_path: Path, model_spec: str, batch_size: int):
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where the model runs: this process, or a Ray cluster (the cluster extra).",
+)
+@click.option(
+    "--address",
+    default=None,
+    envvar="ANNOTATOR_RAY_ADDRESS",
+    help="With --engine ray: the cluster to join (e.g. ray://head:10001 or auto); "
+    "a local cluster on this machine's cores when not given.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 1024),
+    default=1,
+    show_default=True,
+    help="With --engine ray: model-holding actors, each loading the weights once.",
+)
+@click.option(
+    "--gpus-per-worker",
+    type=click.FloatRange(0, 64),
+    default=0,
+    show_default=True,
+    help="With --engine ray: GPUs for each actor (0: CPU only).",
+)
+@click.option(
+    "--device",
+    "device_name",
+    type=click.Choice(DEVICES),
+    default="auto",
+    show_default=True,
+    envvar="ANNOTATOR_DEVICE",
+    help="Where the model runs: a CUDA GPU when torch sees one (auto), or as told; on a "
+    "GPU in bf16/fp16 with larger batches. On Ray, each worker decides for itself.",
+)
+def predict(
+    db_path: Path,
+    model_spec: str,
+    batch_size: int,
+    engine: str,
+    address: str | None,
+    workers: int,
+    gpus_per_worker: float,
+    device_name: str,
+):
     """Pre-label every mention that has no prediction from the model yet.
+
+    Stopped and run again, it does only the rest, on either engine.
 
     Example: annotator predict --model nli:MoritzLaurer/deberta-v3-base-zeroshot-v2.0
     """
+    if engine == "local":
+        try:
+            device.choose(device_name)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--device") from None
     db = open_or_fail(db_path)
+    models_dir = models_dir_beside(db_path)
     if model_spec.strip() == STARTER_SPEC:
-        _build_starter_once(models_dir_beside(db_path))
-    model, scheme = load_model(model_spec, models_dir_beside(db_path)), project_scheme(db)
+        _build_starter_once(models_dir)
+    model, scheme = load_model(model_spec, models_dir), project_scheme(db)
     total = pending_count(db, model, scheme)
     if not total:
         click.echo(prelabel_summary(0, model.spec))
         return
-    model.warm_up()
+    if engine == "local":
+        model.warm_up()
+    else:
+        from annotator import cluster
+
+        try:
+            cluster.connect(address, workers)
+        except cluster.ClusterError as error:
+            raise click.ClickException(str(error)) from None
     started = time.perf_counter()
     with click.progressbar(length=total, label=f"{model.spec}", file=sys.stderr) as bar:
-        done = prelabel(db, model, scheme, batch_size, bar.update)
+        if engine == "local":
+            done = prelabel(db, model, scheme, batch_size, bar.update)
+        else:
+            done = cluster.prelabel_on_ray(
+                db,
+                db_path,
+                model_spec,
+                scheme,
+                models_dir,
+                workers=workers,
+                gpus_per_worker=gpus_per_worker,
+                batch_size=batch_size,
+                on_progress=bar.update,
+                device_name=device_name,
+            )
     elapsed = time.perf_counter() - started
+    after = f"after loading the model, on {device.current()}"
+    if engine == "ray":
+        after = f"on Ray, {counted(workers, 'worker')}"
     click.echo(
         f"{prelabel_summary(done, model.spec)} in {elapsed:.1f} s "
-        f"({done / elapsed:.0f} pairs/s after loading the model)"
+        f"({done / elapsed:.0f} pairs/s {after})"
     )
 
 

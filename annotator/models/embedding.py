@@ -27,6 +27,7 @@ import numpy as np
 
 from annotator.schemes import Scheme
 
+from . import device
 from .base import (
     Pair,
     Prediction,
@@ -118,15 +119,12 @@ class EmbeddingModel(StanceModel):
     def encoder(self):
         """(tokenizer, transformer, max tokens): transformers alone, without sentence-transformers,
         whose import costs seconds on every command and whose pooling this backend does not use."""
-        import torch
         from transformers import AutoModel, AutoTokenizer
 
         quiet_loading()
         path = self.path or packaged_model_path()
         tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModel.from_pretrained(path).eval()
-        if cpu_has_fast_bf16():
-            model.to(torch.bfloat16)
+        model = device.place(AutoModel.from_pretrained(path).eval())
         return tokenizer, model, max_tokens(path, tokenizer)
 
     def warm_up(self) -> None:
@@ -157,6 +155,7 @@ class EmbeddingModel(StanceModel):
         import torch
 
         tokenizer, model, limit = self.encoder
+        batch_size = device.batch(batch_size)
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         result: list = [None] * len(sentences)
         with torch.inference_mode():
@@ -171,14 +170,16 @@ class EmbeddingModel(StanceModel):
                     return_tensors="pt",
                 )
                 offsets = inputs.pop("offset_mapping").numpy()
-                output = model(**inputs, output_hidden_states=middle_layer is not None)
-                states = output.last_hidden_state.float().numpy()
+                output = model(
+                    **device.on_device(inputs), output_hidden_states=middle_layer is not None
+                )
+                states = output.last_hidden_state.float().cpu().numpy()
                 lengths = inputs["attention_mask"].sum(dim=1).tolist()
                 for row, j in enumerate(batch):
                     n = lengths[row]
                     result[j] = (states[row, :n], offsets[row, :n])
                 if middle_layer is not None:
-                    middle = output.hidden_states[middle_layer].float().numpy()
+                    middle = output.hidden_states[middle_layer].float().cpu().numpy()
                     for row, j in enumerate(batch):
                         result[j] += (middle[row, : lengths[row]],)
         return result

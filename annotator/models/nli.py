@@ -15,6 +15,7 @@ import numpy as np
 
 from annotator.schemes import Scheme
 
+from . import device
 from .base import (
     Pair,
     Prediction,
@@ -41,7 +42,13 @@ class NliModel(StanceModel):
         from transformers import pipeline
 
         quiet_loading()
-        return pipeline("zero-shot-classification", model=self.name_or_path, device="cpu")
+        dtype = device.half_precision() if device.current() == "cuda" else None
+        return pipeline(
+            "zero-shot-classification",
+            model=self.name_or_path,
+            device=device.current(),
+            dtype=dtype,
+        )
 
     def warm_up(self) -> None:
         self.pipeline  # noqa: B018  (loads model and tokenizer)
@@ -54,8 +61,8 @@ class NliModel(StanceModel):
             premises, hypotheses, padding=True, truncation="only_first", return_tensors="pt"
         )
         with torch.inference_mode():
-            logits = pipe.model(**inputs).logits
-        return logits[:, pipe.entailment_id].float().numpy()
+            logits = pipe.model(**device.on_device(dict(inputs))).logits
+        return logits[:, pipe.entailment_id].float().cpu().numpy()
 
     def predict(
         self, pairs: Sequence[Pair], scheme: Scheme, batch_size: int = 64
@@ -67,12 +74,11 @@ class NliModel(StanceModel):
             for label in scheme.labels:
                 premises.append(pair.sentence)
                 hypotheses.append(label.hypothesis.format(actor=pair.name))
+        step = device.batch(batch_size)
         logits = np.concatenate(
             [
-                self._entailment_logits(
-                    premises[i : i + batch_size], hypotheses[i : i + batch_size]
-                )
-                for i in range(0, len(premises), batch_size)
+                self._entailment_logits(premises[i : i + step], hypotheses[i : i + step])
+                for i in range(0, len(premises), step)
             ]
         )
         matrix = softmax(logits.reshape(len(pairs), len(scheme.labels)))

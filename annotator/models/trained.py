@@ -17,6 +17,7 @@ import numpy as np
 
 from annotator.schemes import Scheme
 
+from . import device
 from .base import (
     Pair,
     Prediction,
@@ -54,7 +55,8 @@ def encode_pairs(tokenizer, pairs: Sequence[Pair]):
 
 
 def autocast_bf16():
-    """bf16 autocast where the CPU has bf16 units; a no-op context elsewhere."""
+    """bf16 autocast where the CPU has bf16 units; a no-op context elsewhere. (Training runs
+    on the CPU; inference follows `device`.)"""
     import contextlib
 
     import torch
@@ -140,9 +142,9 @@ class CrossEncoderModel(TrainedModel):
         if self.meta.get("head") == HEAD_KIND:
             from .mention_classifier import MentionClassifier
 
-            return tokenizer, MentionClassifier.load(self.folder)
+            return tokenizer, MentionClassifier.load(self.folder).to(device.current())
         model = AutoModelForSequenceClassification.from_pretrained(self.folder).eval()
-        return tokenizer, model
+        return tokenizer, model.to(device.current())
 
     def warm_up(self) -> None:
         self._network  # noqa: B018  (loads model and tokenizer)
@@ -154,14 +156,15 @@ class CrossEncoderModel(TrainedModel):
 
         tokenizer, model = self._network
         result = np.zeros((len(pairs), len(self.meta["labels"])), dtype=np.float32)
-        with torch.inference_mode(), autocast_bf16():
-            for batch in length_batches(pairs, batch_size):
+        with torch.inference_mode(), device.autocast():
+            for batch in length_batches(pairs, device.batch(batch_size)):
                 chosen = [pairs[i] for i in batch]
                 if self.meta.get("head") == HEAD_KIND:
-                    scores = model(*encode_marked(tokenizer, chosen))
+                    inputs, mention = encode_marked(tokenizer, chosen)
+                    scores = model(device.on_device(inputs), mention.to(device.current()))
                 else:
-                    scores = model(**encode_pairs(tokenizer, chosen)).logits
-                result[batch] = scores.float().numpy()
+                    scores = model(**device.on_device(encode_pairs(tokenizer, chosen))).logits
+                result[batch] = scores.float().cpu().numpy()
         return result
 
 

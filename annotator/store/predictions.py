@@ -54,6 +54,30 @@ def count_unpredicted(
     return row["n"]
 
 
+def unpredicted_id_ranges(
+    db: Database,
+    model: str,
+    version: str,
+    size: int,
+    documents: list[str] | None = None,
+    unreviewed: bool = False,
+) -> list[tuple[int, int]]:
+    """(after, last) mention id bounds of consecutive runs of `size` mentions without this
+    prediction, in id order: the shards a distributed run hands out. Ids are read as a
+    stream and only the bounds are kept, so planning a million mentions takes little memory.
+    """
+    clause, params = _unpredicted(model, version, documents, unreviewed)
+    ranges, after, count, last = [], 0, 0, 0
+    for (mention_id,) in db.conn.execute(f"select m.id {clause} order by m.id", params):
+        count, last = count + 1, mention_id
+        if count == size:
+            ranges.append((after, last))
+            after, count = last, 0
+    if count:
+        ranges.append((after, last))
+    return ranges
+
+
 def unpredicted_mentions(
     db: Database,
     model: str,

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from annotator.store.anchoring import hidden_share, set_hidden_share
 from annotator.store.assignments import overlap, set_overlap
+from annotator.store.cluster_settings import ray_address, ray_workers, set_ray_cluster
 from annotator.store.jobs import QUEUED
 from annotator.store.learning import (
     learn_every,
@@ -40,6 +41,8 @@ def edit():
             learn_every=learn_every(db),
             fair_share=fair_share(db),
             promotion_margin=promotion_margin(db),
+            ray_address=ray_address(db) or "",
+            ray_workers=ray_workers(db),
         )
     else:  # an unticked box is simply absent from the post
         form = ProjectSettingsForm(models)
@@ -56,6 +59,9 @@ def edit():
                 set_learn_every(db, form.learn_every.data)
             if form.promotion_margin.data is not None:
                 set_promotion_margin(db, float(form.promotion_margin.data))
+            if form.ray_address.raw_data:  # posted (an empty field turns the cluster off)
+                workers = form.ray_workers.data or ray_workers(db)
+                set_ray_cluster(db, form.ray_address.data or None, workers)
             switched = "active_model" in form and form.active_model.data
             switched = switched and set_active_model(db, form.active_model.data)
         if switched:  # the worker re-orders the queue, in short transactions; a running

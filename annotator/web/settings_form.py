@@ -6,11 +6,12 @@ import re
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField
+from wtforms.validators import Optional, Regexp, StopValidation, ValidationError
 
 from annotator.store.anchoring import MAX_SHARE
 from annotator.store.assignments import MAX_OVERLAP
+from annotator.store.cluster_settings import ADDRESS, MAX_WORKERS
 from annotator.store.learning import MAX_LEARN_EVERY, MAX_MARGIN
 from annotator.store.queue import MAX_FAIR_SHARE
 
@@ -99,6 +100,24 @@ class ProjectSettingsForm(FlaskForm):
                 f"Promotion margin: a macro-F1 difference, 0 to {MAX_MARGIN}, three decimals.",
                 3,
             )
+        ],
+    )
+    # Background model runs on a Ray cluster; a post without them leaves them as they are.
+    ray_address = StringField(
+        "Ray cluster for model re-runs (empty: the worker runs them)",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            Optional(),
+            Regexp(
+                ADDRESS,
+                message="Ray cluster: auto, HOST:PORT or ray://HOST:PORT, or empty for none.",
+            ),
+        ],
+    )
+    ray_workers = IntegerField(
+        "Model-holding workers to ask of the cluster",
+        validators=[
+            PlainNumber(1, MAX_WORKERS, f"Ray workers: a whole number, 1 to {MAX_WORKERS}.")
         ],
     )
     # Absent from a post that does not mean to change it (validated against `models` below).

@@ -1,0 +1,63 @@
+"""The project's Ray cluster for background model runs: Settings, and the values refused."""
+
+import pytest
+
+from annotator.store.cluster_settings import ray_address, ray_workers, set_ray_cluster
+from annotator.store.database import open_database, set_setting
+
+from .conftest import signed_in
+
+FORM = {"overlap": "1", "hidden_share": "0"}
+
+
+def test_settings_point_model_runs_at_a_cluster_and_back(app):
+    admin = signed_in(app, "adam", "admin")
+    db = open_database(app.config["DB"])
+    assert ray_address(db) is None and ray_workers(db) == 1
+    for address in ("ray://head.example.org:10001", "auto", "10.0.0.5:6379"):
+        response = admin.post(
+            "/settings", data={**FORM, "ray_address": f" {address} ", "ray_workers": "4"}
+        )
+        assert response.status_code == 303
+        assert (ray_address(db), ray_workers(db)) == (address, 4)
+    page = admin.get("/settings").get_data(as_text=True)
+    assert 'value="10.0.0.5:6379"' in page
+    assert admin.post("/settings", data=FORM).status_code == 303  # not posted: left alone
+    assert ray_address(db) == "10.0.0.5:6379"
+    assert admin.post("/settings", data={**FORM, "ray_address": ""}).status_code == 303
+    assert ray_address(db) is None and ray_workers(db) == 4
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("ray_address", "http://head:8265", "Ray cluster: auto, HOST:PORT"),
+        ("ray_address", "head", "Ray cluster: auto, HOST:PORT"),
+        ("ray_address", "head:port", "Ray cluster: auto, HOST:PORT"),
+        ("ray_address", "head:1; rm -rf /", "Ray cluster: auto, HOST:PORT"),
+        ("ray_address", "x" * 300 + ":1", "Ray cluster: auto, HOST:PORT"),
+        ("ray_workers", "0", "Ray workers: a whole number"),
+        ("ray_workers", "1025", "Ray workers: a whole number"),
+        ("ray_workers", "two", "Ray workers: a whole number"),
+    ],
+)
+def test_settings_refuse_a_bad_cluster(app, field, value, message):
+    admin = signed_in(app, "adam", "admin")
+    data = {**FORM, "ray_address": "auto", "ray_workers": "2", field: value}
+    response = admin.post("/settings", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and page.count('class="field-error"') == 1
+    assert message in page
+    db = open_database(app.config["DB"])
+    assert ray_address(db) is None
+    db.close()
+
+
+def test_the_store_refuses_what_the_form_refuses_and_reads_hand_edits_safely(db):
+    with pytest.raises(ValueError, match="not a Ray address"):
+        set_ray_cluster(db, "http://x:1", 1)
+    with pytest.raises(ValueError, match="Ray workers"):
+        set_ray_cluster(db, "auto", 0)
+    set_setting(db, "ray_workers", "many")
+    assert ray_workers(db) == 1
