@@ -6,6 +6,11 @@ Builds a fresh database from a NewsMTSC file (default: devtest_mt, beside the pr
 alone) and the child's peak resident memory.
 
     python benchmarks/predict_speed.py [--data FILE] [--model SPEC] [--batch-size N]
+    python benchmarks/predict_speed.py --engine ray --workers 2     # a local Ray cluster
+    python benchmarks/predict_speed.py --device cuda                 # on a GPU machine
+
+On Ray, "prediction" includes starting the actors and loading the model in each (the
+pipeline's time from the first shard planned to the last one stored).
 """
 
 from __future__ import annotations
@@ -34,7 +39,15 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--model", default="embedding")
     parser.add_argument("--batch-size", default="64")
+    parser.add_argument("--engine", choices=["local", "ray"], default="local")
+    parser.add_argument("--workers", default="1", help="Ray actors (with --engine ray)")
+    parser.add_argument("--gpus-per-worker", default="0")
+    parser.add_argument("--device", default="auto")
     args = parser.parse_args()
+    options = ["--model", args.model, "--batch-size", args.batch_size, "--device", args.device]
+    if args.engine == "ray":
+        options += ["--engine", "ray", "--workers", args.workers]
+        options += ["--gpus-per-worker", args.gpus_per_worker]
     if not args.data.exists():
         sys.exit(f"{args.data}: no such file (NewsMTSC lives in ../shared/data/newsmtsc/)")
     with tempfile.TemporaryDirectory() as folder:
@@ -42,13 +55,15 @@ def main() -> None:
         annotator("init", "--scheme", "sentiment", db=db)
         annotator("import", str(args.data), db=db)
         started = time.perf_counter()
-        result = annotator("predict", "--model", args.model, "--batch-size", args.batch_size, db=db)
+        result = annotator("predict", *options, db=db)
         wall = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     pairs = int(re.search(r"pre-labelled (\d+)", result.stdout).group(1))
     loop = float(re.search(r"in ([\d.]+) s", result.stdout).group(1))
     print(f"data            {args.data.name}")
     print(f"model           {args.model}  (batch size {args.batch_size}, {os.cpu_count()} CPUs)")
+    engine = f"ray, {args.workers} workers" if args.engine == "ray" else "local"
+    print(f"engine          {engine}; {re.search(r'pairs/s ([^)]*)', result.stdout).group(1)}")
     print(f"pairs           {pairs}")
     print(f"whole command   {wall:.1f} s = {pairs / wall:.0f} pairs/s (start-up and loading too)")
     print(f"prediction      {loop:.1f} s = {pairs / loop:.0f} pairs/s (after the model is loaded)")
