@@ -52,16 +52,22 @@ def test_writers_of_two_processes_queue_on_the_file_lock(db_path):
     db.close()
 
 
-def test_serve_runs_gunicorn_processes_and_stops_them_all(db_path):
+def serving(db_path, *options: str) -> tuple[subprocess.Popen, int]:
+    """`annotator serve` with `options` on a free port, its output captured."""
     port = free_port()
-    add_user(db_path, "ana", "annotator")
     server = subprocess.Popen(
         [sys.executable, "-m", "annotator.cli", "serve", "--db", str(db_path)]
-        + ["--port", str(port), "--workers", "3"],
+        + ["--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    return server, port
+
+
+def test_serve_runs_gunicorn_processes_and_stops_them_all(db_path):
+    add_user(db_path, "ana", "annotator")
+    server, port = serving(db_path, "--workers", "3")
     try:
         wait_until(lambda: _answers(port), timeout=90)
         children = wait_until(lambda: _children(server.pid, 4), timeout=30)
@@ -139,14 +145,7 @@ def test_without_the_proxy_option_forwarded_headers_are_ignored(db_path, db):
 
 
 def test_debug_serves_from_one_process_with_the_development_server(db_path):
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "annotator.cli", "serve", "--db", str(db_path)]
-        + ["--port", str(port), "--debug", "--no-worker"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server, port = serving(db_path, "--debug", "--no-worker")
     try:
         wait_until(lambda: _answers(port), timeout=90)
         assert _children(server.pid, 1) is None  # no forked processes
