@@ -61,7 +61,8 @@ def connect(address: str | None, workers: int, cpus: int | None = None) -> bool:
         else:
             ray.init(num_cpus=cpus or max(workers, os.cpu_count() or 1), **options)
     except (ConnectionError, RuntimeError, ValueError) as error:
-        raise ClusterError(f"cannot reach the Ray cluster at {address}: {error}") from None
+        where = f"reach the Ray cluster at {address}" if address else "start a local Ray cluster"
+        raise ClusterError(f"cannot {where}: {error}") from None
     context = DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False

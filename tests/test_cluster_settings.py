@@ -61,3 +61,24 @@ def test_the_store_refuses_what_the_form_refuses_and_reads_hand_edits_safely(db)
         set_ray_cluster(db, "auto", 0)
     set_setting(db, "ray_workers", "many")
     assert ray_workers(db) == 1
+
+
+def test_the_ray_engine_without_the_cluster_extra_says_how_to_install_it(
+    db_path, db, monkeypatch
+):
+    import sys
+
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from annotator.ingest import import_file
+    from annotator.store.database import project_scheme
+
+    from .conftest import SEED
+
+    import_file(db, SEED, "auto", project_scheme(db).label_names)
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if it were not installed
+    result = CliRunner().invoke(main, ["predict", "--db", str(db_path), "--engine", "ray"])
+    assert result.exit_code == 1
+    assert "--engine ray needs the cluster extra: pip install -e '.[cluster]'" in result.output
+    assert db.table("predictions").count == 0
