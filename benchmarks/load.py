@@ -104,6 +104,29 @@ class Annotator(threading.Thread):
             self.accepted.append(sentence_id)
 
 
+_SERVERS: dict[str, subprocess.Popen] = {}
+
+
+def server_cpu_seconds(base: str) -> float:
+    """CPU seconds the server at `base` and its processes have used so far (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [_SERVERS[base].pid]
+    total, seen = 0.0, set()
+    while pids:
+        pid = pids.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
+
+
 def pace(text: str) -> tuple[float, float]:
     low, _, high = text.partition(":")
     return float(low), float(high or low)
@@ -137,6 +160,7 @@ def served(db_path: Path, secret: str, options: list[str]):
                 break
             except OSError:
                 time.sleep(0.2)
+        _SERVERS[base] = server
         yield base
     finally:
         server.terminate()
@@ -175,11 +199,12 @@ def main() -> None:
                 worker.start()
             for worker in workers:
                 worker.signed_in.wait()
-            started = time.time()
+            started, clients_cpu = time.time(), time.process_time()
             start.set()
             for worker in workers:
                 worker.join()
-            elapsed = time.time() - started
+            elapsed, clients_cpu = time.time() - started, time.process_time() - clients_cpu
+            server_cpu = server_cpu_seconds(base)
         latencies = [t for w in workers for t in w.latencies]
         accepted = {(w.name, s) for w in workers for s in w.accepted}
         attempts = sum(len(w.accepted) for w in workers)
@@ -190,6 +215,10 @@ def main() -> None:
             f"{args.annotators} annotators ({how}, {server}) for {elapsed:.0f} s, "
             f"k = {args.overlap}: "
             f"{len(latencies):,} requests, {len(latencies) / elapsed:,.0f} requests/s"
+        )
+        print(
+            f"CPU per request: clients {1000 * clients_cpu / len(latencies):.1f} ms, server "
+            f"{1000 * server_cpu / len(latencies):.1f} ms (its processes, sign-in included)"
         )
         print(
             f"latency p50 {1000 * cents[49]:.1f} ms, p95 {1000 * cents[94]:.1f} ms, "
