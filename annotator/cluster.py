@@ -55,6 +55,8 @@ def connect(address: str | None, workers: int, cpus: int | None = None) -> bool:
     from ray.data import DataContext
 
     options = {"include_dashboard": False, "configure_logging": False, "log_to_driver": False}
+    if address:
+        _check_reachable(address)
     try:
         if address:
             ray.init(address=address, **options)
@@ -67,6 +69,21 @@ def connect(address: str | None, workers: int, cpus: int | None = None) -> bool:
     context.enable_progress_bars = False
     context.print_on_execution_start = False
     return True
+
+
+def _check_reachable(address: str, seconds: float = 5) -> None:
+    """Fail at once on a HOST:PORT (or ray://HOST:PORT) that nothing answers: Ray itself
+    retries a missing cluster for minutes. `auto` is Ray's own to resolve."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=seconds).close()
+    except OSError as error:
+        reason = error.strerror or "no answer"
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: {reason}") from None
 
 
 class _MentionSource:

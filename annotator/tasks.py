@@ -115,7 +115,11 @@ def run_prelabel(db: Database, db_path: str, job: dict) -> str:
         _count_from_zero(
             db, job_id, total, "mention", f"pre-labelling with {model.spec} on Ray ({address})"
         )
-        cluster.connect(address, workers)
+        try:
+            cluster.connect(address, workers)
+        except cluster.ClusterError as error:
+            where = "Settings, Cluster" if ray_address(db) else "ANNOTATOR_RAY_ADDRESS"
+            raise cluster.ClusterError(f"{error} (the address comes from {where})") from None
         count = cluster.prelabel_on_ray(
             db,
             db_path,

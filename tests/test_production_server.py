@@ -160,3 +160,50 @@ def test_behind_proxy_keeps_a_configured_number_of_proxies(db_path, db):
     app = create_app(config)
     assert app.config["PROXY_FIX"] == 2 and app.wsgi_app.x_for == 2
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_serve_refuses_a_port_in_use_before_starting_anything(db_path):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "annotator.cli", "serve", "--db", str(db_path)]
+            + ["--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        output = server.communicate(timeout=60)[0]
+    assert server.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in output
+    assert "annotator worker" not in output  # no second job worker on the database
+
+
+def test_gunicorn_itself_trusts_no_forwarded_header(db_path):
+    """Without --behind-proxy, a local client's X-Forwarded-Proto does not make the request
+    HTTPS (which would, among other things, fail the CSRF referrer check at sign-in)."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    add_user(db_path, "ana", "annotator")
+    server, port = serving(db_path, "--no-worker")
+    try:
+        wait_until(lambda: _answers(port), timeout=90)
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        base = f"http://127.0.0.1:{port}"
+        page = opener.open(base + "/login").read().decode()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode(
+            {"csrf_token": token, "username": "ana", "password": PASSWORD}
+        ).encode()
+        request = urllib.request.Request(
+            base + "/login", data=body, headers={"X-Forwarded-Proto": "https"}
+        )
+        with opener.open(request) as response:  # signed in: the review page, over http
+            assert response.status == 200 and response.url.startswith(base)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)

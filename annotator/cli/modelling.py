@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -93,7 +96,7 @@ def predict(
 
     Example: annotator predict --model nli:MoritzLaurer/deberta-v3-base-zeroshot-v2.0
     """
-    if engine == "local":
+    if engine == "local" or not address:  # a cluster's workers decide on their own GPUs
         try:
             device.choose(device_name)
         except ValueError as error:
@@ -109,30 +112,39 @@ def predict(
         return
     if engine == "local":
         model.warm_up()
+        started = time.perf_counter()
+        with click.progressbar(length=total, label=f"{model.spec}", file=sys.stderr) as bar:
+            done = prelabel(db, model, scheme, batch_size, bar.update)
     else:
         from annotator import cluster
 
         try:
-            cluster.connect(address, workers)
+            own_cluster = cluster.connect(address, workers)
         except cluster.ClusterError as error:
             raise click.ClickException(str(error)) from None
-    started = time.perf_counter()
-    with click.progressbar(length=total, label=f"{model.spec}", file=sys.stderr) as bar:
-        if engine == "local":
-            done = prelabel(db, model, scheme, batch_size, bar.update)
-        else:
-            done = cluster.prelabel_on_ray(
-                db,
-                db_path,
-                model_spec,
-                scheme,
-                models_dir,
-                workers=workers,
-                gpus_per_worker=gpus_per_worker,
-                batch_size=batch_size,
-                on_progress=bar.update,
-                device_name=device_name,
-            )
+        started = time.perf_counter()
+        try:
+            with click.progressbar(length=total, label=model.spec, file=sys.stderr) as bar:
+                with _stop_between_shards(bar.update) as progress:
+                    done = cluster.prelabel_on_ray(
+                        db,
+                        db_path,
+                        model_spec,
+                        scheme,
+                        models_dir,
+                        workers=workers,
+                        gpus_per_worker=gpus_per_worker,
+                        batch_size=batch_size,
+                        on_progress=progress,
+                        device_name=device_name,
+                    )
+        except cluster.ClusterError as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            if own_cluster:  # the local Ray this command started goes with it
+                import ray
+
+                ray.shutdown()
     elapsed = time.perf_counter() - started
     after = f"after loading the model, on {device.current()}"
     if engine == "ray":
@@ -141,6 +153,32 @@ def predict(
         f"{prelabel_summary(done, model.spec)} in {elapsed:.1f} s "
         f"({done / elapsed:.0f} pairs/s {after})"
     )
+
+
+@contextlib.contextmanager
+def _stop_between_shards(update: Callable[[int], None]):
+    """A progress callback that ends the run (Ctrl+C, SIGTERM) once the shard in hand is
+    stored: Ray's own handlers would otherwise let the run go on to the end. Run again, it
+    does the rest."""
+    asked: list[int] = []
+
+    def ask(signum, _frame) -> None:
+        if asked:  # a second Ctrl+C: at once
+            raise KeyboardInterrupt
+        asked.append(signum)
+        click.echo("\nannotator: stopping after the shard in hand (Ctrl+C again: now)", err=True)
+
+    def progress(count: int) -> None:
+        update(count)
+        if asked:
+            raise click.Abort
+
+    previous = {sig: signal.signal(sig, ask) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield progress
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _build_starter_once(models_dir: Path) -> None:

@@ -196,6 +196,7 @@ def _serve(
             "annotator: no accounts yet; add one with `annotator user add NAME --role admin`"
         )
     db.close()
+    _check_port_free(host, port)
     worker_process = _start_worker(db_path) if with_worker else None
     if with_worker and starter:
         _queue_starter(db_path)
@@ -221,6 +222,18 @@ def _serve(
         click.echo("stopped")
         if worker_process is not None:
             _stop_worker(worker_process)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port another server holds before anything starts (the job worker among
+    them: one per database)."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 def _queue_starter(db_path: Path) -> None:

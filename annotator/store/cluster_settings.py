@@ -15,6 +15,14 @@ DEFAULT_WORKERS, MAX_WORKERS = 1, 1024
 ADDRESS = re.compile(r"^(auto|(ray://)?[A-Za-z0-9][A-Za-z0-9.-]{0,252}:\d{1,5})$")
 
 
+def valid_address(text: str) -> bool:
+    """`auto`, or HOST:PORT / ray://HOST:PORT with a port from 1 to 65535."""
+    if not ADDRESS.fullmatch(text):
+        return False
+    port = text.rpartition(":")[2]
+    return text == "auto" or 1 <= int(port) <= 65535
+
+
 def ray_address(db: Database) -> str | None:
     return get_setting(db, ADDRESS_SETTING) or None
 
@@ -29,7 +37,7 @@ def ray_workers(db: Database) -> int:
 
 def set_ray_cluster(db: Database, address: str | None, workers: int) -> None:
     """Point background model runs at a cluster (`address`), or back at the worker (None)."""
-    if address is not None and not ADDRESS.fullmatch(address):
+    if address is not None and not valid_address(address):
         raise ValueError(f"not a Ray address: {address!r}")
     if not 1 <= workers <= MAX_WORKERS:
         raise ValueError(f"Ray workers: 1 to {MAX_WORKERS}")

@@ -59,9 +59,11 @@ def edit():
                 set_learn_every(db, form.learn_every.data)
             if form.promotion_margin.data is not None:
                 set_promotion_margin(db, float(form.promotion_margin.data))
-            if form.ray_address.raw_data:  # posted (an empty field turns the cluster off)
+            if form.ray_address.raw_data or form.ray_workers.data:  # either posted
+                # (an empty address turns the cluster off)
+                address = form.ray_address.data if form.ray_address.raw_data else ray_address(db)
                 workers = form.ray_workers.data or ray_workers(db)
-                set_ray_cluster(db, form.ray_address.data or None, workers)
+                set_ray_cluster(db, address or None, workers)
             switched = "active_model" in form and form.active_model.data
             switched = switched and set_active_model(db, form.active_model.data)
         if switched:  # the worker re-orders the queue, in short transactions; a running

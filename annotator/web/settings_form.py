@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField
-from wtforms.validators import Optional, Regexp, StopValidation, ValidationError
+from wtforms.validators import Optional, StopValidation, ValidationError
 
 from annotator.store.anchoring import MAX_SHARE
 from annotator.store.assignments import MAX_OVERLAP
-from annotator.store.cluster_settings import ADDRESS, MAX_WORKERS
+from annotator.store.cluster_settings import MAX_WORKERS, valid_address
 from annotator.store.learning import MAX_LEARN_EVERY, MAX_MARGIN
 from annotator.store.queue import MAX_FAIR_SHARE
 
@@ -106,13 +106,7 @@ class ProjectSettingsForm(FlaskForm):
     ray_address = StringField(
         "Ray cluster for model re-runs (empty: the worker runs them)",
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[
-            Optional(),
-            Regexp(
-                ADDRESS,
-                message="Ray cluster: auto, HOST:PORT or ray://HOST:PORT, or empty for none.",
-            ),
-        ],
+        validators=[Optional()],
     )
     ray_workers = IntegerField(
         "Model-holding workers to ask of the cluster",
@@ -133,6 +127,13 @@ class ProjectSettingsForm(FlaskForm):
             self.active_model.choices = [(spec, spec) for spec in models]
         else:  # nothing has pre-labelled the project yet: nothing to choose
             del self.active_model
+
+    def validate_ray_address(self, field):
+        if field.data and not valid_address(field.data):
+            raise ValidationError(
+                "Ray cluster: auto, HOST:PORT or ray://HOST:PORT (port 1 to 65535), or empty "
+                "for none."
+            )
 
     def validate_active_model(self, field):
         if field.data and field.data not in self.models:

@@ -39,6 +39,9 @@ def run(app_factory: Callable, host: str, port: int, workers: int, on_ready=None
         "timeout": 120,  # a worker silent this long is replaced (a request never takes it)
         "graceful_timeout": 30,
         "control_socket_disable": True,  # two projects' servers would share the socket path
+        # gunicorn would take X-Forwarded-Proto from local clients by itself; whether to trust
+        # a proxy's headers is the app's choice alone (`serve --behind-proxy`, ProxyFix)
+        "forwarded_allow_ips": "",
         "when_ready": (lambda arbiter: on_ready(arbiter.LISTENERS[0].getsockname()[1]))
         if on_ready
         else None,
