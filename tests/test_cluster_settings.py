@@ -118,7 +118,7 @@ def test_ctrl_c_during_a_cluster_run_stops_it_after_the_shard_in_hand():
 
     import click
 
-    from annotator.cli.modelling import _stop_between_shards
+    from annotator.cli.predicting import _stop_between_shards
 
     before = signal.getsignal(signal.SIGINT)
     updates = []

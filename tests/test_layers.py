@@ -8,8 +8,8 @@ the layers below it, never one above:
 1. `store/`: SQLite.
 2. `text/`: sentences and actors.
 3. `models/`: the model backends.
-4. `ingest/`, `prelabel.py`, `evaluate.py`, `training.py`, `fine_tuning.py`, `cross_validation.py`,
-   `learning_history.py`, `learning_plan.py`, `learning.py`, `starter.py`,
+4. `ingest/`, `prelabel.py`, `cluster.py`, `evaluate.py`, `training.py`, `fine_tuning.py`,
+   `cross_validation.py`, `learning_history.py`, `learning_plan.py`, `learning.py`, `starter.py`,
    `corpus_stats.py`: work over the stored data with the models.
 5. `tasks.py`, `worker.py`: the background jobs.
 6. `web/` and the app factory, `annotator/__init__.py`.
@@ -36,6 +36,7 @@ LAYERS = [
     {
         "ingest",
         "prelabel",
+        "cluster",
         "evaluate",
         "training",
         "fine_tuning",

@@ -9,8 +9,9 @@ from .backup import backup, restore
 from .corpus import export, import_command, init
 from .jobs import jobs
 from .learning import learn
-from .modelling import evaluate, predict, train
+from .modelling import evaluate, train
 from .models import models
+from .predicting import predict
 from .server import demo, serve, worker
 from .users import user
 

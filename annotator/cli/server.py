@@ -16,8 +16,8 @@ import click
 from annotator.store.users import ADMIN, create_user
 
 from .corpus import import_command, init
-from .modelling import predict
 from .options import db_option, model_option, open_or_fail
+from .predicting import predict
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -187,7 +187,8 @@ def _serve(
     debug: bool,
 ) -> None:
     from annotator import create_app
-    from annotator.web import wsgi_server
+
+    from . import production_server
 
     config = app_config(db_path, behind_proxy)
     db = open_or_fail(db_path)
@@ -213,9 +214,10 @@ def _serve(
             ready(server.server_port)
             server.serve_forever()
         else:
-            count = workers or wsgi_server.default_workers()
-            click.echo(f"annotator: gunicorn, {count} processes of {wsgi_server.THREADS} threads")
-            wsgi_server.run(lambda: create_app(config), host, port, count, on_ready=ready)
+            count = workers or production_server.default_workers()
+            threads = production_server.THREADS
+            click.echo(f"annotator: gunicorn, {count} processes of {threads} threads")
+            production_server.run(lambda: create_app(config), host, port, count, on_ready=ready)
     except KeyboardInterrupt:
         pass
     finally:
