@@ -16,7 +16,8 @@ import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from annotator.models.trained import HEAD_KIND, autocast_bf16
+from annotator.models import device
+from annotator.models.trained import HEAD_KIND
 from annotator.store.reports import span_key
 
 EXAMPLES_SEEN = 6000  # from the encoder: passes over at least this many examples
@@ -106,7 +107,7 @@ def fine_tune(
         random.shuffle(batches)  # batches of similar length, in a new order each epoch
         for batch in batches:
             inputs, mention = encode_marked(tokenizer, [examples[i].pair for i in batch])
-            with autocast_bf16():
+            with device.autocast("cpu"):
                 scores = model(inputs, mention)
             loss = torch.nn.functional.cross_entropy(scores.float(), targets[batch], weight=weights)
             loss.backward()

@@ -8,7 +8,6 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.ingest import import_file
 from annotator.models import device
-from annotator.models.embedding import cpu_has_fast_bf16
 from annotator.store.database import project_scheme
 
 from .conftest import SEED
@@ -25,7 +24,7 @@ def fresh_choice(monkeypatch):
 def test_auto_takes_the_cpu_without_a_gpu_and_keeps_the_cpu_s_precision(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert device.current() == "cpu" and device.batch(64) == 64
-    assert device.half_precision() == (torch.bfloat16 if cpu_has_fast_bf16() else None)
+    assert device.half_precision() == (torch.bfloat16 if device.cpu_has_fast_bf16() else None)
     with pytest.raises(ValueError, match="torch sees no CUDA GPU"):
         device.choose("cuda")
     with pytest.raises(ValueError, match="unknown device 'tpu'"):

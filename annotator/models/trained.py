@@ -54,20 +54,6 @@ def encode_pairs(tokenizer, pairs: Sequence[Pair]):
     )
 
 
-def autocast_bf16():
-    """bf16 autocast where the CPU has bf16 units; a no-op context elsewhere. (Training runs
-    on the CPU; inference follows `device`.)"""
-    import contextlib
-
-    import torch
-
-    from .embedding import cpu_has_fast_bf16
-
-    if cpu_has_fast_bf16():
-        return torch.autocast("cpu", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
-
-
 def open_trained(name: str, folder: Path) -> TrainedModel:
     """The trained model saved in `folder`, of whichever method it was trained with."""
     meta_path = Path(folder) / META_FILE

@@ -133,7 +133,7 @@ def set_password(db: Database, user_id: int, password: str) -> None:
 
 def set_queue_order(db: Database, user_id: int, order: str) -> None:
     """Remember the queue order the account chose (the caller checks it is a known one)."""
-    with db.conn:
+    with db.atomic():
         db.execute(
             "update users set queue_order = ?, updated = ? where id = ?", [order, now(), user_id]
         )
