@@ -5,7 +5,7 @@ import pytest
 from annotator.ingest import import_file
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
-from annotator.store import assignments, queue, review
+from annotator.store import assignments, queue, queue_walk, review
 from annotator.store.undo import undo_last
 
 from .conftest import SEED, FirstLabelModel
@@ -148,16 +148,16 @@ def test_a_place_taken_between_finding_and_claiming_a_sentence_is_not_taken_twic
 ):
     """The queue finds a sentence without the write lock: another annotator may claim it
     before the lock is taken. The claim then looks for the next sentence."""
-    find = queue._first_free
-    first = find(seeded, "ana", "document")
+    find = queue_walk.first_free
+    first = find(seeded, "ana", "document", 1, queue_walk.generation(seeded))
 
-    def found_then_taken(db, annotator, order):
-        candidate = find(db, annotator, order)
+    def found_then_taken(db, annotator, order, k, since):
+        candidate = find(db, annotator, order, k, since)
         if candidate == first:
             assignments.claim(db, first, "ben")  # ben's claim lands in between
         return candidate
 
-    monkeypatch.setattr(queue, "_first_free", found_then_taken)
+    monkeypatch.setattr(queue_walk, "first_free", found_then_taken)
     second = queue.next_sentence_id(seeded, "ana")
     assert second not in (None, first)
     holders = seeded.query("select sentence_id, annotator from assignments order by annotator")
@@ -170,14 +170,14 @@ def test_a_place_taken_between_finding_and_claiming_a_sentence_is_not_taken_twic
 def test_a_sentence_claimed_by_another_tab_meanwhile_is_served_not_a_second_one(
     seeded, monkeypatch
 ):
-    find = queue._first_free
+    find = queue_walk.first_free
 
-    def found_while_the_other_tab_claims_it(db, annotator, order):
-        candidate = find(db, annotator, order)
+    def found_while_the_other_tab_claims_it(db, annotator, order, k, since):
+        candidate = find(db, annotator, order, k, since)
         assignments.claim(db, candidate, annotator)  # the same annotator's other tab
         return candidate
 
-    monkeypatch.setattr(queue, "_first_free", found_while_the_other_tab_claims_it)
+    monkeypatch.setattr(queue_walk, "first_free", found_while_the_other_tab_claims_it)
     first = queue.next_sentence_id(seeded, "ana")
     held = seeded.query("select sentence_id from assignments where annotator = 'ana'")
     assert [row["sentence_id"] for row in held] == [first]

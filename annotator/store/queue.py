@@ -6,13 +6,14 @@ import math
 
 from sqlite_utils import Database
 
+from . import queue_walk
 from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import claim_free_place, overlap
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
-from .imports import published_sentence, unpublished_sentence
+from .imports import unpublished_sentence
 from .overall import overall_label, question_enabled
-from .priority import OPEN, ORDER_BY
+from .priority import ORDER_BY
 from .priority import TABLE as PRIORITY
 from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
 
@@ -88,7 +89,8 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
     a new sentence that fewer than k annotators hold (claimed now), then those they skipped.
 
     A new sentence is found without any lock, by walking the order's index (see `priority`)
-    to the first sentence the annotator could claim. Only then is SQLite's write lock taken,
+    to the first sentence the annotator could claim, from where their last walk stopped
+    (`queue_walk`). Only then is SQLite's write lock taken,
     to look at that one sentence again (and at the annotator's few unfinished ones) and claim
     it, so concurrent annotators never take more than k places on a sentence and nobody is
     served a sentence twice. A sentence claimed by others in between is passed over by the
@@ -100,13 +102,18 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
     held = _held(db, annotator, order)
     if held:
         return held
-    walk = claim_order(db, annotator, order)
-    while (candidate := _first_free(db, annotator, walk)) is not None:
+    walk, k = claim_order(db, annotator, order), overlap(db)
+    while True:
+        since = queue_walk.generation(db)
+        candidate = queue_walk.first_free(db, annotator, walk, k, since)
+        if candidate is None:
+            break
         with db.atomic():
             held = _held(db, annotator, order)  # another tab may have claimed one meanwhile
             if held:
                 return held
             if _queued(db, candidate) and claim_free_place(db, candidate, annotator):
+                queue_walk.leave_mark(db, annotator, walk, candidate, since)
                 return candidate
     skipped = first_row(
         db,
@@ -117,29 +124,6 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
         {"annotator": annotator, "skipped": SKIPPED},
     )
     return skipped["id"] if skipped else None
-
-
-def _first_free(db: Database, annotator: str, order: str) -> str | None:
-    """The first sentence in the order that the annotator does not hold and fewer than k
-    annotators do. The walk is forced onto the order's index, which leaves out the full
-    sentences: it stops at the first free one, whatever the planner's statistics say and
-    however many sentences are done. Sentences of an import still in progress have their
-    place in the index already (it is written as they are) but are passed over until the
-    import publishes them."""
-    row = first_row(
-        db,
-        f"""
-        select q.sentence_id as id from {PRIORITY} q indexed by {PRIORITY}_{order}
-        where q.{OPEN} and {published_sentence("q.sentence_id")}
-          and not exists (select 1 from assignments a
-                          where a.sentence_id = q.sentence_id and a.annotator = :annotator)
-          and (select count(*) from assignments a where a.sentence_id = q.sentence_id) < :k
-        order by {ORDER_BY[order]}
-        limit 1
-        """,
-        {"annotator": annotator, "k": overlap(db)},
-    )
-    return row["id"] if row else None
 
 
 def _queued(db: Database, sentence_id: str) -> bool:

@@ -297,3 +297,11 @@ def create_actor_aliases(db: Database) -> None:
 def add_queue_order(db: Database) -> None:
     """Each account's chosen queue order, kept from one sign-in to the next."""
     db.table("users").add_column("queue_order", str)
+
+
+@MIGRATIONS()
+def create_walk_marks(db: Database) -> None:
+    """Where each annotator's last walk of the queue stopped, and what makes that stale."""
+    from .queue_walk import create_walk_marks as create
+
+    create(db)
