@@ -227,3 +227,35 @@ def test_walk_marks_survive_a_second_connection(db_path, spread):
     finally:
         other.close()
     assert_marks_agree(spread, ["ana"])
+
+
+def test_the_kept_count_of_done_sentences_follows_every_write_of_a_review(spread, tmp_path):
+    """Accept, skip, undo, requeue and imported labels: the count kept per annotator is the
+    count of their done reviews, whatever wrote them."""
+    from annotator.store.diff import requeue_sentences
+    from annotator.store.exports import iter_export_lines
+    from annotator.store.review_counts import done_count
+
+    def assert_counts():
+        for row in spread.query("select distinct annotator from reviews"):
+            name = row["annotator"]
+            done = spread.table("reviews").count_where("annotator = ? and status = 'done'", [name])
+            assert done_count(spread, name) == done, name
+
+    accepted = [serve_and_accept(spread, "ana", "document") for _ in range(3)]
+    assert done_count(spread, "ana") == 3
+    sentence = queue.next_sentence_id(spread, "ana")
+    review.skip_sentence(spread, "ana", sentence)
+    assert_counts()
+    undo_last(spread, "ana")
+    undo_last(spread, "ana")  # the last accept too
+    assert_counts()
+    assert done_count(spread, "ana") == 2
+    assert requeue_sentences(spread, accepted[:1]) == 1
+    assert_counts()
+    assert done_count(spread, "ana") == 1
+    exported = tmp_path / "labels.jsonl"
+    exported.write_text("".join(iter_export_lines(spread)), encoding="utf-8")
+    import_file(spread, exported, "jsonl", STANCE.label_names)
+    assert_counts()
+    assert done_count(spread, "ana") >= 1

@@ -21,15 +21,20 @@ on conflict (mention_id, annotator) do update set label = excluded.label,
 """
 
 # Imported labels that cover every mention of a sentence count as that annotator's review,
-# and a review holds one of the sentence's k places, as in the queue.
+# and a review holds one of the sentence's k places, as in the queue. An upsert, not a
+# replace: a replace fires the delete triggers of the row it removes (kept counts) only on
+# connections with recursive triggers on.
 _REVIEWED = """
-insert or replace into reviews (sentence_id, annotator, status, updated)
+insert into reviews (sentence_id, annotator, status, updated)
 select m.sentence_id, a.annotator, :done, :stamp
 from (select distinct value as id from json_each(:sentences)) j
 join mentions m on m.sentence_id = j.id
 join annotations a on a.mention_id = m.id
+where true
 group by m.sentence_id, a.annotator
 having count(*) = (select count(*) from mentions where sentence_id = m.sentence_id)
+on conflict (sentence_id, annotator) do update set status = excluded.status,
+  updated = excluded.updated
 """
 _HELD = """
 insert or ignore into assignments (sentence_id, annotator, created)

@@ -15,7 +15,8 @@ from .imports import unpublished_sentence
 from .overall import overall_label, question_enabled
 from .priority import ORDER_BY
 from .priority import TABLE as PRIORITY
-from .review import DONE, REQUEUED, SKIPPED, ReviewError, review_row
+from .review import REQUEUED, SKIPPED, ReviewError, review_row
+from .review_counts import done_count
 
 CONTEXT = 2  # neighbouring sentences shown on each side
 
@@ -190,17 +191,16 @@ def _held(db: Database, annotator: str, order: str) -> str | None:
 def review_progress(db: Database, annotator: str) -> dict:
     """How many sentences the annotator has reviewed, of the sentences with actors.
 
-    Both counts are cheap at any corpus size: the first uses an index, the second is kept
-    by `count_sentences_with_actors` whenever mentions are added or removed.
+    Both counts are cheap at any corpus size: the first is kept as reviews are written
+    (`review_counts`), the second by `count_sentences_with_actors` whenever mentions are
+    added or removed.
     """
     return {"reviewed": reviewed_count(db, annotator), "total": sentences_with_actors(db)}
 
 
 def reviewed_count(db: Database, annotator: str) -> int:
-    """How many sentences the annotator has finished reviewing (read from an index)."""
-    return db.execute(
-        "select count(*) from reviews where annotator = ? and status = ?", [annotator, DONE]
-    ).fetchone()[0]
+    """How many sentences the annotator has finished reviewing (a kept count)."""
+    return done_count(db, annotator)
 
 
 def sentences_with_actors(db: Database) -> int:

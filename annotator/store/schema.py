@@ -305,3 +305,11 @@ def create_walk_marks(db: Database) -> None:
     from .queue_walk import create_walk_marks as create
 
     create(db)
+
+
+@MIGRATIONS()
+def create_review_counts(db: Database) -> None:
+    """Each annotator's number of finished sentences, kept as reviews are written."""
+    from .review_counts import create_review_counts as create
+
+    create(db)

@@ -7,6 +7,7 @@ from sqlite_utils import Database
 from .gold import GOLD_VIEW, gold_of_mentions
 from .imports import published
 from .prelabels import shown_prediction_id
+from .review_counts import done_count
 
 _SHOWN = f"(select label from predictions where id = {shown_prediction_id('m.id')})"
 
@@ -125,16 +126,12 @@ def annotator_speed(db: Database) -> list[dict]:
                 [name],
             )
         ]
-        [counts] = db.query(
-            """select (select count(*) from decisions where annotator = :a) as decisions,
-                      (select count(*) from reviews where annotator = :a and status = 'done')
-                        as reviewed""",
-            {"a": name},
-        )
+        decisions = db.table("decisions").count_where("annotator = ?", [name])
         result.append(
             {
                 "annotator": name,
-                **counts,
+                "decisions": decisions,
+                "reviewed": done_count(db, name),
                 "median_seconds": round(statistics.median(times), 1) if times else None,
             }
         )
