@@ -27,14 +27,15 @@ def work_ahead(path: Path, order: str, ahead: int, stretch: int) -> None:
     db = connect(path)
     annotator = f"ahead-{order}"
     k = assignments.overlap(db)
+    before = queue.reviewed_count(db, annotator)  # from an earlier run on this database
     times: list[float] = []
-    for n in range(1, ahead + 1):
+    for n in range(before + 1, before + ahead + 1):
         started = time.perf_counter()
         sentence_id = queue.next_sentence_id(db, annotator, order)
         queue.sentence_for_review(db, sentence_id, annotator)
         times.append(time.perf_counter() - started)
         review.accept_sentence(db, annotator, sentence_id)
-        if n % stretch == 0:
+        if (n - before) % stretch == 0:
             print(
                 f"{order:<12} sentences {n - stretch + 1:>7,}-{n:<7,} next item"
                 f" p50 {1000 * scale.percentile(times, 0.5):6.2f} ms"
@@ -48,7 +49,7 @@ def work_ahead(path: Path, order: str, ahead: int, stretch: int) -> None:
         queue_walk.first_free(db, annotator, order, k, since=-1)  # no mark has that counter
         walks.append(time.perf_counter() - started)
     print(
-        f"{order:<12} after {ahead:,}: one walk from the start of the order"
+        f"{order:<12} after {before + ahead:,}: one walk from the start of the order"
         f" p50 {1000 * scale.percentile(walks, 0.5):.1f} ms (every claim, without the marks)"
     )
     db.close()
@@ -65,8 +66,9 @@ def main() -> None:
         scale.build(args.db, args.sentences)
     db = connect(args.db)
     assignments.set_overlap(db, 2)
+    total = queue.sentences_with_actors(db)
     db.close()
-    print(f"{args.db}: {args.sentences:,} sentences, k = 2, one annotator alone in each order")
+    print(f"{args.db}: {total:,} sentences, k = 2, one annotator alone in each order")
     for order in queue.ORDERS:
         work_ahead(args.db, order, args.ahead, args.stretch)
 
