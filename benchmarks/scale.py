@@ -272,7 +272,7 @@ def export_all(path: Path) -> None:
     code = (
         "import resource, sys, time\n"
         "from annotator.store.database import connect\n"
-        "from annotator.store.exports import write_export\n"
+        "from annotator.exporting import write_export\n"
         "class Null:\n    def write(self, s): pass\n"
         "db = connect(sys.argv[1]); t = time.perf_counter()\n"
         "n = write_export(db, Null()); s = time.perf_counter() - t\n"

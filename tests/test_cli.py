@@ -119,7 +119,7 @@ def test_a_failed_export_leaves_the_earlier_file_and_no_partial_one(run, tmp_pat
         yield '{"id": "first"}\n'
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("annotator.store.exports.iter_export_lines", broken)
+    monkeypatch.setattr("annotator.exporting.files.iter_export_lines", broken)
     result = run("export", "-o", str(out))
     assert result.exit_code == 1 and "No space left on device" in result.output
     assert out.read_text(encoding="utf-8") == "an earlier export\n"

@@ -3,12 +3,12 @@
 import io
 import json
 
+from annotator.exporting import write_export
 from annotator.ingest import import_file
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
 from annotator.store import queue, review
 from annotator.store.database import init_database
-from annotator.store.exports import write_export
 
 from .conftest import SEED
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from annotator.exporting import FORMATS as EXPORT_FORMATS
+from annotator.exporting import ONLY, export_to_file, write_export
 from annotator.ingest import FORMATS, InputError, import_file
 from annotator.schemes import SCHEMES
 from annotator.store.database import init_database, project_scheme
-from annotator.store.exports import export_to_file, write_export
 from annotator.store.overall import question_enabled, set_question
 from annotator.wording import counted
 
@@ -96,18 +97,36 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
     default="-",
     help="File to write (replaced only once complete); standard output by default.",
 )
-def export(db_path: Path, output: Path):
-    """Write every sentence with its gold labels as JSONL, one line per sentence.
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one line per sentence with its targets; csv: one row per (sentence, actor).",
+)
+@click.option(
+    "--only",
+    type=click.Choice(ONLY),
+    default="all",
+    show_default=True,
+    help="all targets; reviewed: those someone labelled; gold: those with a gold label.",
+)
+def export(db_path: Path, output: Path, format_: str, only: str):
+    """Write every sentence with its gold labels: JSONL (one line per sentence) or CSV (one
+    row per sentence and actor, every annotator's label packed as "name:label|name:label").
 
     Example: annotator export -o gold.jsonl
+             annotator export --format csv --only gold -o gold.csv
     """
     db = open_or_fail(db_path)
     if str(output) == "-":
         with click.open_file("-", "w", encoding="utf-8") as stdout:
-            write_export(db, stdout)
+            write_export(db, stdout, format_, only)
         return
     try:
-        count = export_to_file(db, output)
+        count = export_to_file(db, output, format_, only)
     except OSError as error:
         raise click.ClickException(f"{output}: {error.strerror or error}") from None
-    click.echo(f"wrote {counted(count, 'sentence')} to {output}", err=True)
+    unit = "sentence" if format_ == "jsonl" else "row"
+    click.echo(f"wrote {counted(count, unit)} to {output}", err=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -72,31 +71,3 @@ def iter_export_records(db: Database) -> Iterator[dict]:
     """Every sentence with its targets and their gold labels, as dicts."""
     for line in iter_export_lines(db):
         yield json.loads(line)
-
-
-def write_export(db: Database, stream) -> int:
-    """Write the export as JSONL to a text stream; return the number of lines."""
-    count = 0
-    for line in iter_export_lines(db):
-        stream.write(line)
-        count += 1
-    return count
-
-
-def export_to_file(db: Database, path: str | Path) -> int:
-    """Write the export to the file at `path` (empty when there is nothing to export); return
-    the number of lines.
-
-    The lines go to a partial file beside it, which takes its name only once complete: an
-    error midway leaves no half-written export, and an earlier one under that name intact.
-    """
-    path = Path(path)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with partial.open("w", encoding="utf-8") as stream:
-            count = write_export(db, stream)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return count
