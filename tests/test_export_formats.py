@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from annotator.cli import main as cli
 from annotator.exporting import export_to_file, write_export
-from annotator.exporting.rows import COLUMNS
 from annotator.ingest import import_file
 from annotator.prelabel import prelabel
 from annotator.store import assignments, queue, review
+from annotator.store.exports import TARGET_COLUMNS as COLUMNS
 
 from .conftest import SEED, write
 from .test_export import STANCE
@@ -128,11 +128,12 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_earlier_one(
     target = folder / "gold.csv"
     target.write_text("earlier", encoding="utf-8")
 
-    def broken(*args, **kwargs):
-        yield {"id": "x", "document_id": "d", "text": "t", "targets": [{}]}
+    def broken(db):
+        yield ("x",) * len(COLUMNS)
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("annotator.exporting.files.iter_export_records", broken)
-    with pytest.raises(KeyError):
+    monkeypatch.setattr("annotator.exporting.files.iter_export_targets", broken)
+    with pytest.raises(OSError):
         export_to_file(two_people, target, "csv")
     assert target.read_text(encoding="utf-8") == "earlier"
     assert [p.name for p in folder.iterdir()] == ["gold.csv"]

@@ -8,9 +8,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.store.exports import iter_export_lines, iter_export_records
+from annotator.store.exports import (
+    TARGET_COLUMNS,
+    iter_export_lines,
+    iter_export_records,
+    iter_export_targets,
+)
 
-from .rows import COLUMNS, ONLY, selected_records, target_rows
+from .rows import ONLY, selected_records, selected_rows
 
 FORMATS = ("jsonl", "csv")
 
@@ -48,10 +53,10 @@ def _write_jsonl(db: Database, stream, only: str) -> int:
 def _write_csv(db: Database, stream, only: str) -> int:
     """UTF-8 CSV with a header, quoted as RFC 4180 says: pandas and readr read it without
     options. Empty cells are missing values."""
-    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(TARGET_COLUMNS)
     count = 0
-    for row in target_rows(iter_export_records(db), only):
+    for row in selected_rows(iter_export_targets(db), only):
         writer.writerow(row)
         count += 1
     return count

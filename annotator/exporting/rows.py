@@ -1,78 +1,34 @@
-"""One flat row per (sentence, actor), from the export records: the shape of CSV and tables.
-
-The records come from `store.exports`, the one definition of what an export holds (the gold
-label, its status and annotator, the pre-label shown); this module only lays them out flat.
-"""
+"""Which targets an export keeps (`--only`), for every format alike."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-COLUMNS = (
-    "sentence_id",
-    "document_id",
-    "text",
-    "actor",
-    "mention",
-    "start",
-    "end",
-    "label",
-    "status",
-    "annotator",
-    "labels",
-    "prediction",
-    "score",
-    "model",
-)
+from annotator.store.exports import TARGET_COLUMNS
+
 ONLY = ("all", "reviewed", "gold")  # every target; those someone labelled; those with gold
-LABELS_SEPARATOR = "|"  # between annotators in the packed `labels` column: "ana:favor|ben:against"
+_LABEL, _STATUS = TARGET_COLUMNS.index("label"), TARGET_COLUMNS.index("status")
 
 
-def keep(target: dict, only: str) -> bool:
-    """Whether `--only` keeps the target: all of them, the labelled ones, or those with gold."""
+def keep(label: str | None, status: str, only: str) -> bool:
+    """Whether `--only` keeps a target with this gold label and status."""
     if only == "all":
         return True
     if only == "reviewed":
-        return target["status"] != "unreviewed"
+        return status != "unreviewed"
     if only == "gold":
-        return target["label"] is not None
+        return label is not None
     raise ValueError(f"unknown selection {only!r} (use {', '.join(ONLY)})")
 
 
-def packed_labels(target: dict) -> str:
-    """Every annotator's label of the target as "name:label", joined by `LABELS_SEPARATOR`."""
-    if "labels" in target:
-        labels = [(row["annotator"], row["label"]) for row in target["labels"]]
-    elif target["annotator"] is not None and target["label"] is not None:
-        labels = [(target["annotator"], target["label"])]
-    else:
-        labels = []
-    return LABELS_SEPARATOR.join(f"{name}:{label}" for name, label in labels)
-
-
-def target_rows(records: Iterable[dict], only: str = "all") -> Iterator[dict]:
-    """The rows of the records' targets that `only` keeps, in export order."""
-    for record in records:
-        for target in record["targets"]:
-            if not keep(target, only):
-                continue
-            prediction = target.get("prediction") or {}
-            yield {
-                "sentence_id": record["id"],
-                "document_id": record["document_id"],
-                "text": record["text"],
-                "actor": target["actor"],
-                "mention": target["mention"],
-                "start": target["start"],
-                "end": target["end"],
-                "label": target["label"],
-                "status": target["status"],
-                "annotator": target["annotator"],
-                "labels": packed_labels(target),
-                "prediction": prediction.get("label"),
-                "score": prediction.get("score"),
-                "model": prediction.get("model"),
-            }
+def selected_rows(rows: Iterable[tuple], only: str = "all") -> Iterator[tuple]:
+    """The target rows (`TARGET_COLUMNS`) that `only` keeps."""
+    if only == "all":
+        yield from rows
+        return
+    for row in rows:
+        if keep(row[_LABEL], row[_STATUS], only):
+            yield row
 
 
 def selected_records(records: Iterable[dict], only: str = "all") -> Iterator[dict]:
@@ -82,6 +38,6 @@ def selected_records(records: Iterable[dict], only: str = "all") -> Iterator[dic
         if only == "all":
             yield record
             continue
-        targets = [target for target in record["targets"] if keep(target, only)]
+        targets = [t for t in record["targets"] if keep(t["label"], t["status"], only)]
         if targets:
             yield {**record, "targets": targets}

@@ -58,6 +58,47 @@ order by d.rowid, s.position
 """
 
 
+# The same targets, one row each (CSV and tables): the fields of `_TARGET_FIELDS` in the
+# order of `TARGET_COLUMNS`, and every annotator's label packed as "name:label|name:label".
+TARGET_COLUMNS = (
+    "sentence_id",
+    "document_id",
+    "text",
+    "actor",
+    "mention",
+    "start",
+    "end",
+    "label",
+    "status",
+    "annotator",
+    "labels",
+    "prediction",
+    "score",
+    "model",
+)
+_EXPORT_TARGETS = f"""
+with gold as materialized (select * from {GOLD_VIEW})
+select s.id, s.document_id, s.text, ac.name, m.text, m.start, m."end", g.label,
+  coalesce(g.status, '{UNREVIEWED}'), g.annotator,
+  (select group_concat(annotator || ':' || label, '|')
+   from (select annotator, label from annotations where mention_id = m.id order by annotator)),
+  p.label, p.score, p.model
+from documents d
+join sentences s on s.document_id = d.id
+join mentions m indexed by idx_mentions_sentence_id_start_end on m.sentence_id = s.id
+join actors ac on ac.id = m.actor_id
+left join gold g on g.mention_id = m.id
+left join predictions p on p.id = coalesce(g.prediction_id, {shown_prediction_id("m.id")})
+where {published("d.id")}
+order by d.rowid, s.position, m.start, m."end"
+"""
+
+
+def iter_export_targets(db: Database) -> Iterator[tuple]:
+    """Every target of the export as one row of `TARGET_COLUMNS`, in the export's order."""
+    yield from db.execute(_EXPORT_TARGETS)
+
+
 def iter_export_lines(db: Database) -> Iterator[str]:
     """Every sentence as one JSONL line (ending in a newline)."""
     for line, overall in db.execute(_EXPORT_LINES):
