@@ -103,9 +103,10 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
     held = _held(db, annotator, order)
     if held:
         return held
-    walk, k = claim_order(db, annotator, order), overlap(db)
+    walk = claim_order(db, annotator, order)
     while True:
-        since = queue_walk.generation(db)
+        since = queue_walk.generation(db)  # before k: a raise of k bumps it too
+        k = overlap(db)
         candidate = queue_walk.first_free(db, annotator, walk, k, since)
         if candidate is None:
             break
@@ -171,16 +172,18 @@ def add_finished_flag(db: Database) -> None:
 
 
 def _held(db: Database, annotator: str, order: str) -> str | None:
-    """A sentence the annotator holds and has not finished (requeued ones first, then those
-    still in the queue, in the order), found among their unfinished assignments alone."""
+    """A sentence the annotator holds and has not finished (requeued ones first, then the
+    rest, in the order), found among their unfinished assignments alone. One that has no
+    actors (opened by its URL, or its last actor removed) is not in the queue: there is
+    nothing on it to decide."""
     row = first_row(
         db,
         f"""
         select a.sentence_id as id from assignments a indexed by {_UNFINISHED_INDEX}
-        left join {PRIORITY} q on q.sentence_id = a.sentence_id
+        join {PRIORITY} q on q.sentence_id = a.sentence_id
         left join reviews r on r.sentence_id = a.sentence_id and r.annotator = a.annotator
         where a.annotator = :annotator and a.{_UNFINISHED}
-        order by r.status is null, q.sentence_id is null, {ORDER_BY[order]}
+        order by r.status is null, {ORDER_BY[order]}
         limit 1
         """,
         {"annotator": annotator},

@@ -221,6 +221,14 @@ def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
             )
             raise ReviewError(f"label these actors first ({why}): {', '.join(missing)}")
         finish = not question_open(db, sentence_id, annotator)
+        done = review_row(db, sentence_id, annotator)
+        if (
+            finish
+            and done
+            and done["status"] == DONE
+            and not _unlabelled(db, annotator, sentence_id)
+        ):
+            return True  # accepted already (a resubmitted form): nothing to do or to undo
         changes, previous = _accept_rest(db, annotator, sentence_id, finish)
         log_decision(
             db, annotator, sentence_id, "accept", {"annotations": changes, "review": previous}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
@@ -20,6 +22,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -28,6 +31,20 @@ from annotator.schemes import OVERALL_LABELS
 from annotator.store.flags import MAX_COMMENT, REASONS
 from annotator.store.search import STATUSES
 from annotator.store.users import ANNOTATOR, MIN_PASSWORD, ROLES, USERNAME
+
+
+def small_number(form, field) -> None:
+    """Refuse a whole number too large to be an offset or a position, before NumberRange
+    (which turns a 400-digit number into a float and fails)."""
+    if field.data is not None and abs(field.data) > 1_000_000_000:
+        raise StopValidation("too large a number")
+
+
+def printable(form, field) -> None:
+    """Refuse names with control characters (NUL, escape, ...): they would be stored and shown
+    as names nobody can read or type."""
+    if field.data and any(unicodedata.category(c) == "Cc" for c in field.data):
+        raise ValidationError("no control characters")
 
 
 class LoginForm(FlaskForm):
@@ -71,7 +88,9 @@ class LabelForm(FlaskForm):
     """One label for one mention; `focus` says which actor to focus next."""
 
     label = SelectField("Label", validators=[DataRequired()], validate_choice=True)
-    focus = IntegerField("Focus", validators=[Optional(), NumberRange(min=0, max=10_000)])
+    focus = IntegerField(
+        "Focus", validators=[Optional(), small_number, NumberRange(min=0, max=10_000)]
+    )
 
     def __init__(self, labels: list[str], **kwargs):
         super().__init__(**kwargs)
@@ -185,16 +204,16 @@ class DiffForm(FlaskForm):
 class ActorForm(FlaskForm):
     """The actor a mention belongs to: an existing name or a new one."""
 
-    actor = StringField("Actor", validators=[DataRequired(), Length(max=100)])
+    actor = StringField("Actor", validators=[DataRequired(), Length(max=100), printable])
 
 
 class MentionForm(FlaskForm):
     """A missed mention: the words (and, when selected in the page, their exact offsets)."""
 
-    text = StringField("Words", validators=[DataRequired(), Length(max=200)])
-    start = IntegerField(validators=[Optional(), NumberRange(min=0)])
-    end = IntegerField(validators=[Optional(), NumberRange(min=1)])
-    actor = StringField("Actor", validators=[Optional(), Length(max=100)])
+    text = StringField("Words", validators=[DataRequired(), Length(max=200), printable])
+    start = IntegerField(validators=[Optional(), small_number, NumberRange(min=0)])
+    end = IntegerField(validators=[Optional(), small_number, NumberRange(min=1)])
+    actor = StringField("Actor", validators=[Optional(), Length(max=100), printable])
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -210,8 +229,8 @@ class MentionForm(FlaskForm):
 class MergeForm(FlaskForm):
     """Merge one actor name into another, across the project."""
 
-    source = StringField("Merge", validators=[DataRequired(), Length(max=100)])
-    target = StringField("into", validators=[DataRequired(), Length(max=100)])
+    source = StringField("Merge", validators=[DataRequired(), Length(max=100), printable])
+    target = StringField("into", validators=[DataRequired(), Length(max=100), printable])
 
 
 class RerunForm(FlaskForm):

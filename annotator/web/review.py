@@ -155,6 +155,8 @@ def label(mention_id: int):
 def accept(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
+    if get_sentence(get_db(), sentence_id) is None:  # as skip and flag answer it
+        abort(404, f"No sentence {sentence_id!r} in this project.")
     try:
         finished = store.accept_sentence(get_db(), current_annotator(), sentence_id)
     except store.ReviewError as error:
