@@ -12,6 +12,16 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def __getattr__(name: str):
+    """`from annotator import Project`, imported on first use: the commands and the web app,
+    which import this package too, do not pay for it."""
+    if name == "Project":
+        from annotator.project import Project
+
+        return Project
+    raise AttributeError(f"module 'annotator' has no attribute {name!r}")
+
+
 def _secret_key(instance: Path) -> str:
     """A per-installation session key, created once and kept in instance/."""
     path = instance / "secret_key"

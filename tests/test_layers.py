@@ -10,7 +10,7 @@ the layers below it, never one above:
 3. `models/`: the model backends.
 4. `ingest/`, `prelabel.py`, `cluster.py`, `evaluate.py`, `training.py`, `fine_tuning.py`,
    `cross_validation.py`, `learning_history.py`, `learning_plan.py`, `learning.py`, `starter.py`,
-   `corpus_stats.py`, `exporting/`: work over the stored data with the models.
+   `corpus_stats.py`, `exporting/`, `project.py`: work over the stored data with the models.
 5. `tasks.py`, `worker.py`: the background jobs.
 6. `web/` and the app factory, `annotator/__init__.py`.
 7. `cli/`: the commands; they reach the web layer only through `create_app` (to serve it).
@@ -47,6 +47,7 @@ LAYERS = [
         "learning",
         "corpus_stats",
         "exporting",
+        "project",
     },
     {"tasks", "worker"},
     {"web", "__init__"},
