@@ -152,3 +152,34 @@ def test_the_cli_writes_csv_and_refuses_an_unknown_format(two_people, db_path, t
     assert result.exit_code == 2 and "xml" in result.output
     result = runner.invoke(cli, ["export", "--db", str(db_path), "--only", "some"])
     assert result.exit_code == 2 and "some" in result.output
+
+
+def test_parquet_holds_the_csv_rows_typed(two_people, tmp_path):
+    parquet = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "gold.parquet"
+    count = export_to_file(two_people, path, "parquet", "reviewed")
+    table = parquet.read_table(path)
+    assert table.num_rows == count == len(csv_rows(exported(two_people, "csv", "reviewed")))
+    assert table.column_names == list(COLUMNS)
+    types = {field.name: str(field.type) for field in table.schema}
+    assert (types["start"], types["end"], types["score"], types["label"]) == (
+        "int64",
+        "int64",
+        "double",
+        "string",
+    )
+    first = table.slice(0, 1).to_pylist()[0]
+    row = csv_rows(exported(two_people, "csv", "reviewed"))[0]
+    assert {k: "" if v is None else str(v) for k, v in first.items()} == row
+
+
+def test_an_empty_parquet_export_still_has_its_columns(db, tmp_path):
+    parquet = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "empty.parquet"
+    assert export_to_file(db, path, "parquet") == 0
+    assert parquet.read_table(path).column_names == list(COLUMNS)
+
+
+def test_parquet_goes_to_a_file_only(two_people, db_path):
+    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "parquet"])
+    assert result.exit_code == 2 and "-o PATH" in result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from annotator.exporting import FORMATS as EXPORT_FORMATS
-from annotator.exporting import ONLY, export_to_file, write_export
+from annotator.exporting import ONLY, TEXT_FORMATS, export_to_file, write_export
 from annotator.ingest import FORMATS, InputError, import_file
 from annotator.schemes import SCHEMES
 from annotator.store.database import init_database, project_scheme
@@ -103,7 +103,8 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
     type=click.Choice(EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
-    help="jsonl: one line per sentence with its targets; csv: one row per (sentence, actor).",
+    help="jsonl: one line per sentence with its targets; csv: one row per (sentence, actor);"
+    " parquet: the same rows, typed (needs pyarrow).",
 )
 @click.option(
     "--only",
@@ -121,6 +122,8 @@ def export(db_path: Path, output: Path, format_: str, only: str):
     """
     db = open_or_fail(db_path)
     if str(output) == "-":
+        if format_ not in TEXT_FORMATS:
+            raise click.UsageError(f"--format {format_} is written to a file: give -o PATH")
         with click.open_file("-", "w", encoding="utf-8") as stdout:
             write_export(db, stdout, format_, only)
         return
@@ -128,5 +131,7 @@ def export(db_path: Path, output: Path, format_: str, only: str):
         count = export_to_file(db, output, format_, only)
     except OSError as error:
         raise click.ClickException(f"{output}: {error.strerror or error}") from None
+    except RuntimeError as error:  # an optional package missing
+        raise click.ClickException(str(error)) from None
     unit = "sentence" if format_ == "jsonl" else "row"
     click.echo(f"wrote {counted(count, unit)} to {output}", err=True)

@@ -15,9 +15,11 @@ from annotator.store.exports import (
     iter_export_targets,
 )
 
+from .parquet import write_parquet
 from .rows import ONLY, selected_records, selected_rows
 
-FORMATS = ("jsonl", "csv")
+FORMATS = ("jsonl", "csv", "parquet")
+TEXT_FORMATS = ("jsonl", "csv")  # the ones that can go to a stream
 
 
 def write_export(db: Database, stream, format: str = "jsonl", only: str = "all") -> int:
@@ -29,6 +31,8 @@ def write_export(db: Database, stream, format: str = "jsonl", only: str = "all")
         return _write_jsonl(db, stream, only)
     if format == "csv":
         return _write_csv(db, stream, only)
+    if format in FORMATS:
+        raise ValueError(f"{format} is written to a file only: give -o PATH")
     raise ValueError(f"unknown export format {format!r} (use {', '.join(FORMATS)})")
 
 
@@ -71,8 +75,13 @@ def export_to_file(db: Database, path: str | Path, format: str = "jsonl", only: 
     path = Path(path)
     partial = path.with_name(f".{path.name}.partial")
     try:
-        with partial.open("w", encoding="utf-8", newline="") as stream:
-            count = write_export(db, stream, format, only)
+        if format == "parquet":
+            if only not in ONLY:
+                raise ValueError(f"unknown selection {only!r} (use {', '.join(ONLY)})")
+            count = write_parquet(selected_rows(iter_export_targets(db), only), partial)
+        else:
+            with partial.open("w", encoding="utf-8", newline="") as stream:
+                count = write_export(db, stream, format, only)
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
