@@ -113,22 +113,35 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
     show_default=True,
     help="all targets; reviewed: those someone labelled; gold: those with a gold label.",
 )
-def export(db_path: Path, output: Path, format_: str, only: str):
+@click.option(
+    "--split",
+    default=None,
+    metavar="TRAIN/[VALIDATION/]TEST",
+    help="Percentages, as 80/10/10: one file per split beside -o (gold.train.csv, ...), by"
+    " document, stratified by label.",
+)
+@click.option("--seed", default=0, show_default=True, help="Random seed of --split.")
+def export(db_path: Path, output: Path, format_: str, only: str, split: str | None, seed: int):
     """Write every sentence with its gold labels: JSONL (one line per sentence) or CSV (one
     row per sentence and actor, every annotator's label packed as "name:label|name:label").
 
     Example: annotator export -o gold.jsonl
              annotator export --format csv --only gold -o gold.csv
+             annotator export --format parquet --split 80/10/10 --seed 1 -o gold.parquet
     """
     db = open_or_fail(db_path)
     if str(output) == "-":
+        if split is not None:
+            raise click.UsageError("--split writes one file per split: give -o PATH")
         if format_ not in TEXT_FORMATS:
             raise click.UsageError(f"--format {format_} is written to a file: give -o PATH")
         with click.open_file("-", "w", encoding="utf-8") as stdout:
             write_export(db, stdout, format_, only)
         return
     try:
-        count = export_to_file(db, output, format_, only)
+        count = export_to_file(db, output, format_, only, split, seed)
+    except ValueError as error:  # a --split that is not two or three percentages
+        raise click.UsageError(str(error)) from None
     except OSError as error:
         raise click.ClickException(f"{output}: {error.strerror or error}") from None
     except RuntimeError as error:  # an optional package missing

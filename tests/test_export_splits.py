@@ -1,0 +1,132 @@
+"""`--split`: train/validation/test by document, stratified by label, reproducible by seed."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.cli import main as cli
+from annotator.exporting import export_to_file
+from annotator.exporting.splits import assign_documents, parse_split
+from annotator.ingest import import_file
+
+from .test_export import STANCE
+
+LABELS = STANCE.label_names
+
+
+def test_parse_split_takes_two_or_three_percentages_adding_to_100():
+    assert parse_split("80/10/10") == {"train": 0.8, "validation": 0.1, "test": 0.1}
+    assert parse_split("70/30") == {"train": 0.7, "test": 0.3}
+    for bad in ("80/10", "100", "50/50/10/-10", "a/b", "", "80/10/10/0"):
+        with pytest.raises(ValueError, match="--split"):
+            parse_split(bad)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from([*LABELS, None])), min_size=1, max_size=300
+    ),
+    st.integers(0, 5),
+)
+def test_every_document_goes_to_exactly_one_split_the_same_way_for_a_seed(pairs, seed):
+    pairs = [(f"doc-{d}", label) for d, label in pairs]
+    shares = parse_split("80/10/10")
+    first = assign_documents(pairs, shares, seed)
+    assert set(first) == {d for d, _ in pairs}
+    assert set(first.values()) <= set(shares)
+    assert assign_documents(list(reversed(pairs)), shares, seed) == first
+
+
+def test_splits_follow_the_shares_and_the_label_mix():
+    # 200 documents of 5 targets, the labels skewed differently per document
+    pairs = [
+        (f"doc-{d}", LABELS[(d + t * (d % 3)) % 3] if (d + t) % 4 else LABELS[0])
+        for d in range(200)
+        for t in range(5)
+    ]
+    assignment = assign_documents(pairs, parse_split("80/10/10"), seed=3)
+    sizes = Counter(assignment[d] for d, _ in pairs)
+    assert abs(sizes["train"] / len(pairs) - 0.8) < 0.02
+    assert abs(sizes["test"] / len(pairs) - 0.1) < 0.02
+    whole = Counter(label for _, label in pairs)
+    for name in ("train", "validation", "test"):
+        mix = Counter(label for d, label in pairs if assignment[d] == name)
+        for label in LABELS:
+            assert abs(mix[label] / sizes[name] - whole[label] / len(pairs)) < 0.03
+    assert assign_documents(pairs, parse_split("80/10/10"), seed=4) != assignment
+
+
+@pytest.fixture
+def articles(db, tmp_path):
+    """40 documents of 3 labelled sentences each."""
+    lines = []
+    for d in range(40):
+        for s in range(3):
+            text = f"Angela Merkel met the press on day {d}, time {s}."
+            target = {
+                "actor": "Angela Merkel",
+                "mention": "Angela Merkel",
+                "start": 0,
+                "end": 13,
+                "label": LABELS[(d + s) % 3],
+                "status": "manual",
+                "annotator": "ana",
+            }
+            lines.append(
+                json.dumps(
+                    {"id": f"a{d}:{s}", "document_id": f"a{d}", "text": text, "targets": [target]}
+                )
+            )
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import_file(db, path, "jsonl", LABELS)
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_an_export_split_by_document(articles, tmp_path, fmt):
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    count = export_to_file(articles, tmp_path / f"gold.{fmt}", fmt, "gold", "80/10/10", seed=1)
+    documents = {}
+    for name in ("train", "validation", "test"):
+        path = tmp_path / f"gold.{name}.{fmt}"
+        documents[name] = _documents(path, fmt)
+    assert not (tmp_path / f"gold.{fmt}").exists()
+    assert sum(len(d) for d in documents.values()) == 40
+    assert not (
+        documents["train"] & documents["test"] or documents["train"] & documents["validation"]
+    )
+    assert 28 <= len(documents["train"]) <= 36 and documents["test"] and documents["validation"]
+    assert count == (40 if fmt == "jsonl" else 120) * (3 if fmt == "jsonl" else 1)
+
+
+def _documents(path, fmt) -> set[str]:
+    if fmt == "jsonl":
+        return {json.loads(line)["document_id"] for line in path.read_text().splitlines()}
+    if fmt == "csv":
+        return {row["document_id"] for row in csv.DictReader(path.open(encoding="utf-8"))}
+    import pyarrow.parquet as parquet
+
+    return set(parquet.read_table(path).column("document_id").to_pylist())
+
+
+def test_the_cli_splits_and_refuses_a_bad_split(articles, db_path, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "gold.csv"
+    args = ["export", "--db", str(db_path), "--format", "csv", "-o", str(out)]
+    result = runner.invoke(cli, [*args, "--split", "80/10/10", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "gold.train.csv").exists() and (tmp_path / "gold.test.csv").exists()
+    result = runner.invoke(cli, [*args, "--split", "80/30"])
+    assert result.exit_code == 2 and "80/30" in result.output
+    result = runner.invoke(cli, ["export", "--db", str(db_path), "--split", "80/20"])
+    assert result.exit_code == 2 and "-o PATH" in result.output
