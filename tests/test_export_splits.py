@@ -130,3 +130,30 @@ def test_the_cli_splits_and_refuses_a_bad_split(articles, db_path, tmp_path):
     assert result.exit_code == 2 and "80/30" in result.output
     result = runner.invoke(cli, ["export", "--db", str(db_path), "--split", "80/20"])
     assert result.exit_code == 2 and "-o PATH" in result.output
+
+
+def test_a_hugging_face_folder_with_splits_class_labels_and_a_card(articles, tmp_path):
+    datasets = pytest.importorskip("datasets")
+    folder = tmp_path / "gold-hf"
+    folder.mkdir()
+    (folder / "stale.txt").write_text("an earlier export", encoding="utf-8")
+    count = export_to_file(articles, folder, "hf", "all", "80/10/10", seed=1)
+    loaded = datasets.load_from_disk(str(folder))
+    assert set(loaded) == {"train", "validation", "test"}
+    assert sum(len(part) for part in loaded.values()) == count == 120
+    label = loaded["train"].features["label"]
+    assert isinstance(label, datasets.ClassLabel) and label.names == LABELS
+    example = loaded["train"][0]
+    assert example["text"][example["start"] : example["end"]] == example["mention"]
+    assert label.int2str(example["label"]) in LABELS
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "| split |" in card and "## Agreement" in card and "## Models" in card
+    assert not (folder / "stale.txt").exists()  # replaced whole
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_hugging_face_export_without_split_has_one_train_split(articles, tmp_path):
+    datasets = pytest.importorskip("datasets")
+    export_to_file(articles, tmp_path / "hf", "hf", "gold")
+    loaded = datasets.load_from_disk(str(tmp_path / "hf"))
+    assert list(loaded) == ["train"] and len(loaded["train"]) == 120

@@ -104,7 +104,8 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
     default="jsonl",
     show_default=True,
     help="jsonl: one line per sentence with its targets; csv: one row per (sentence, actor);"
-    " parquet: the same rows, typed (needs pyarrow).",
+    " parquet: the same rows, typed; hf: a Hugging Face datasets folder (both need the"
+    " formats extra).",
 )
 @click.option(
     "--only",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .parquet import write_parquet
 from .rows import ONLY, selected_records, selected_rows
 from .splits import assign_documents, parse_split, split_path
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "hf")
 TEXT_FORMATS = ("jsonl", "csv")  # the ones that can go to a stream
 
 
@@ -41,7 +42,8 @@ def write_export(
     raise ValueError(f"unknown export format {format!r} (use {', '.join(FORMATS)})")
 
 
-def _rows(db: Database, only: str, documents=None) -> Iterator[tuple]:
+def target_rows(db: Database, only: str, documents=None) -> Iterator[tuple]:
+    """The export's target rows that `only` keeps, of the `documents` when given."""
     rows = selected_rows(iter_export_targets(db), only)
     return rows if documents is None else (row for row in rows if row[1] in documents)
 
@@ -72,7 +74,7 @@ def _write_csv(db: Database, stream, only: str, documents=None) -> int:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(TARGET_COLUMNS)
     count = 0
-    for row in _rows(db, only, documents):
+    for row in target_rows(db, only, documents):
         writer.writerow(row)
         count += 1
     return count
@@ -96,22 +98,22 @@ def export_to_file(
         raise ValueError(f"unknown selection {only!r} (use {', '.join(ONLY)})")
     path = Path(path)
     if split is None:
-        parts = {path: None}
+        parts = {None: None}
     else:
         shares = parse_split(split)
-        pairs = ((row[1], row[7]) for row in _rows(db, only))  # (document, gold label)
+        pairs = ((row[1], row[7]) for row in target_rows(db, only))  # (document, gold label)
         assignment = assign_documents(pairs, shares, seed)
-        parts = {
-            split_path(path, name): {d for d, chosen in assignment.items() if chosen == name}
-            for name in shares
-        }
-    partials = {target: target.with_name(f".{target.name}.partial") for target in parts}
+        parts = {name: {d for d, chosen in assignment.items() if chosen == name} for name in shares}
+    if format == "hf":  # one folder holding every split
+        return _write_hf_folder(db, path, only, parts)
+    targets = {name: path if name is None else split_path(path, name) for name in parts}
+    partials = {name: t.with_name(f".{t.name}.partial") for name, t in targets.items()}
     count = 0
     try:
-        for target, documents in parts.items():
-            count += _write_file(db, partials[target], format, only, documents)
-        for target, partial in partials.items():
-            partial.replace(target)
+        for name, documents in parts.items():
+            count += _write_file(db, partials[name], format, only, documents)
+        for name, partial in partials.items():
+            partial.replace(targets[name])
     except BaseException:
         for partial in partials.values():
             partial.unlink(missing_ok=True)
@@ -121,6 +123,42 @@ def export_to_file(
 
 def _write_file(db: Database, path: Path, format: str, only: str, documents) -> int:
     if format == "parquet":
-        return write_parquet(_rows(db, only, documents), path)
+        return write_parquet(target_rows(db, only, documents), path)
     with path.open("w", encoding="utf-8", newline="") as stream:
         return write_export(db, stream, format, only, documents)
+
+
+def _write_hf_folder(db: Database, folder: Path, only: str, parts: dict[str | None, set]) -> int:
+    """A Hugging Face dataset folder with a split per part (or one, "train"), written beside
+    `folder` and moved into its place once whole (an earlier export there is replaced then)."""
+    from annotator.agreement import agreement_report
+    from annotator.store.database import project_scheme
+    from annotator.store.diff import model_versions
+    from annotator.store.label_tables import label_tables
+
+    from .huggingface import write_dataset
+
+    db_path = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+    splits = {
+        name or "train": None if documents is None else tuple(sorted(documents))
+        for name, documents in parts.items()
+    }
+    reports = {name: agreement_report(table) for name, table in label_tables(db)}
+    card = {
+        "title": f"Stance labels of {folder.name}",
+        "agreement": {name: report for name, report in reports.items() if report["items"]},
+        "models": [f"{row['model']} ({row['template_version']})" for row in model_versions(db)],
+    }
+    partial = folder.with_name(f".{folder.name}.partial")
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        count = write_dataset(db_path, splits, only, partial, project_scheme(db).label_names, card)
+        if folder.exists():
+            folder.rename(old)
+        partial.rename(folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    return count

@@ -1,0 +1,121 @@
+"""The CSV export's rows as a Hugging Face `datasets` folder, with a dataset card.
+
+`datasets.load_from_disk(folder)` reads it back: a DatasetDict with the splits asked for (or
+one, "train"), `label` and `prediction` as ClassLabel over the project's labels (-1 where a
+target has none), and README.md holding what a reader of the data needs to know. `datasets` is
+optional (`pip install -e '.[formats]'`) and imported only here.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from annotator.store.exports import TARGET_COLUMNS
+
+_INTEGERS, _FLOATS, _CLASSES = {"start", "end"}, {"score"}, {"label", "prediction"}
+
+
+def features(labels: list[str]):
+    import datasets
+
+    def kind(column: str):
+        if column in _CLASSES:
+            return datasets.ClassLabel(names=list(labels))
+        if column in _INTEGERS:
+            return datasets.Value("int64")
+        return datasets.Value("float64" if column in _FLOATS else "string")
+
+    return datasets.Features({column: kind(column) for column in TARGET_COLUMNS})
+
+
+def write_dataset(
+    db_path: str,
+    parts: dict[str, list[str] | None],
+    only: str,
+    folder: Path,
+    labels: list[str],
+    card: dict,
+) -> int:
+    """Save each split's rows (the documents of `parts`, all when None) as one DatasetDict in
+    `folder`, with its card; return how many rows in all."""
+    try:
+        import datasets
+    except ImportError:
+        raise RuntimeError(
+            "the Hugging Face export needs datasets: pip install -e '.[formats]'"
+        ) from None
+    counts: dict[str, Counter] = {}
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".hf-cache-") as cache:
+        splits = {}
+        for name, documents in parts.items():
+            kwargs = {
+                "db_path": db_path,
+                "only": only,
+                "documents": documents,
+                "labels": tuple(labels),
+            }
+            splits[name] = datasets.Dataset.from_generator(
+                _examples, features=features(labels), cache_dir=cache, gen_kwargs=kwargs
+            )
+            tally = Counter(splits[name]["label"])
+            counts[name] = Counter({labels[n] if n >= 0 else None: c for n, c in tally.items()})
+        datasets.DatasetDict(splits).save_to_disk(str(folder))
+    (folder / "README.md").write_text(dataset_card(counts, labels, card), encoding="utf-8")
+    return sum(sum(tally.values()) for tally in counts.values())
+
+
+def _examples(db_path: str, only: str, documents: tuple[str, ...] | None, labels: tuple[str, ...]):
+    """The examples of one split, read on a connection of their own: `datasets` hashes the
+    generator and its arguments to name its cache, so they hold a path, not a connection."""
+    from annotator.store.database import connect
+
+    from .files import target_rows
+
+    index = {label: n for n, label in enumerate(labels)}
+    db = connect(db_path)
+    try:
+        for row in target_rows(db, only, None if documents is None else set(documents)):
+            example = dict(zip(TARGET_COLUMNS, row))
+            for column in _CLASSES:
+                example[column] = index.get(example[column], -1)
+            yield example
+    finally:
+        db.close()
+
+
+def dataset_card(counts: dict[str, Counter], labels: list[str], card: dict) -> str:
+    """README.md of the dataset: label counts per split, agreement, models, export date."""
+    lines = [
+        f"# {card.get('title', 'Stance labels')}",
+        "",
+        f"Exported by annotator on {datetime.now(UTC).date().isoformat()}: one example per"
+        " (sentence, actor); `label` is the gold label (-1: none yet, or disputed).",
+        "",
+        "## Label counts",
+        "",
+        "| split | " + " | ".join([*labels, "no gold"]) + " |",
+        "| --- | " + " | ".join("---" for _ in range(len(labels) + 1)) + " |",
+    ]
+    for name, tally in counts.items():
+        cells = [str(tally.get(label, 0)) for label in labels] + [str(tally.get(None, 0))]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "## Agreement", ""]
+    for name, report in card.get("agreement", {}).items():
+        kappa = report.get("fleiss", {}).get("kappa")
+        alpha = report.get("krippendorff", {}).get("alpha")
+        lines.append(
+            f"- {name}: {report.get('items', 0)} items labelled by two or more annotators;"
+            f" Fleiss' kappa {_figure(kappa)}, Krippendorff's alpha {_figure(alpha)}"
+        )
+    if not card.get("agreement"):
+        lines.append("- no item labelled by two or more annotators")
+    lines += ["", "## Models", ""]
+    lines += [f"- `{model}`" for model in card.get("models", [])] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
+def _figure(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
