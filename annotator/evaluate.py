@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from annotator.ingest import import_file
-from annotator.ingest.readers import read_records
+from annotator.ingest.formats import read_records
 from annotator.models import StanceModel
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme

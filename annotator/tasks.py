@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.corpus_stats import save_snapshot
+from annotator.ingest.formats import read_records
 from annotator.ingest.load import import_records
-from annotator.ingest.readers import read_records
 from annotator.learning import describe, learn, relabel_unreviewed
 from annotator.learning_plan import LearningError, plan_learning
 from annotator.models import load_model

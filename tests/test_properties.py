@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.ingest import InputError, import_file
-from annotator.ingest.readers import read_records
+from annotator.ingest.formats import read_records
 from annotator.store.database import init_database
 from annotator.store.exports import iter_export_lines
 

@@ -61,7 +61,8 @@ def init(db_path: Path, scheme: str | None, overall_question: bool | None):
 )
 @click.option("--annotator", default=None, help="Who the labels in the files belong to.")
 def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: str | None):
-    """Import documents: .txt files, JSONL records, or NewsMTSC files.
+    """Import documents: .txt files, JSONL records, NewsMTSC, other tools' exports
+    (Label Studio, doccano, Prodigy) or stance-benchmark CSV (SemEval-2016, P-Stance).
 
     Each file appears whole or not at all: a file with an error is skipped whole and
     the error names its line. Re-importing a document adds its labels, never a copy.

@@ -36,7 +36,8 @@ from annotator.store.queue import add_sentences_with_actors, count_sentences_wit
 from annotator.store.statistics import refresh_statistics
 from annotator.text.sentences import FoundSentence, analyse_corpus
 
-from .readers import Record, read_records
+from .formats import read_records
+from .readers import Record
 from .records import (
     ImportSummary,
     StoredSentence,

@@ -1,8 +1,8 @@
 """Readers for the import formats. They validate everything before anything is stored.
 
-Each reader turns a file into a list of Records or raises InputError naming the file
-and line. Records without targets are whole documents to split into sentences; records
-with targets are single sentences kept exactly as given.
+Each reader turns a file's text into a list of Records or raises InputError naming the
+file and line (`formats` picks the reader). Records without targets are whole documents
+to split into sentences; records with targets are single sentences kept exactly as given.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from annotator.schemes import OVERALL_LABELS
 
 from .json_lines import MAX_META_DEPTH, InputError, depth, json_objects
 
-FORMATS = ("auto", "txt", "jsonl", "newsmtsc")
 STATUSES = ("accepted", "corrected", "manual")
 ADJUDICATED = "adjudicated"
 NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
@@ -68,17 +67,6 @@ def read_text(path: Path, source: str) -> str:
     if not text.strip():
         raise InputError(source, "the file is empty")
     return text.removeprefix("\ufeff")
-
-
-def detect_format(path: Path, text: str, source: str) -> str:
-    """Guess the format from the extension and, for JSONL, the first record's fields."""
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".json", ".ndjson"):
-        first = next(line for line in text.split("\n") if line.strip())
-        return "newsmtsc" if '"sentence_normalized"' in first else "jsonl"
-    if suffix in (".txt", ".text", ".md", ""):
-        return "txt"
-    raise InputError(source, f"cannot tell the format of a {suffix} file; pass --format")
 
 
 def read_txt(source: str, text: str, labels: list[str]) -> list[Record]:
@@ -270,27 +258,4 @@ def read_newsmtsc(source: str, text: str, labels: list[str]) -> list[Record]:
                 targets=targets,
             )
         )
-    return records
-
-
-READERS = {"txt": read_txt, "jsonl": read_jsonl, "newsmtsc": read_newsmtsc}
-
-
-def read_records(path: Path, fmt: str, labels: list[str], name: str | None = None) -> list[Record]:
-    """Read and validate a whole file; raise InputError on the first problem.
-
-    `name` is the file's name as the user knows it (an upload's own name, not the stored
-    copy's): errors say it, and a .txt document is named after it. By default, the path.
-    """
-    source = name or str(path)
-    if fmt not in FORMATS:
-        raise InputError(source, f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
-    if not path.is_file():
-        raise InputError(source, "no such file")
-    text = read_text(path, source)
-    if fmt == "auto":
-        fmt = detect_format(path, text, source)
-    records = READERS[fmt](source, text, labels)
-    if not records:
-        raise InputError(source, "the file holds no records")
     return records

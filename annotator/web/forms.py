@@ -111,7 +111,10 @@ class ImportForm(FlaskForm):
     file = FileField(
         "File",
         validators=[
-            FileAllowed(["txt", "jsonl", "json", "ndjson"], "Upload .txt or .jsonl files.")
+            FileAllowed(
+                ["txt", "jsonl", "json", "ndjson", "csv"],
+                "Upload .txt, .jsonl, .json (Label Studio) or .csv (SemEval, P-Stance) files.",
+            )
         ],
     )
 

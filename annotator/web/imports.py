@@ -11,7 +11,7 @@ from flask_htmx import make_response
 from werkzeug.utils import secure_filename
 
 from annotator.ingest import InputError
-from annotator.ingest.readers import read_records
+from annotator.ingest.formats import read_records
 from annotator.tasks import IMPORT, import_params
 from annotator.worker import uploads_dir
 

@@ -1,0 +1,69 @@
+"""Which reader a file needs: chosen by `--format`, or told by its extension and content."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .json_lines import InputError
+from .readers import Record, read_jsonl, read_newsmtsc, read_text, read_txt
+from .stance_csv import header_format, read_pstance, read_semeval
+from .tool_exports import read_doccano, read_label_studio, read_prodigy
+
+READERS = {
+    "txt": read_txt,
+    "jsonl": read_jsonl,
+    "newsmtsc": read_newsmtsc,
+    "label-studio": read_label_studio,
+    "doccano": read_doccano,
+    "prodigy": read_prodigy,
+    "semeval": read_semeval,
+    "pstance": read_pstance,
+}
+FORMATS = ("auto", *READERS)
+
+
+def detect_format(path: Path, text: str, source: str) -> str:
+    """Guess the format from the extension and the first record's fields."""
+    suffix = path.suffix.lower()
+    if suffix == ".json" and text.lstrip().startswith("["):
+        return "label-studio"
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        # The first line's field names, by text: parsing it could recurse without end.
+        first = next(line for line in text.split("\n") if line.strip())
+        if '"sentence_normalized"' in first:
+            return "newsmtsc"
+        if '"answer"' in first and '"spans"' in first:
+            return "prodigy"
+        spans = '"entities"' in first or re.search(r'"label"\s*:\s*\[', first)
+        if spans and '"targets"' not in first:
+            return "doccano"
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        found = header_format(text)
+        if found:
+            return found
+        raise InputError(source, "a CSV file needs SemEval's or P-Stance's header; pass --format")
+    if suffix in (".txt", ".text", ".md", ""):
+        return "txt"
+    raise InputError(source, f"cannot tell the format of a {suffix} file; pass --format")
+
+
+def read_records(path: Path, fmt: str, labels: list[str], name: str | None = None) -> list[Record]:
+    """Read and validate a whole file; raise InputError on the first problem.
+
+    `name` is the file's name as the user knows it (an upload's own name, not the stored
+    copy's): errors say it, and a .txt document is named after it. By default, the path.
+    """
+    source = name or str(path)
+    if fmt not in FORMATS:
+        raise InputError(source, f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    if not path.is_file():
+        raise InputError(source, "no such file")
+    text = read_text(path, source)
+    if fmt == "auto":
+        fmt = detect_format(path, text, source)
+    records = READERS[fmt](source, text, labels)
+    if not records:
+        raise InputError(source, "the file holds no records")
+    return records

@@ -1,0 +1,60 @@
+"""Readers for stance-benchmark CSV files: SemEval-2016 Task 6 (Target, Tweet, Stance) and
+P-Stance (Tweet, Target, Label). Each row is a sentence with one target, located in the text
+by its name (`labels.locate`); a row whose target cannot be found is reported by line."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .json_lines import InputError
+from .labels import locate, scheme_label
+from .readers import Record, _target
+
+COLUMNS = {"semeval": ("Target", "Tweet", "Stance"), "pstance": ("Target", "Tweet", "Label")}
+
+
+def header_format(text: str) -> str | None:
+    """ "semeval" or "pstance" when the first line is that benchmark's header, else None."""
+    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    names = {name.strip() for name in first}
+    for fmt, columns in COLUMNS.items():
+        if set(columns) <= names:
+            return fmt
+    return None
+
+
+def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list[Record]:
+    target_column, text_column, label_column = COLUMNS[fmt]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [
+        c for c in COLUMNS[fmt] if c not in {(n or "").strip() for n in reader.fieldnames or []}
+    ]
+    if missing:
+        raise InputError(source, f"the header lacks {', '.join(missing)}", 1)
+    records = []
+    for row in reader:
+        number = reader.line_num
+
+        def fail(message: str, number=number):
+            raise InputError(source, message, number)
+
+        row = {(key or "").strip(): value for key, value in row.items()}
+        body, name = row.get(text_column) or "", (row.get(target_column) or "").strip()
+        if not body.strip() or not name:
+            fail(f"'{text_column}' and '{target_column}' must not be empty")
+        span = locate(name, body)
+        if span is None:
+            fail(f"the target {name!r} is not written in the text")
+        label = scheme_label(row.get(label_column), labels, fail)
+        raw = {"start": span[0], "end": span[1], "actor": name, "label": label, "status": "manual"}
+        records.append(Record(text=body, line=number, targets=[_target(raw, body, labels, fail)]))
+    return records
+
+
+def read_semeval(source: str, text: str, labels: list[str]) -> list[Record]:
+    return read_stance_csv("semeval", source, text, labels)
+
+
+def read_pstance(source: str, text: str, labels: list[str]) -> list[Record]:
+    return read_stance_csv("pstance", source, text, labels)

@@ -1,0 +1,136 @@
+"""Readers for the exports of other annotation tools: Label Studio, doccano and Prodigy.
+
+Each span becomes a target of its sentence record, the span's words its actor; the stance is
+the span's own label (doccano, Prodigy) or the choice given for that region (Label Studio's
+per-region choices), mapped onto the project's scheme (`labels.scheme_label`). Every problem is
+reported with the line (or, for Label Studio's one JSON document, the task) it is in.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .json_lines import InputError, json_objects
+from .labels import scheme_label
+from .readers import Record, _target
+
+
+def _sentence(source, number, text, spans, labels, annotator, fail) -> Record:
+    """A sentence record from (start, end, label or None) spans."""
+    if not isinstance(text, str) or not text.strip():
+        fail("the task needs a non-empty text")
+    targets = []
+    for start, end, label in spans:
+        raw = {"start": start, "end": end, "annotator": annotator}
+        if label is not None:
+            raw |= {"label": scheme_label(label, labels, fail), "status": "manual"}
+        targets.append(_target(raw, text, labels, fail))
+    return Record(text=text, line=number, annotator=annotator, targets=targets)
+
+
+def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]:
+    """Label Studio's JSON export: a list of tasks, each with `data` (its text) and
+    `annotations`, whose `result` holds labelled regions and, per region, a choice (the
+    stance). Each annotation of a task is one annotator's labels of that sentence."""
+    try:
+        tasks = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            source, f"not valid JSON at column {error.colno}: {error.msg}", error.lineno
+        ) from None
+    if not isinstance(tasks, list):
+        raise InputError(source, "a Label Studio export is a JSON list of tasks")
+    records = []
+    for number, task in enumerate(tasks, start=1):
+
+        def fail(message: str, number=number):
+            raise InputError(source, f"task {number}: {message}")
+
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            fail("each task needs 'data'")
+        body = task["data"].get("text")
+        if body is None:  # the text under another name: the task's first string
+            body = next((v for v in task["data"].values() if isinstance(v, str)), None)
+        annotations = task.get("annotations") or [{"result": []}]
+        for annotation in annotations:
+            if not isinstance(annotation, dict) or not isinstance(annotation.get("result"), list):
+                fail("each annotation needs a 'result' list")
+            if annotation.get("was_cancelled"):
+                continue
+            regions, choices = {}, {}
+            for item in annotation["result"]:
+                value = item.get("value") if isinstance(item, dict) else None
+                if not isinstance(value, dict):
+                    fail("each result needs a 'value'")
+                if "start" in value and "end" in value:
+                    regions[item.get("id")] = (value["start"], value["end"])
+                elif value.get("choices"):
+                    choices[item.get("id")] = value["choices"][0]
+            spans = [(s, e, choices.get(region)) for region, (s, e) in regions.items()]
+            records.append(_sentence(source, number, body, spans, labels, _who(annotation), fail))
+    return records
+
+
+def _who(annotation: dict) -> str | None:
+    person = annotation.get("completed_by")
+    if isinstance(person, dict):
+        person = person.get("email") or person.get("id")
+    return (
+        None
+        if person is None
+        else f"label-studio-{person}"
+        if isinstance(person, int)
+        else str(person)
+    )
+
+
+def read_doccano(source: str, text: str, labels: list[str]) -> list[Record]:
+    """doccano's JSONL export of span labels: `text` with `label` ([[start, end, name], ...])
+    or `entities` ([{"start_offset", "end_offset", "label"}]); the span's label is its stance."""
+    records = []
+    for number, obj in json_objects(source, text):
+
+        def fail(message: str, number=number):
+            raise InputError(source, message, number)
+
+        raw_spans = obj.get("label", obj.get("entities", []))
+        if not isinstance(raw_spans, list):
+            fail("'label' must be a list of [start, end, label]")
+        spans = []
+        for span in raw_spans:
+            if isinstance(span, list) and len(span) == 3:
+                spans.append(tuple(span))
+            elif isinstance(span, dict):
+                spans.append((span.get("start_offset"), span.get("end_offset"), span.get("label")))
+            else:
+                fail("each span is [start, end, label] or an object with start_offset")
+        annotator = obj.get("user") if isinstance(obj.get("user"), str) else None
+        records.append(_sentence(source, number, obj.get("text"), spans, labels, annotator, fail))
+    return records
+
+
+def read_prodigy(source: str, text: str, labels: list[str]) -> list[Record]:
+    """Prodigy's JSONL: `text`, `spans` ([{"start", "end", "label"}]) and `answer`; only
+    accepted examples are labels (rejected and ignored ones are left out, as Prodigy's own
+    exports of gold data do). The annotator is `_annotator_id` or `_session_id`."""
+    records = []
+    for number, obj in json_objects(source, text):
+
+        def fail(message: str, number=number):
+            raise InputError(source, message, number)
+
+        if obj.get("answer") not in ("accept", "reject", "ignore"):
+            fail("'answer' must be accept, reject or ignore")
+        if obj["answer"] != "accept":
+            continue
+        raw_spans = obj.get("spans", [])
+        if not isinstance(raw_spans, list) or not all(isinstance(s, dict) for s in raw_spans):
+            fail("'spans' must be a list of objects with start, end and label")
+        spans = [(s.get("start"), s.get("end"), s.get("label")) for s in raw_spans]
+        who = obj.get("_annotator_id") or obj.get("_session_id")
+        records.append(
+            _sentence(source, number, obj.get("text"), spans, labels, who and str(who), fail)
+        )
+    if not records:
+        raise InputError(source, "no accepted examples ('answer': 'accept')")
+    return records

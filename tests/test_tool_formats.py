@@ -1,0 +1,149 @@
+"""Files from other tools and stance benchmarks: each sample (tests/data/formats/, shown in the
+README) is detected, imported and exported again with the same labels; bad lines are named."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.exporting import write_export
+from annotator.ingest import InputError, import_file
+from annotator.ingest.formats import detect_format
+from annotator.ingest.readers import read_text
+from annotator.store.database import init_database
+
+from .conftest import write
+
+SAMPLES = Path(__file__).resolve().parent / "data" / "formats"
+STANCE = ["favor", "against", "neutral"]
+
+# What each sample says: (text, mention) -> label, as the file gives it.
+EXPECTED = {
+    "label-studio.json": {
+        ("Putin praised Kim Jong-un for his support.", "Putin"): "neutral",
+        ("Putin praised Kim Jong-un for his support.", "Kim Jong-un"): "favor",
+        ("Kuleba ridiculed the lavish welcome in Pyongyang.", "Kuleba"): "neutral",
+    },
+    "doccano.jsonl": {
+        ("The ICC issued a warrant for Putin.", "ICC"): "neutral",
+        ("The ICC issued a warrant for Putin.", "Putin"): "against",
+        ("Ukraine was attacked again by Russian forces.", "Ukraine"): "neutral",
+    },
+    "prodigy.jsonl": {
+        ("Biden criticised the sham election of Putin.", "Biden"): "neutral",
+        ("Biden criticised the sham election of Putin.", "Putin"): "against",
+    },
+    "semeval.csv": {
+        ("Clinton would be a great president, says her campaign.", "Clinton"): "favor",
+        ('Nobody trusts Trump on trade, "not even" his allies.', "Trump"): "against",
+        ("Hillary Clinton spoke in Iowa today.", "Hillary Clinton"): "neutral",
+    },
+    "pstance.csv": {
+        ("Sanders is the only one fighting for workers.", "Sanders"): "favor",
+        ("Biden's plan will hurt families.", "Biden"): "against",
+    },
+}
+FORMAT = {
+    "label-studio.json": "label-studio",
+    "doccano.jsonl": "doccano",
+    "prodigy.jsonl": "prodigy",
+    "semeval.csv": "semeval",
+    "pstance.csv": "pstance",
+}
+
+
+@pytest.fixture
+def stance_db(tmp_path):
+    db = init_database(tmp_path / "formats.db", "stance")
+    yield db
+    db.close()
+
+
+def exported_labels(db) -> dict:
+    buffer = io.StringIO()
+    write_export(db, buffer)
+    return {
+        (record["text"], target["mention"]): target["label"]
+        for record in map(json.loads, buffer.getvalue().splitlines())
+        for target in record["targets"]
+    }
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_sample_is_detected_imported_and_exported_with_its_labels(stance_db, name):
+    path = SAMPLES / name
+    assert detect_format(path, read_text(path, name), name) == FORMAT[name]
+    import_file(stance_db, path, "auto", STANCE)
+    assert exported_labels(stance_db) == EXPECTED[name]
+
+
+def test_who_labelled_comes_along(stance_db):
+    import_file(stance_db, SAMPLES / "label-studio.json", "auto", STANCE)
+    import_file(stance_db, SAMPLES / "prodigy.jsonl", "auto", STANCE)
+    people = {row["annotator"] for row in stance_db.query("select annotator from annotations")}
+    assert people == {"label-studio-1", "ana@example.org", "stance-ana"}
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "text", "problem"),
+    [
+        (
+            "bad.csv",
+            "semeval",
+            "Target,Tweet,Stance\nJoe Biden,Nothing about him.,FAVOR\n",
+            "line 2: the target 'Joe Biden' is not written",
+        ),
+        (
+            "bad.csv",
+            "pstance",
+            "Tweet,Target,Label\nBiden spoke.,Joe Biden,MAYBE\n",
+            "line 2: label 'MAYBE' is not in the scheme",
+        ),
+        ("bad.csv", "semeval", "Tweet,Stance\nBiden spoke.,FAVOR\n", "the header lacks Target"),
+        (
+            "bad.jsonl",
+            "doccano",
+            '{"text": "Biden spoke.", "label": [[0, 50, "favor"]]}\n',
+            "line 1: target offsets 0:50 are outside the text",
+        ),
+        (
+            "bad.jsonl",
+            "prodigy",
+            '{"text": "Biden spoke.", "spans": [], "answer": "maybe"}\n',
+            "line 1: 'answer' must be accept, reject or ignore",
+        ),
+        (
+            "bad.json",
+            "label-studio",
+            '[{"data": {"text": "Biden spoke."}, "annotations": [{}]}]',
+            "task 1: each annotation needs a 'result' list",
+        ),
+        ("bad.json", "label-studio", '{"data": {}}', "a JSON list of tasks"),
+    ],
+)
+def test_a_bad_line_is_named_and_nothing_is_stored(stance_db, tmp_path, name, fmt, text, problem):
+    path = write(tmp_path / name, text)
+    with pytest.raises(InputError, match=problem):
+        import_file(stance_db, path, fmt, STANCE)
+    assert stance_db["sentences"].count == 0
+
+
+def test_a_csv_without_a_known_header_asks_for_the_format(stance_db, tmp_path):
+    path = write(tmp_path / "other.csv", "a,b\n1,2\n")
+    with pytest.raises(InputError, match="pass --format"):
+        import_file(stance_db, path, "auto", STANCE)
+
+
+def test_a_sentiment_project_refuses_stance_benchmark_labels_by_line(tmp_path):
+    db = init_database(tmp_path / "sentiment.db", "sentiment")
+    with pytest.raises(InputError, match="line 2: label 'FAVOR' is not in the scheme"):
+        import_file(db, SAMPLES / "semeval.csv", "auto", ["positive", "negative", "neutral"])
+
+
+def test_a_benchmark_csv_uploads_in_the_browser(client, db):
+    data = {"file": ((SAMPLES / "pstance.csv").open("rb"), "pstance.csv")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code in (200, 303), response.get_data(as_text=True)
