@@ -11,7 +11,8 @@ prints, server-side:
   how long a decision made meanwhile waits for the write lock,
 - with `--reviewed N`, the same part-way through a project: N sentences done first,
 - rendering the stats page (through the Flask test client),
-- streaming the whole export (sentences per second, peak memory of that step),
+- streaming the whole export as JSONL, CSV and Parquet (sentences per second, peak memory
+  of each),
 - (import speed has its own script: benchmarks/import_speed.py).
 """
 
@@ -268,24 +269,38 @@ def stats_page(path: Path) -> None:
 
 
 def export_all(path: Path) -> None:
-    """In a child process, so its peak memory is the export's alone."""
+    """Each export format in a child process of its own, so its peak memory is the export's
+    alone: JSONL and CSV streamed to nowhere, Parquet to a file beside the database."""
     code = (
-        "import resource, sys, time\n"
+        "import os, resource, sys, time\n"
         "from annotator.store.database import connect\n"
-        "from annotator.exporting import write_export\n"
+        "from annotator.exporting import export_to_file, write_export\n"
         "class Null:\n    def write(self, s): pass\n"
-        "db = connect(sys.argv[1]); t = time.perf_counter()\n"
-        "n = write_export(db, Null()); s = time.perf_counter() - t\n"
-        "print(n, s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "db = connect(sys.argv[1]); fmt = sys.argv[2]\n"
+        "sentences = db.execute('select count(*) from sentences').fetchone()[0]\n"
+        "t = time.perf_counter()\n"
+        "if fmt == 'parquet':\n"
+        "    out = sys.argv[1] + '.export.parquet'\n"
+        "    n = export_to_file(db, out, fmt); os.remove(out)\n"
+        "else:\n"
+        "    n = write_export(db, Null(), fmt)\n"
+        "s = time.perf_counter() - t\n"
+        "print(sentences, n, s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
-    ).stdout.split()
-    count, seconds, peak_kib = int(out[0]), float(out[1]), int(out[2])
-    print(
-        f"{'export (stream all)':<34} {count:,} sentences in {seconds:.1f} s = "
-        f"{count / seconds:,.0f} sentences/s, peak {peak_kib / 1024:.0f} MiB"
-    )
+    for fmt in ("jsonl", "csv", "parquet"):
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(path), fmt], capture_output=True, text=True
+        )
+        if run.returncode:  # Parquet without the formats extra
+            print(f"{'export ' + fmt:<34} failed: {run.stderr.strip().splitlines()[-1]}")
+            continue
+        sentences, count, seconds, peak_kib = run.stdout.split()
+        print(
+            f"{'export ' + fmt + ' (stream all)':<34} {int(sentences):,} sentences"
+            f" ({int(count):,} lines or rows) in {float(seconds):.1f} s ="
+            f" {int(sentences) / float(seconds):,.0f} sentences/s,"
+            f" peak {int(peak_kib) / 1024:.0f} MiB"
+        )
 
 
 def main() -> None:
