@@ -49,7 +49,7 @@ def not_in_queue(error: NotHolderError):
     place, so a key that was refused never looks as if it did nothing."""
     if htmx:
         return render_template("_not_in_queue.html", message=str(error)), 403
-    return render_template("error.html", title="Not in your queue", message=str(error)), 403
+    return render_template("error.html", title="Not yours to change", message=str(error)), 403
 
 
 def open_sentence(sentence_id: str) -> None:
