@@ -281,7 +281,7 @@ def export_all(path: Path) -> None:
         "t = time.perf_counter()\n"
         "if fmt == 'parquet':\n"
         "    out = sys.argv[1] + '.export.parquet'\n"
-        "    n = export_to_file(db, out, fmt); os.remove(out)\n"
+        "    n = export_to_file(db, out, fmt)[None]; os.remove(out)\n"
         "else:\n"
         "    n = write_export(db, Null(), fmt)\n"
         "s = time.perf_counter() - t\n"

@@ -157,7 +157,7 @@ def test_the_cli_writes_csv_and_refuses_an_unknown_format(two_people, db_path, t
 def test_parquet_holds_the_csv_rows_typed(two_people, tmp_path):
     parquet = pytest.importorskip("pyarrow.parquet")
     path = tmp_path / "gold.parquet"
-    count = export_to_file(two_people, path, "parquet", "reviewed")
+    (count,) = export_to_file(two_people, path, "parquet", "reviewed").values()
     table = parquet.read_table(path)
     assert table.num_rows == count == len(csv_rows(exported(two_people, "csv", "reviewed")))
     assert table.column_names == list(COLUMNS)
@@ -176,7 +176,7 @@ def test_parquet_holds_the_csv_rows_typed(two_people, tmp_path):
 def test_an_empty_parquet_export_still_has_its_columns(db, tmp_path):
     parquet = pytest.importorskip("pyarrow.parquet")
     path = tmp_path / "empty.parquet"
-    assert export_to_file(db, path, "parquet") == 0
+    assert export_to_file(db, path, "parquet") == {None: 0}
     assert parquet.read_table(path).column_names == list(COLUMNS)
 
 

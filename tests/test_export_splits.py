@@ -24,7 +24,7 @@ LABELS = STANCE.label_names
 def test_parse_split_takes_two_or_three_percentages_adding_to_100():
     assert parse_split("80/10/10") == {"train": 0.8, "validation": 0.1, "test": 0.1}
     assert parse_split("70/30") == {"train": 0.7, "test": 0.3}
-    for bad in ("80/10", "100", "50/50/10/-10", "a/b", "", "80/10/10/0"):
+    for bad in ("80/10", "100", "50/50/10/-10", "a/b", "", "80/10/10/0", "100/0", "90/10/0"):
         with pytest.raises(ValueError, match="--split"):
             parse_split(bad)
 
@@ -95,7 +95,7 @@ def articles(db, tmp_path):
 def test_an_export_split_by_document(articles, tmp_path, fmt):
     if fmt == "parquet":
         pytest.importorskip("pyarrow")
-    count = export_to_file(articles, tmp_path / f"gold.{fmt}", fmt, "gold", "80/10/10", seed=1)
+    counts = export_to_file(articles, tmp_path / f"gold.{fmt}", fmt, "gold", "80/10/10", seed=1)
     documents = {}
     for name in ("train", "validation", "test"):
         path = tmp_path / f"gold.{name}.{fmt}"
@@ -106,7 +106,8 @@ def test_an_export_split_by_document(articles, tmp_path, fmt):
         documents["train"] & documents["test"] or documents["train"] & documents["validation"]
     )
     assert 28 <= len(documents["train"]) <= 36 and documents["test"] and documents["validation"]
-    assert count == (40 if fmt == "jsonl" else 120) * (3 if fmt == "jsonl" else 1)
+    assert list(counts) == ["train", "validation", "test"]
+    assert sum(counts.values()) == (40 if fmt == "jsonl" else 120) * (3 if fmt == "jsonl" else 1)
 
 
 def _documents(path, fmt) -> set[str]:
@@ -135,9 +136,10 @@ def test_the_cli_splits_and_refuses_a_bad_split(articles, db_path, tmp_path):
 def test_a_hugging_face_folder_with_splits_class_labels_and_a_card(articles, tmp_path):
     datasets = pytest.importorskip("datasets")
     folder = tmp_path / "gold-hf"
-    folder.mkdir()
-    (folder / "stale.txt").write_text("an earlier export", encoding="utf-8")
-    count = export_to_file(articles, folder, "hf", "all", "80/10/10", seed=1)
+    export_to_file(articles, folder, "hf", "gold")
+    (folder / "stale.txt").write_text("left in an earlier export", encoding="utf-8")
+    counts = export_to_file(articles, folder, "hf", "all", "80/10/10", seed=1)
+    count = sum(counts.values())
     loaded = datasets.load_from_disk(str(folder))
     assert set(loaded) == {"train", "validation", "test"}
     assert sum(len(part) for part in loaded.values()) == count == 120
@@ -157,3 +159,83 @@ def test_a_hugging_face_export_without_split_has_one_train_split(articles, tmp_p
     export_to_file(articles, tmp_path / "hf", "hf", "gold")
     loaded = datasets.load_from_disk(str(tmp_path / "hf"))
     assert list(loaded) == ["train"] and len(loaded["train"]) == 120
+
+
+def _add_untargeted_documents(db, tmp_path, count=10):
+    """`count` lines (documents of their own sentences) that name nobody: no targets at all."""
+    lines = [
+        json.dumps({"id": f"u{d}:{s}", "document_id": f"u{d}", "text": f"It rained, {d}-{s}."})
+        for d in range(count)
+        for s in range(2)
+    ]
+    path = tmp_path / "weather.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import_file(db, path, "jsonl", LABELS)
+
+
+def test_a_split_of_all_keeps_documents_without_targets(articles, tmp_path):
+    _add_untargeted_documents(articles, tmp_path)
+    counts = export_to_file(articles, tmp_path / "all.jsonl", "jsonl", "all", "80/20", seed=0)
+    assert sum(counts.values()) == 40 * 3 + 10 * 2  # sentences
+    ids = set()
+    for name in ("train", "test"):
+        lines = (tmp_path / f"all.{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        ids |= {json.loads(line)["document_id"] for line in lines}
+    every = {row["document_id"] for row in articles.query("select document_id from sentences")}
+    assert len(every) == 40 + 20 and ids == every
+
+
+def test_a_hugging_face_export_with_empty_splits_or_nothing_in_it(articles, tmp_path):
+    datasets = pytest.importorskip("datasets")
+    counts = export_to_file(articles, tmp_path / "gold", "hf", "gold", "98/1/1", seed=0)
+    loaded = datasets.load_from_disk(str(tmp_path / "gold"))
+    assert {name: len(part) for name, part in loaded.items()} == counts
+    assert sum(counts.values()) == 120
+    empty = tmp_path / "empty.db"
+    from annotator.store.database import init_database
+
+    nothing = init_database(empty, "stance")
+    assert export_to_file(nothing, tmp_path / "none", "hf", "gold", "80/20") == {
+        "train": 0,
+        "test": 0,
+    }
+    loaded = datasets.load_from_disk(str(tmp_path / "none"))
+    assert loaded["train"].features["label"].names == LABELS
+
+
+def test_a_hugging_face_export_never_replaces_a_folder_of_other_files(articles, tmp_path):
+    pytest.importorskip("datasets")
+    folder = tmp_path / "thesis"
+    folder.mkdir()
+    (folder / "chapter1.tex").write_text("months of work", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        export_to_file(articles, folder, "hf", "gold")
+    assert [p.name for p in folder.iterdir()] == ["chapter1.tex"]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_the_cli_exports_hf_twice_to_one_folder_and_names_each_split_file(
+    articles, db_path, tmp_path
+):
+    pytest.importorskip("datasets")
+    runner = CliRunner()
+    folder = tmp_path / "hf"
+    args = ["export", "--db", str(db_path), "--format", "hf", "-o", str(folder)]
+    for _ in range(2):
+        result = runner.invoke(cli, [*args, "--split", "80/20"])
+        assert result.exit_code == 0, result.output
+    assert "(train " in result.output and ", test " in result.output
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "a.txt").write_text("keep", encoding="utf-8")
+    result = runner.invoke(cli, ["export", "--db", str(db_path), "--format", "hf", "-o", str(other)])
+    assert result.exit_code == 1 and "not replaced" in result.output
+    result = runner.invoke(cli, ["export", "--db", str(db_path), "--format", "csv", "-o", str(folder)])
+    assert result.exit_code == 2 and "is a folder" in result.output
+    out = tmp_path / "gold.csv"
+    result = runner.invoke(
+        cli, ["export", "--db", str(db_path), "--format", "csv", "-o", str(out), "--split", "80/20"]
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("train", "test"):
+        assert f"to {tmp_path / f'gold.{name}.csv'}" in result.output

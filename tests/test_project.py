@@ -70,3 +70,12 @@ def test_import_predict_and_agreement(db_path, tmp_path):
         assignments.set_overlap(project.db, 2)
         report = project.agreement()
         assert set(report) and all("items" in figures for figures in report.values())
+
+
+def test_a_file_that_is_not_a_project_is_named(tmp_path):
+    from annotator.store.database import NotInitialisedError
+
+    other = tmp_path / "notes.db"
+    other.write_text("not a database at all, just some notes" * 100, encoding="utf-8")
+    with pytest.raises(NotInitialisedError, match="notes.db: not a project database"):
+        Project(other)

@@ -87,6 +87,21 @@ def test_who_labelled_comes_along(stance_db):
     assert people == {"label-studio-1", "ana@example.org", "stance-ana"}
 
 
+def _region(id_, start, end, text):
+    value = {"start": start, "end": end, "text": text, "labels": ["Actor"]}
+    return {"type": "labels", "value": value} | ({"id": id_} if id_ else {})
+
+
+def _choice(id_, label):
+    return {"id": id_, "type": "choices", "value": {"choices": [label]}}
+
+
+def _task(text, result, choices=None):
+    if choices is not None:  # a malformed choice: the label as a bare string
+        result = [{**item, "value": {"choices": choices}} for item in result]
+    return {"data": {"text": text}, "annotations": [{"result": result}]}
+
+
 @pytest.mark.parametrize(
     ("name", "fmt", "text", "problem"),
     [
@@ -122,6 +137,44 @@ def test_who_labelled_comes_along(stance_db):
             "task 1: each annotation needs a 'result' list",
         ),
         ("bad.json", "label-studio", '{"data": {}}', "a JSON list of tasks"),
+        ("deep.json", "label-studio", "[" * 100_000, "nested too deeply"),
+        (
+            "long.csv",
+            "semeval",
+            'Target,Tweet,Stance\nBiden,"' + "x" * 200_000 + '",FAVOR\n',
+            "line 2: not valid CSV",
+        ),
+        (
+            "bad.json",
+            "label-studio",
+            json.dumps([_task("Biden spoke.", [_region("r1", 0, 5, "Bidn")])]),
+            "task 1: target mention 'Bidn' does not match the text at 0:5",
+        ),
+        (
+            "bad.jsonl",
+            "prodigy",
+            '{"text": "Biden spoke.", "answer": "accept",'
+            ' "spans": [{"start": 0, "end": 5, "text": "Putin", "label": "favor"}]}\n',
+            "line 1: target mention 'Putin' does not match",
+        ),
+        (
+            "bad.jsonl",
+            "doccano",
+            '{"text": "Biden spoke.", "label": [[5, 6, "favor"]]}\n',
+            "line 1: target offsets 5:6 hold only whitespace",
+        ),
+        (
+            "prodigy.jsonl",
+            "doccano",
+            '{"text": "Biden spoke.", "answer": "accept", "spans": []}\n',
+            "line 1: this is Prodigy's JSONL",
+        ),
+        (
+            "bad.json",
+            "label-studio",
+            json.dumps([_task("Biden spoke.", [_choice("r1", "favor")], choices="favor")]),
+            "task 1: 'choices' must be a non-empty list",
+        ),
     ],
 )
 def test_a_bad_line_is_named_and_nothing_is_stored(stance_db, tmp_path, name, fmt, text, problem):
@@ -147,3 +200,40 @@ def test_a_benchmark_csv_uploads_in_the_browser(client, db):
     data = {"file": ((SAMPLES / "pstance.csv").open("rb"), "pstance.csv")}
     response = client.post("/imports/new", data=data, content_type="multipart/form-data")
     assert response.status_code in (200, 303), response.get_data(as_text=True)
+
+
+def test_label_studio_regions_without_an_id_stay_apart(stance_db, tmp_path):
+    text = "Biden met Putin."
+    regions = [_region(None, 0, 5, "Biden"), _region(None, 10, 15, "Putin")]
+    path = write(tmp_path / "ls.json", json.dumps([_task(text, regions)]))
+    import_file(stance_db, path, "auto", STANCE)
+    assert sorted(exported_labels(stance_db)) == [(text, "Biden"), (text, "Putin")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "fmt"),
+    [
+        (  # Prodigy: the first example was skipped and has no spans
+            ['{"text": "Biden spoke.", "answer": "ignore"}', '{"text": "Putin spoke.",'
+             ' "answer": "accept", "spans": [{"start": 0, "end": 5, "label": "favor"}]}'],
+            "prodigy",
+        ),
+        (  # doccano: the first text is not labelled yet
+            ['{"text": "Biden spoke."}', '{"text": "Putin spoke.", "label": [[0, 5, "favor"]]}'],
+            "doccano",
+        ),
+        (['{"text": "Biden spoke."}', '{"text": "Putin spoke."}'], "jsonl"),
+    ],
+)
+def test_detection_reads_past_the_first_line(tmp_path, lines, fmt):
+    path = write(tmp_path / "data.jsonl", "\n".join(lines) + "\n")
+    assert detect_format(path, read_text(path, "data.jsonl"), "data.jsonl") == fmt
+
+
+def test_a_deeply_nested_upload_is_a_named_error_not_a_crash(client, db):
+    before = db["sentences"].count
+    data = {"file": (io.BytesIO(b"[" * 100_000), "deep.json")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code in (200, 303, 400), response.status_code
+    assert "nested too deeply" in response.get_data(as_text=True)
+    assert db["sentences"].count == before

@@ -9,6 +9,7 @@ import click
 
 from annotator.exporting import FORMATS as EXPORT_FORMATS
 from annotator.exporting import ONLY, TEXT_FORMATS, export_to_file, write_export
+from annotator.exporting.splits import SplitError, split_path
 from annotator.ingest import FORMATS, InputError, import_file
 from annotator.schemes import SCHEMES
 from annotator.store.database import init_database, project_scheme
@@ -94,9 +95,10 @@ def import_command(db_path: Path, paths: tuple[Path, ...], fmt: str, annotator: 
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    type=click.Path(allow_dash=True, path_type=Path),
     default="-",
-    help="File to write (replaced only once complete); standard output by default.",
+    help="File to write (replaced only once complete), or with --format hf the folder;"
+    " standard output by default.",
 )
 @click.option(
     "--format",
@@ -140,13 +142,23 @@ def export(db_path: Path, output: Path, format_: str, only: str, split: str | No
         with click.open_file("-", "w", encoding="utf-8") as stdout:
             write_export(db, stdout, format_, only)
         return
+    if output.is_dir() and format_ != "hf":
+        raise click.UsageError(f"{output} is a folder: --format {format_} writes a file")
+    if split is None and seed != 0:
+        click.echo("note: --seed only matters with --split", err=True)
     try:
-        count = export_to_file(db, output, format_, only, split, seed)
-    except ValueError as error:  # a --split that is not two or three percentages
+        counts = export_to_file(db, output, format_, only, split, seed)
+    except SplitError as error:
         raise click.UsageError(str(error)) from None
     except OSError as error:
         raise click.ClickException(f"{output}: {error.strerror or error}") from None
     except RuntimeError as error:  # an optional package missing
         raise click.ClickException(str(error)) from None
     unit = "sentence" if format_ == "jsonl" else "row"
-    click.echo(f"wrote {counted(count, unit)} to {output}", err=True)
+    if format_ == "hf":
+        shown = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+        click.echo(f"wrote {counted(sum(counts.values()), unit)} to {output} ({shown})", err=True)
+        return
+    for name, count in counts.items():
+        target = output if name is None else split_path(output, name)
+        click.echo(f"wrote {counted(count, unit)} to {target}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import shutil
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from annotator.store.exports import (
     iter_export_lines,
     iter_export_records,
     iter_export_targets,
+    published_document_sizes,
 )
 
 from .parquet import write_parquet
@@ -59,7 +61,7 @@ def _write_jsonl(db: Database, stream, only: str, documents=None) -> int:
         if documents is not None and record["document_id"] not in documents:
             continue
         stream.write(
-            json.dumps(record, ensure_ascii=False)
+            json.dumps(record, ensure_ascii=False, separators=(",", ":"))
             .replace("\u2028", "\\u2028")
             .replace("\u2029", "\\u2029")
             + "\n"
@@ -87,9 +89,10 @@ def export_to_file(
     only: str = "all",
     split: str | None = None,
     seed: int = 0,
-) -> int:
+) -> dict[str | None, int]:
     """Write the export to the file at `path`, or with `split` ("80/10/10") to one file per
-    split beside it (gold.train.csv, ...); return what was counted in all.
+    split beside it (gold.train.csv, ...); return what each part counted, by split name (None
+    without `split`). `hf` writes one folder at `path` holding every split.
 
     Each goes to a partial file, and all take their names only once every one is complete:
     an error midway leaves no half-written export, and an earlier one under those names intact.
@@ -97,28 +100,36 @@ def export_to_file(
     if only not in ONLY:
         raise ValueError(f"unknown selection {only!r} (use {', '.join(ONLY)})")
     path = Path(path)
-    if split is None:
-        parts = {None: None}
-    else:
-        shares = parse_split(split)
-        pairs = ((row[1], row[7]) for row in target_rows(db, only))  # (document, gold label)
-        assignment = assign_documents(pairs, shares, seed)
-        parts = {name: {d for d, chosen in assignment.items() if chosen == name} for name in shares}
+    parts = {None: None} if split is None else _split_parts(db, only, parse_split(split), seed)
     if format == "hf":  # one folder holding every split
         return _write_hf_folder(db, path, only, parts)
     targets = {name: path if name is None else split_path(path, name) for name in parts}
     partials = {name: t.with_name(f".{t.name}.partial") for name, t in targets.items()}
-    count = 0
+    counts = {}
     try:
         for name, documents in parts.items():
-            count += _write_file(db, partials[name], format, only, documents)
+            counts[name] = _write_file(db, partials[name], format, only, documents)
         for name, partial in partials.items():
             partial.replace(targets[name])
     except BaseException:
         for partial in partials.values():
             partial.unlink(missing_ok=True)
         raise
-    return count
+    return counts
+
+
+def _split_parts(db: Database, only: str, shares: dict[str, float], seed: int) -> dict:
+    """Each split's set of document ids. Documents are weighed by their targets' gold labels;
+    under `all`, a document without targets still goes to a split, weighed by its sentences
+    (the JSONL export writes them)."""
+    pairs = [(row[1], row[7]) for row in target_rows(db, only)]  # (document, gold label)
+    if only == "all":
+        weighed = {document for document, _ in pairs}
+        for document, sentences in published_document_sizes(db):
+            if document not in weighed:
+                pairs += [(document, None)] * sentences
+    assignment = assign_documents(pairs, shares, seed)
+    return {name: {d for d, chosen in assignment.items() if chosen == name} for name in shares}
 
 
 def _write_file(db: Database, path: Path, format: str, only: str, documents) -> int:
@@ -128,16 +139,25 @@ def _write_file(db: Database, path: Path, format: str, only: str, documents) -> 
         return write_export(db, stream, format, only, documents)
 
 
-def _write_hf_folder(db: Database, folder: Path, only: str, parts: dict[str | None, set]) -> int:
+def _write_hf_folder(
+    db: Database, folder: Path, only: str, parts: dict[str | None, set]
+) -> dict[str, int]:
     """A Hugging Face dataset folder with a split per part (or one, "train"), written beside
-    `folder` and moved into its place once whole (an earlier export there is replaced then)."""
+    `folder` and moved into its place once whole. What is there already is replaced only when
+    it is an earlier dataset export (or an empty folder): never a folder of other files."""
     from annotator.agreement import agreement_report
     from annotator.store.database import project_scheme
     from annotator.store.diff import model_versions
     from annotator.store.label_tables import label_tables
 
-    from .huggingface import write_dataset
+    from .huggingface import is_dataset_folder, write_dataset
 
+    if folder.exists() and not is_dataset_folder(folder):
+        raise FileExistsError(
+            errno.EEXIST,
+            "exists and is not an earlier Hugging Face export (no dataset_dict.json):"
+            " not replaced; give a new path",
+        )
     db_path = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
     splits = {
         name or "train": None if documents is None else tuple(sorted(documents))
@@ -153,7 +173,7 @@ def _write_hf_folder(db: Database, folder: Path, only: str, parts: dict[str | No
     old = folder.with_name(f".{folder.name}.old")
     shutil.rmtree(partial, ignore_errors=True)
     try:
-        count = write_dataset(db_path, splits, only, partial, project_scheme(db).label_names, card)
+        counts = write_dataset(db_path, splits, only, partial, project_scheme(db).label_names, card)
         if folder.exists():
             folder.rename(old)
         partial.rename(folder)
@@ -161,4 +181,4 @@ def _write_hf_folder(db: Database, folder: Path, only: str, parts: dict[str | No
         shutil.rmtree(partial, ignore_errors=True)
         raise
     shutil.rmtree(old, ignore_errors=True)
-    return count
+    return counts

@@ -38,9 +38,9 @@ def write_dataset(
     folder: Path,
     labels: list[str],
     card: dict,
-) -> int:
+) -> dict[str, int]:
     """Save each split's rows (the documents of `parts`, all when None) as one DatasetDict in
-    `folder`, with its card; return how many rows in all."""
+    `folder`, with its card; return how many rows each split has."""
     try:
         import datasets
     except ImportError:
@@ -48,6 +48,19 @@ def write_dataset(
             "the Hugging Face export needs datasets: pip install -e '.[formats]'"
         ) from None
     counts: dict[str, Counter] = {}
+    quiet = datasets.are_progress_bars_disabled()
+    datasets.disable_progress_bars()  # a command reports its own counts
+    try:
+        _save(datasets, db_path, parts, only, folder, labels, counts)
+    finally:
+        if not quiet:
+            datasets.enable_progress_bars()
+    (folder / "README.md").write_text(dataset_card(counts, labels, card), encoding="utf-8")
+    return {name: sum(tally.values()) for name, tally in counts.items()}
+
+
+def _save(datasets, db_path, parts, only, folder, labels, counts) -> None:
+    """Each split built from its rows, then saved together; `counts` gets each one's labels."""
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".hf-cache-") as cache:
         splits = {}
         for name, documents in parts.items():
@@ -57,14 +70,30 @@ def write_dataset(
                 "documents": documents,
                 "labels": tuple(labels),
             }
-            splits[name] = datasets.Dataset.from_generator(
-                _examples, features=features(labels), cache_dir=cache, gen_kwargs=kwargs
-            )
+            if _has_examples(**kwargs):
+                splits[name] = datasets.Dataset.from_generator(
+                    _examples, features=features(labels), cache_dir=cache, gen_kwargs=kwargs
+                )
+            else:  # a generator that yields nothing is refused by `datasets`
+                empty = {column: [] for column in TARGET_COLUMNS}
+                splits[name] = datasets.Dataset.from_dict(empty, features=features(labels))
             tally = Counter(splits[name]["label"])
             counts[name] = Counter({labels[n] if n >= 0 else None: c for n, c in tally.items()})
-        datasets.DatasetDict(splits).save_to_disk(str(folder))
-    (folder / "README.md").write_text(dataset_card(counts, labels, card), encoding="utf-8")
-    return sum(sum(tally.values()) for tally in counts.values())
+        # An empty split saved in no shard cannot be loaded again: give it one.
+        shards = {name: 1 for name, split in splits.items() if not len(split)}
+        datasets.DatasetDict(splits).save_to_disk(str(folder), num_shards=shards)
+
+
+def is_dataset_folder(path: Path) -> bool:
+    """Whether `path` is a folder this export may replace: an earlier dataset export (its
+    `dataset_dict.json`) or an empty folder."""
+    return path.is_dir() and (
+        (path / "dataset_dict.json").is_file() or not any(path.iterdir())
+    )
+
+
+def _has_examples(**kwargs) -> bool:
+    return kwargs["documents"] != () and next(_examples(**kwargs), None) is not None
 
 
 def _examples(db_path: str, only: str, documents: tuple[str, ...] | None, labels: tuple[str, ...]):

@@ -16,15 +16,21 @@ from pathlib import Path
 NAMES = {2: ("train", "test"), 3: ("train", "validation", "test")}
 
 
+class SplitError(ValueError):
+    """A --split that is not two or three positive percentages adding up to 100."""
+
+
 def parse_split(text: str) -> dict[str, float]:
-    """ "80/10/10" (train/validation/test) or "80/20" (train/test), in percent adding up to 100."""
+    """ "80/10/10" (train/validation/test) or "80/20" (train/test), in percent adding up to 100;
+    each above 0 (an empty split is a mistake, not a choice)."""
     try:
         parts = [float(part) for part in text.split("/")]
     except ValueError:
         parts = []
-    if len(parts) not in NAMES or any(p < 0 for p in parts) or abs(sum(parts) - 100) > 1e-6:
-        raise ValueError(
-            f"--split {text!r}: give two or three percentages adding up to 100, as 80/10/10"
+    if len(parts) not in NAMES or not all(p > 0 for p in parts) or abs(sum(parts) - 100) > 1e-6:
+        raise SplitError(
+            f"--split {text!r}: give two or three percentages above 0 adding up to 100,"
+            " as 80/10/10"
         )
     return {name: part / 100 for name, part in zip(NAMES[len(parts)], parts)}
 

@@ -23,23 +23,20 @@ READERS = {
 FORMATS = ("auto", *READERS)
 
 
+# How many of a file's first non-blank lines detection reads: a tool's first record can
+# lack the fields that name it (a Prodigy example a person skipped, a doccano text not yet
+# labelled), so one line is not enough.
+DETECTION_LINES = 50
+
+
 def detect_format(path: Path, text: str, source: str) -> str:
-    """Guess the format from the extension and the first record's fields."""
+    """Guess the format from the extension and the field names of the first records."""
     suffix = path.suffix.lower()
     if suffix == ".json" and text.lstrip().startswith("["):
         return "label-studio"
     if suffix in (".jsonl", ".json", ".ndjson"):
-        # The first line's field names, by text: parsing it could recurse without end.
-        first = next(line for line in text.split("\n") if line.strip())
-        if '"sentence_normalized"' in first:
-            return "newsmtsc"
-        if '"answer"' in first and '"spans"' in first:
-            return "prodigy"
-        spans = '"entities"' in first or re.search(r'"label"\s*:\s*\[', first)
-        if spans and '"targets"' not in first:
-            return "doccano"
-        return "jsonl"
-    if suffix in (".csv", ".tsv"):
+        return _json_lines_format(text)
+    if suffix == ".csv":
         found = header_format(text)
         if found:
             return found
@@ -47,6 +44,22 @@ def detect_format(path: Path, text: str, source: str) -> str:
     if suffix in (".txt", ".text", ".md", ""):
         return "txt"
     raise InputError(source, f"cannot tell the format of a {suffix} file; pass --format")
+
+
+def _json_lines_format(text: str) -> str:
+    """Which JSON lines layout the first lines' field names tell, read as text: parsing a
+    line could recurse without end, and the reader reports bad lines by number anyway."""
+    lines = [line for line in text.split("\n", 4 * DETECTION_LINES) if line.strip()]
+    head = lines[:DETECTION_LINES]
+    if any('"sentence_normalized"' in line for line in head):
+        return "newsmtsc"
+    if any('"answer"' in line for line in head):
+        return "prodigy"
+    if any('"targets"' in line for line in head):
+        return "jsonl"
+    if any('"entities"' in line or re.search(r'"label"\s*:\s*\[', line) for line in head):
+        return "doccano"
+    return "jsonl"
 
 
 def read_records(path: Path, fmt: str, labels: list[str], name: str | None = None) -> list[Record]:

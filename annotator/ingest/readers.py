@@ -106,6 +106,8 @@ def _target(raw, text: str, labels: list[str], fail) -> Target:
     if not 0 <= start < end <= len(text):
         fail(f"target offsets {start}:{end} are outside the text (length {len(text)})")
     mention = text[start:end]
+    if not mention.strip():
+        fail(f"target offsets {start}:{end} hold only whitespace")
     if raw.get("mention") is not None and raw["mention"] != mention:
         fail(
             f"target mention {raw['mention']!r} does not match the text "

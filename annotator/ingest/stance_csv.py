@@ -16,7 +16,10 @@ COLUMNS = {"semeval": ("Target", "Tweet", "Stance"), "pstance": ("Target", "Twee
 
 def header_format(text: str) -> str | None:
     """ "semeval" or "pstance" when the first line is that benchmark's header, else None."""
-    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    try:
+        first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    except csv.Error:
+        return None
     names = {name.strip() for name in first}
     for fmt, columns in COLUMNS.items():
         if set(columns) <= names:
@@ -27,14 +30,15 @@ def header_format(text: str) -> str | None:
 def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list[Record]:
     target_column, text_column, label_column = COLUMNS[fmt]
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [
-        c for c in COLUMNS[fmt] if c not in {(n or "").strip() for n in reader.fieldnames or []}
-    ]
+    try:
+        header = {(name or "").strip() for name in reader.fieldnames or []}
+    except csv.Error as error:
+        raise InputError(source, f"not valid CSV: {error}", 1) from None
+    missing = [column for column in COLUMNS[fmt] if column not in header]
     if missing:
         raise InputError(source, f"the header lacks {', '.join(missing)}", 1)
     records = []
-    for row in reader:
-        number = reader.line_num
+    for number, row in _rows(reader, source):
 
         def fail(message: str, number=number):
             raise InputError(source, message, number)
@@ -50,6 +54,18 @@ def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list
         raw = {"start": span[0], "end": span[1], "actor": name, "label": label, "status": "manual"}
         records.append(Record(text=body, line=number, targets=[_target(raw, body, labels, fail)]))
     return records
+
+
+def _rows(reader: csv.DictReader, source: str):
+    """(line number, row) of each row; a row the csv module cannot read is named by line."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # raised before the line it is on is counted
+            raise InputError(source, f"not valid CSV: {error}", reader.line_num + 1) from None
+        yield reader.line_num, row
 
 
 def read_semeval(source: str, text: str, labels: list[str]) -> list[Record]:

@@ -16,12 +16,13 @@ from .readers import Record, _target
 
 
 def _sentence(source, number, text, spans, labels, annotator, fail) -> Record:
-    """A sentence record from (start, end, label or None) spans."""
+    """A sentence record from (start, end, label or None, span text or None) spans; a span's
+    text, where the file gives one, must be what its offsets cut from the sentence."""
     if not isinstance(text, str) or not text.strip():
         fail("the task needs a non-empty text")
     targets = []
-    for start, end, label in spans:
-        raw = {"start": start, "end": end, "annotator": annotator}
+    for start, end, label, written in spans:
+        raw = {"start": start, "end": end, "annotator": annotator, "mention": written}
         if label is not None:
             raw |= {"label": scheme_label(label, labels, fail), "status": "manual"}
         targets.append(_target(raw, text, labels, fail))
@@ -38,6 +39,8 @@ def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]
         raise InputError(
             source, f"not valid JSON at column {error.colno}: {error.msg}", error.lineno
         ) from None
+    except RecursionError:
+        raise InputError(source, "the JSON is nested too deeply") from None
     if not isinstance(tasks, list):
         raise InputError(source, "a Label Studio export is a JSON list of tasks")
     records = []
@@ -57,18 +60,28 @@ def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]
                 fail("each annotation needs a 'result' list")
             if annotation.get("was_cancelled"):
                 continue
-            regions, choices = {}, {}
-            for item in annotation["result"]:
-                value = item.get("value") if isinstance(item, dict) else None
-                if not isinstance(value, dict):
-                    fail("each result needs a 'value'")
-                if "start" in value and "end" in value:
-                    regions[item.get("id")] = (value["start"], value["end"])
-                elif value.get("choices"):
-                    choices[item.get("id")] = value["choices"][0]
-            spans = [(s, e, choices.get(region)) for region, (s, e) in regions.items()]
+            spans = _regions(annotation["result"], fail)
             records.append(_sentence(source, number, body, spans, labels, _who(annotation), fail))
     return records
+
+
+def _regions(result: list, fail) -> list[tuple]:
+    """The labelled regions of one annotation's `result`, each with the choice made for it:
+    a region and its choice share an `id` (a region without one is its own, by position)."""
+    regions, choices = {}, {}
+    for position, item in enumerate(result):
+        value = item.get("value") if isinstance(item, dict) else None
+        if not isinstance(value, dict):
+            fail("each result needs a 'value'")
+        key = item.get("id", ("position", position))
+        if "start" in value and "end" in value:
+            regions[key] = (value["start"], value["end"], value.get("text"))
+        elif "choices" in value:
+            chosen = value["choices"]
+            if not isinstance(chosen, list) or not chosen:
+                fail("'choices' must be a non-empty list of label names")
+            choices[key] = chosen[0]
+    return [(s, e, choices.get(key), text) for key, (s, e, text) in regions.items()]
 
 
 def _who(annotation: dict) -> str | None:
@@ -93,15 +106,18 @@ def read_doccano(source: str, text: str, labels: list[str]) -> list[Record]:
         def fail(message: str, number=number):
             raise InputError(source, message, number)
 
+        if "label" not in obj and "entities" not in obj and ("spans" in obj or "answer" in obj):
+            fail("this is Prodigy's JSONL ('spans', 'answer'), not doccano's: use --format prodigy")
         raw_spans = obj.get("label", obj.get("entities", []))
         if not isinstance(raw_spans, list):
             fail("'label' must be a list of [start, end, label]")
         spans = []
         for span in raw_spans:
             if isinstance(span, list) and len(span) == 3:
-                spans.append(tuple(span))
+                spans.append((*span, None))
             elif isinstance(span, dict):
-                spans.append((span.get("start_offset"), span.get("end_offset"), span.get("label")))
+                offsets = (span.get("start_offset"), span.get("end_offset"))
+                spans.append((*offsets, span.get("label"), None))
             else:
                 fail("each span is [start, end, label] or an object with start_offset")
         annotator = obj.get("user") if isinstance(obj.get("user"), str) else None
@@ -126,7 +142,7 @@ def read_prodigy(source: str, text: str, labels: list[str]) -> list[Record]:
         raw_spans = obj.get("spans", [])
         if not isinstance(raw_spans, list) or not all(isinstance(s, dict) for s in raw_spans):
             fail("'spans' must be a list of objects with start, end and label")
-        spans = [(s.get("start"), s.get("end"), s.get("label")) for s in raw_spans]
+        spans = [(s.get("start"), s.get("end"), s.get("label"), s.get("text")) for s in raw_spans]
         who = obj.get("_annotator_id") or obj.get("_session_id")
         records.append(
             _sentence(source, number, obj.get("text"), spans, labels, who and str(who), fail)

@@ -185,8 +185,13 @@ def open_database(path: str | Path) -> Database:
     """Open an initialised database, or raise NotInitialisedError naming the file."""
     if not Path(path).exists():
         raise NotInitialisedError(f"{path}: no database here; run `annotator init` first")
-    db = connect(path)
-    if MIGRATIONS.pending(db):
+    try:
+        db = connect(path)
+        pending = MIGRATIONS.pending(db)
+    except sqlite3.DatabaseError as error:  # another kind of file, or a damaged one
+        raise NotInitialisedError(f"{path}: not a project database ({error})") from None
+    if pending:
+        db.close()
         raise NotInitialisedError(
             f"{path}: the database schema is not up to date; run `annotator init`"
         )

@@ -99,6 +99,14 @@ def iter_export_targets(db: Database) -> Iterator[tuple]:
     yield from db.execute(_EXPORT_TARGETS)
 
 
+def published_document_sizes(db: Database) -> Iterator[tuple[str, int]]:
+    """(document id, number of sentences) of every document the export holds."""
+    yield from db.execute(
+        f"""select d.id, (select count(*) from sentences where document_id = d.id)
+        from documents d where {published("d.id")} order by d.rowid"""
+    )
+
+
 def iter_export_lines(db: Database) -> Iterator[str]:
     """Every sentence as one JSONL line (ending in a newline)."""
     for line, overall in db.execute(_EXPORT_LINES):
