@@ -228,9 +228,13 @@ def test_the_cli_exports_hf_twice_to_one_folder_and_names_each_split_file(
     other = tmp_path / "notes"
     other.mkdir()
     (other / "a.txt").write_text("keep", encoding="utf-8")
-    result = runner.invoke(cli, ["export", "--db", str(db_path), "--format", "hf", "-o", str(other)])
+    result = runner.invoke(
+        cli, ["export", "--db", str(db_path), "--format", "hf", "-o", str(other)]
+    )
     assert result.exit_code == 1 and "not replaced" in result.output
-    result = runner.invoke(cli, ["export", "--db", str(db_path), "--format", "csv", "-o", str(folder)])
+    result = runner.invoke(
+        cli, ["export", "--db", str(db_path), "--format", "csv", "-o", str(folder)]
+    )
     assert result.exit_code == 2 and "is a folder" in result.output
     out = tmp_path / "gold.csv"
     result = runner.invoke(

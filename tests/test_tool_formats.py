@@ -214,8 +214,11 @@ def test_label_studio_regions_without_an_id_stay_apart(stance_db, tmp_path):
     ("lines", "fmt"),
     [
         (  # Prodigy: the first example was skipped and has no spans
-            ['{"text": "Biden spoke.", "answer": "ignore"}', '{"text": "Putin spoke.",'
-             ' "answer": "accept", "spans": [{"start": 0, "end": 5, "label": "favor"}]}'],
+            [
+                '{"text": "Biden spoke.", "answer": "ignore"}',
+                '{"text": "Putin spoke.",'
+                ' "answer": "accept", "spans": [{"start": 0, "end": 5, "label": "favor"}]}',
+            ],
             "prodigy",
         ),
         (  # doccano: the first text is not labelled yet

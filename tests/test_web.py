@@ -158,9 +158,7 @@ def test_upload_import_and_its_errors(client, db):
 
     data = {"file": (io.BytesIO(b"x"), "evil.exe")}
     response = client.post("/imports/new", data=data, content_type="multipart/form-data")
-    assert response.status_code == 400 and "Upload .txt, .jsonl" in response.get_data(
-        as_text=True
-    )
+    assert response.status_code == 400 and "Upload .txt, .jsonl" in response.get_data(as_text=True)
 
 
 def test_htmx_import_errors_come_back_as_a_swappable_partial(client):

@@ -87,9 +87,7 @@ def _save(datasets, db_path, parts, only, folder, labels, counts) -> None:
 def is_dataset_folder(path: Path) -> bool:
     """Whether `path` is a folder this export may replace: an earlier dataset export (its
     `dataset_dict.json`) or an empty folder."""
-    return path.is_dir() and (
-        (path / "dataset_dict.json").is_file() or not any(path.iterdir())
-    )
+    return path.is_dir() and ((path / "dataset_dict.json").is_file() or not any(path.iterdir()))
 
 
 def _has_examples(**kwargs) -> bool:

@@ -29,8 +29,7 @@ def parse_split(text: str) -> dict[str, float]:
         parts = []
     if len(parts) not in NAMES or not all(p > 0 for p in parts) or abs(sum(parts) - 100) > 1e-6:
         raise SplitError(
-            f"--split {text!r}: give two or three percentages above 0 adding up to 100,"
-            " as 80/10/10"
+            f"--split {text!r}: give two or three percentages above 0 adding up to 100, as 80/10/10"
         )
     return {name: part / 100 for name, part in zip(NAMES[len(parts)], parts)}
 
