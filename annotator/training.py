@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.fine_tuning import fine_tune, rehearsal
+from annotator.folders import replace_folder
 from annotator.models import Pair
 from annotator.models.trained import (
     CROSS_ENCODER,
@@ -160,9 +161,7 @@ def train_model(
             {span_key(e.pair.sentence, e.pair.start, e.pair.end) for e in examples} | learned
         )
         (staging / TRAINED_ON_FILE).write_text("\n".join(keys) + "\n", encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        staging.rename(folder)
+        replace_folder(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

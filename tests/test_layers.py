@@ -3,8 +3,9 @@
 The rule, from the README's layout, lowest layer first. A module may import its own layer and
 the layers below it, never one above:
 
-0. `schemes.py`, `metrics.py`, `agreement.py`: label schemes and arithmetic on labels; they
-   import nothing of the package.
+0. `schemes.py`, `metrics.py`, `agreement.py`, `wording.py`, `folders.py`: label schemes,
+   arithmetic on labels, words and folders swapped into place; they import nothing of the
+   package.
 1. `store/`: SQLite.
 2. `text/`: sentences and actors.
 3. `models/`: the model backends.
@@ -29,7 +30,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
 LAYERS = [
-    {"schemes", "metrics", "agreement", "wording"},
+    {"schemes", "metrics", "agreement", "wording", "folders"},
     {"store"},
     {"text"},
     {"models"},

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.folders import replace_folder
 from annotator.store.exports import (
     TARGET_COLUMNS,
     iter_export_lines,
@@ -170,15 +171,11 @@ def _write_hf_folder(
         "models": [f"{row['model']} ({row['template_version']})" for row in model_versions(db)],
     }
     partial = folder.with_name(f".{folder.name}.partial")
-    old = folder.with_name(f".{folder.name}.old")
     shutil.rmtree(partial, ignore_errors=True)
     try:
         counts = write_dataset(db_path, splits, only, partial, project_scheme(db).label_names, card)
-        if folder.exists():
-            folder.rename(old)
-        partial.rename(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    replace_folder(partial, folder)
     return counts
