@@ -243,3 +243,12 @@ def test_the_cli_exports_hf_twice_to_one_folder_and_names_each_split_file(
     assert result.exit_code == 0, result.output
     for name in ("train", "test"):
         assert f"to {tmp_path / f'gold.{name}.csv'}" in result.output
+    assert "note" not in result.output
+    result = runner.invoke(
+        cli,
+        ["export", "--db", str(db_path), "--format", "csv", "-o", str(out), "--split", "80/10/10"],
+    )
+    result = runner.invoke(
+        cli, ["export", "--db", str(db_path), "--format", "csv", "-o", str(out), "--split", "80/20"]
+    )
+    assert f"note: {tmp_path / 'gold.validation.csv'} is left from an earlier" in result.output

@@ -9,7 +9,7 @@ import click
 
 from annotator.exporting import FORMATS as EXPORT_FORMATS
 from annotator.exporting import ONLY, TEXT_FORMATS, export_to_file, write_export
-from annotator.exporting.splits import SplitError, split_path
+from annotator.exporting.splits import SPLIT_NAMES, SplitError, split_path
 from annotator.ingest import FORMATS, InputError, import_file
 from annotator.schemes import SCHEMES
 from annotator.store.database import init_database, project_scheme
@@ -162,3 +162,6 @@ def export(db_path: Path, output: Path, format_: str, only: str, split: str | No
     for name, count in counts.items():
         target = output if name is None else split_path(output, name)
         click.echo(f"wrote {counted(count, unit)} to {target}", err=True)
+    stale = [split_path(output, name) for name in SPLIT_NAMES if name not in counts]
+    for path in (p for p in stale if split is not None and p.exists()):
+        click.echo(f"note: {path} is left from an earlier export with other splits", err=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 NAMES = {2: ("train", "test"), 3: ("train", "validation", "test")}
+SPLIT_NAMES = NAMES[3]
 
 
 class SplitError(ValueError):
