@@ -175,6 +175,63 @@ def _task(text, result, choices=None):
             json.dumps([_task("Biden spoke.", [_choice("r1", "favor")], choices="favor")]),
             "task 1: 'choices' must be a non-empty list",
         ),
+        (
+            "bad.json",
+            "label-studio",
+            '[{"data": {"text": "Biden spoke."}, "annotations": 5}]',
+            "task 1: 'annotations' must be a list",
+        ),
+        (
+            "bad.json",
+            "label-studio",
+            json.dumps([_task("Biden spoke.", [_region(["r1"], 0, 5, "Biden")])]),
+            "task 1: a result's 'id' must be a string",
+        ),
+        (
+            "bad.json",
+            "label-studio",
+            '[{"data": {"text": "Biden \\ud83d spoke."}}]',
+            "lone UTF-16 surrogate",
+        ),
+        (
+            "bad.json",
+            "label-studio",
+            json.dumps(
+                [_task("Biden spoke.", [_region("r1", 0, 5, "Biden"), _choice("r2", "favor")])]
+            ),
+            "task 1: a choice \\(id 'r2'\\) belongs to no labelled region",
+        ),
+        (
+            "bad.json",
+            "label-studio",
+            json.dumps(
+                [
+                    {
+                        "data": {"text": "Biden spoke."},
+                        "annotations": [{"completed_by": True, "result": []}],
+                    }
+                ]
+            ),
+            "task 1: 'completed_by' must be a name or a numeric id",
+        ),
+        (
+            "bad.jsonl",
+            "doccano",
+            '{"text": "Biden spoke.", "label": [[0, 5, "favor"], [0, 5, "against"]]}\n',
+            "line 1: the span 0:5 is labelled both favor and against",
+        ),
+        (
+            "bad.jsonl",
+            "prodigy",
+            '{"text": "Biden spoke.", "answer": "accept", "_annotator_id": {"a": 1}}\n',
+            "line 1: '_annotator_id' must be a name",
+        ),
+        (
+            "nul.csv",
+            "semeval",
+            "Target,Tweet,Stance\nBiden,Biden\x00 spoke.,FAVOR\n",
+            "line 2: holds a NUL",
+        ),
     ],
 )
 def test_a_bad_line_is_named_and_nothing_is_stored(stance_db, tmp_path, name, fmt, text, problem):
@@ -240,3 +297,18 @@ def test_a_deeply_nested_upload_is_a_named_error_not_a_crash(client, db):
     assert response.status_code in (200, 303, 400), response.status_code
     assert "nested too deeply" in response.get_data(as_text=True)
     assert db["sentences"].count == before
+
+
+def test_fields_nested_in_meta_do_not_change_the_format(tmp_path):
+    line = {"id": "a1", "text": "Putin met Biden.", "meta": {"tags": {"label": ["x"], "answer": 1}}}
+    path = write(tmp_path / "plain.jsonl", json.dumps(line) + "\n")
+    assert detect_format(path, read_text(path, "plain.jsonl"), "plain.jsonl") == "jsonl"
+
+
+def test_a_label_studio_region_labelled_with_a_stance_keeps_it(stance_db, tmp_path):
+    region = _region("r1", 0, 5, "Biden") | {"value": {"start": 0, "end": 5, "labels": ["FAVOR"]}}
+    other = _region("r2", 10, 15, "Putin")
+    path = write(tmp_path / "ls.json", json.dumps([_task("Biden met Putin.", [region, other])]))
+    import_file(stance_db, path, "auto", STANCE)
+    text = "Biden met Putin."
+    assert exported_labels(stance_db) == {(text, "Biden"): "favor", (text, "Putin"): None}

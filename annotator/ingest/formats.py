@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import json
 from pathlib import Path
 
 from .json_lines import InputError
@@ -47,19 +47,32 @@ def detect_format(path: Path, text: str, source: str) -> str:
 
 
 def _json_lines_format(text: str) -> str:
-    """Which JSON lines layout the first lines' field names tell, read as text: parsing a
-    line could recurse without end, and the reader reports bad lines by number anyway."""
-    lines = [line for line in text.split("\n", 4 * DETECTION_LINES) if line.strip()]
-    head = lines[:DETECTION_LINES]
-    if any('"sentence_normalized"' in line for line in head):
+    """Which JSON lines layout the top-level field names of the first records tell (a field
+    nested in `meta` tells nothing). A line that does not parse is skipped: the reader
+    reports it by number."""
+    keys: list[set] = []
+    for line in text.split("\n", 4 * DETECTION_LINES)[: 4 * DETECTION_LINES]:
+        try:
+            value = json.loads(line) if line.strip() else None
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict):
+            keys.append(value.keys() & _TELLING)
+            if len(keys) == DETECTION_LINES:
+                break
+    if any("sentence_normalized" in found for found in keys):
         return "newsmtsc"
-    if any('"answer"' in line for line in head):
+    if any("answer" in found for found in keys):
         return "prodigy"
-    if any('"targets"' in line for line in head):
+    if any("targets" in found for found in keys):
         return "jsonl"
-    if any('"entities"' in line or re.search(r'"label"\s*:\s*\[', line) for line in head):
+    if any("entities" in found or "label" in found for found in keys):
         return "doccano"
     return "jsonl"
+
+
+# The top-level fields that tell one JSON lines layout from another.
+_TELLING = frozenset({"sentence_normalized", "answer", "targets", "entities", "label"})
 
 
 def read_records(path: Path, fmt: str, labels: list[str], name: str | None = None) -> list[Record]:
@@ -76,7 +89,13 @@ def read_records(path: Path, fmt: str, labels: list[str], name: str | None = Non
     text = read_text(path, source)
     if fmt == "auto":
         fmt = detect_format(path, text, source)
-    records = READERS[fmt](source, text, labels)
+    try:
+        records = READERS[fmt](source, text, labels)
+    except InputError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+        # A value of a type no check foresaw: still the file's fault, and still named.
+        raise InputError(source, f"cannot be read as {fmt}: {error}") from None
     if not records:
         raise InputError(source, "the file holds no records")
     return records

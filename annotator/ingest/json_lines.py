@@ -43,7 +43,7 @@ def json_objects(source: str, text: str):
             raise InputError(source, "the JSON is nested too deeply", number) from None
         if not isinstance(value, dict):
             raise InputError(source, "each line must be a JSON object", number)
-        if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(value):
+        if _SURROGATE_ESCAPE.search(line) and has_lone_surrogate(value):
             raise InputError(
                 source,
                 "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape),"
@@ -53,7 +53,7 @@ def json_objects(source: str, text: str):
         yield number, value
 
 
-def _has_lone_surrogate(value) -> bool:
+def has_lone_surrogate(value) -> bool:
     """Whether a decoded JSON value holds a string that cannot be written as UTF-8."""
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")

@@ -8,13 +8,19 @@ import re
 _SYNONYMS = {"none": "neutral", "favour": "favor", "neither": "neutral"}
 
 
+def known_label(raw: str, labels: list[str]) -> str | None:
+    """The project's label that a name written in a file means (any case), or None."""
+    name = raw.strip().lower()
+    name = _SYNONYMS.get(name, name)
+    return name if name in labels else None
+
+
 def scheme_label(raw, labels: list[str], fail) -> str:
     """The project's label for a label name as written in a file (any case), or `fail`."""
     if not isinstance(raw, str) or not raw.strip():
         fail(f"a label must be a non-empty string, not {raw!r}")
-    name = raw.strip().lower()
-    name = _SYNONYMS.get(name, name)
-    if name not in labels:
+    name = known_label(raw, labels)
+    if name is None:
         fail(f"label {raw!r} is not in the scheme ({', '.join(labels)})")
     return name
 

@@ -66,6 +66,11 @@ def read_text(path: Path, source: str) -> str:
         ) from None
     if not text.strip():
         raise InputError(source, "the file is empty")
+    nul = text.find("\x00")
+    if nul >= 0:  # a binary file, or text a program wrote wrongly: no sentence holds one
+        raise InputError(
+            source, "holds a NUL character (a binary file?)", text.count("\n", 0, nul) + 1
+        )
     return text.removeprefix("\ufeff")
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from .json_lines import InputError, json_objects
-from .labels import scheme_label
+from .json_lines import InputError, has_lone_surrogate, json_objects
+from .labels import known_label, scheme_label
 from .readers import Record, _target
 
 
@@ -20,13 +20,31 @@ def _sentence(source, number, text, spans, labels, annotator, fail) -> Record:
     text, where the file gives one, must be what its offsets cut from the sentence."""
     if not isinstance(text, str) or not text.strip():
         fail("the task needs a non-empty text")
-    targets = []
+    targets, given = [], {}
     for start, end, label, written in spans:
         raw = {"start": start, "end": end, "annotator": annotator, "mention": written}
         if label is not None:
             raw |= {"label": scheme_label(label, labels, fail), "status": "manual"}
-        targets.append(_target(raw, text, labels, fail))
+        target = _target(raw, text, labels, fail)
+        if given.setdefault((start, end), target.label) != target.label:
+            fail(f"the span {start}:{end} is labelled both {given[start, end]} and {target.label}")
+        targets.append(target)
     return Record(text=text, line=number, annotator=annotator, targets=targets)
+
+
+# Longer is not a person's name or id but a mistake in the file.
+MAX_PERSON = 200
+
+
+def _person(value, field: str, fail) -> str | None:
+    """Who labelled, as a tool writes it: a name or e-mail, or a numeric id."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str) or len(value) > MAX_PERSON or not value.isprintable():
+        fail(f"'{field}' must be a name or a numeric id of at most {MAX_PERSON} characters")
+    return value
 
 
 def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]:
@@ -43,6 +61,10 @@ def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]
         raise InputError(source, "the JSON is nested too deeply") from None
     if not isinstance(tasks, list):
         raise InputError(source, "a Label Studio export is a JSON list of tasks")
+    if has_lone_surrogate(tasks):
+        raise InputError(
+            source, "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape)"
+        )
     records = []
     for number, task in enumerate(tasks, start=1):
 
@@ -55,46 +77,69 @@ def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]
         if body is None:  # the text under another name: the task's first string
             body = next((v for v in task["data"].values() if isinstance(v, str)), None)
         annotations = task.get("annotations") or [{"result": []}]
+        if not isinstance(annotations, list):
+            fail("'annotations' must be a list")
         for annotation in annotations:
             if not isinstance(annotation, dict) or not isinstance(annotation.get("result"), list):
                 fail("each annotation needs a 'result' list")
             if annotation.get("was_cancelled"):
                 continue
-            spans = _regions(annotation["result"], fail)
-            records.append(_sentence(source, number, body, spans, labels, _who(annotation), fail))
+            spans = _regions(annotation["result"], labels, fail)
+            records.append(
+                _sentence(source, number, body, spans, labels, _who(annotation, fail), fail)
+            )
     return records
 
 
-def _regions(result: list, fail) -> list[tuple]:
-    """The labelled regions of one annotation's `result`, each with the choice made for it:
-    a region and its choice share an `id` (a region without one is its own, by position)."""
+def _regions(result: list, labels: list[str], fail) -> list[tuple]:
+    """The labelled regions of one annotation's `result`, each with its stance: the choice
+    made for it (a region and its choice share an `id`; a region without one is its own, by
+    position), else the region's own label where that is one of the project's labels."""
     regions, choices = {}, {}
     for position, item in enumerate(result):
         value = item.get("value") if isinstance(item, dict) else None
         if not isinstance(value, dict):
             fail("each result needs a 'value'")
         key = item.get("id", ("position", position))
+        if not isinstance(key, (str, int, tuple)) or isinstance(key, bool):
+            fail(f"a result's 'id' must be a string, not {key!r}")
         if "start" in value and "end" in value:
-            regions[key] = (value["start"], value["end"], value.get("text"))
+            regions[key] = (value["start"], value["end"], value.get("text"), _own(value, labels))
         elif "choices" in value:
             chosen = value["choices"]
             if not isinstance(chosen, list) or not chosen:
                 fail("'choices' must be a non-empty list of label names")
             choices[key] = chosen[0]
-    return [(s, e, choices.get(key), text) for key, (s, e, text) in regions.items()]
+    stray = [key for key in choices if key not in regions]
+    if stray and regions:
+        fail(
+            f"a choice (id {stray[0]!r}) belongs to no labelled region: a stance is a per-region"
+            " choice that shares its region's id"
+        )
+    return [
+        (start, end, choices.get(key, own), text)
+        for key, (start, end, text, own) in regions.items()
+    ]
 
 
-def _who(annotation: dict) -> str | None:
+def _own(value: dict, labels: list[str]) -> str | None:
+    """A region's own label when it names a stance ("favor") rather than a kind ("Actor")."""
+    names = value.get("labels")
+    if isinstance(names, list) and len(names) == 1 and isinstance(names[0], str):
+        return known_label(names[0], labels)
+    return None
+
+
+def _who(annotation: dict, fail) -> str | None:
+    """The annotation's author: Label Studio's user e-mail, else its numeric user id."""
     person = annotation.get("completed_by")
     if isinstance(person, dict):
         person = person.get("email") or person.get("id")
-    return (
-        None
-        if person is None
-        else f"label-studio-{person}"
-        if isinstance(person, int)
-        else str(person)
-    )
+    if person is None:
+        return None
+    if isinstance(person, int) and not isinstance(person, bool):
+        return f"label-studio-{person}"
+    return _person(person, "completed_by", fail)
 
 
 def read_doccano(source: str, text: str, labels: list[str]) -> list[Record]:
@@ -120,7 +165,7 @@ def read_doccano(source: str, text: str, labels: list[str]) -> list[Record]:
                 spans.append((*offsets, span.get("label"), None))
             else:
                 fail("each span is [start, end, label] or an object with start_offset")
-        annotator = obj.get("user") if isinstance(obj.get("user"), str) else None
+        annotator = _person(obj.get("user"), "user", fail)
         records.append(_sentence(source, number, obj.get("text"), spans, labels, annotator, fail))
     return records
 
@@ -143,10 +188,9 @@ def read_prodigy(source: str, text: str, labels: list[str]) -> list[Record]:
         if not isinstance(raw_spans, list) or not all(isinstance(s, dict) for s in raw_spans):
             fail("'spans' must be a list of objects with start, end and label")
         spans = [(s.get("start"), s.get("end"), s.get("label"), s.get("text")) for s in raw_spans]
-        who = obj.get("_annotator_id") or obj.get("_session_id")
-        records.append(
-            _sentence(source, number, obj.get("text"), spans, labels, who and str(who), fail)
-        )
+        field = "_annotator_id" if obj.get("_annotator_id") is not None else "_session_id"
+        who = _person(obj.get(field), field, fail)
+        records.append(_sentence(source, number, obj.get("text"), spans, labels, who, fail))
     if not records:
         raise InputError(source, "no accepted examples ('answer': 'accept')")
     return records
