@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from annotator.cli import main as cli
 from annotator.exporting import export_to_file
+from annotator.exporting.files import OutputError
 from annotator.exporting.splits import assign_documents, parse_split
 from annotator.ingest import import_file
 
@@ -136,8 +138,7 @@ def test_the_cli_splits_and_refuses_a_bad_split(articles, db_path, tmp_path):
 def test_a_hugging_face_folder_with_splits_class_labels_and_a_card(articles, tmp_path):
     datasets = pytest.importorskip("datasets")
     folder = tmp_path / "gold-hf"
-    export_to_file(articles, folder, "hf", "gold")
-    (folder / "stale.txt").write_text("left in an earlier export", encoding="utf-8")
+    export_to_file(articles, folder, "hf", "gold")  # an earlier export, replaced whole
     counts = export_to_file(articles, folder, "hf", "all", "80/10/10", seed=1)
     count = sum(counts.values())
     loaded = datasets.load_from_disk(str(folder))
@@ -150,7 +151,13 @@ def test_a_hugging_face_folder_with_splits_class_labels_and_a_card(articles, tmp
     assert label.int2str(example["label"]) in LABELS
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert "| split |" in card and "## Agreement" in card and "## Models" in card
-    assert not (folder / "stale.txt").exists()  # replaced whole
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "README.md",
+        "dataset_dict.json",
+        "test",
+        "train",
+        "validation",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
@@ -252,3 +259,40 @@ def test_the_cli_exports_hf_twice_to_one_folder_and_names_each_split_file(
         cli, ["export", "--db", str(db_path), "--format", "csv", "-o", str(out), "--split", "80/20"]
     )
     assert f"note: {tmp_path / 'gold.validation.csv'} is left from an earlier" in result.output
+
+
+def test_an_export_never_writes_over_the_project_database(articles, db_path, tmp_path):
+    runner = CliRunner()
+    before = db_path.read_bytes()
+    for target, fmt in ((db_path, "csv"), (Path(f"{db_path}-wal"), "jsonl"), (db_path, "hf")):
+        args = ["export", "--db", str(db_path), "--format", fmt, "-o", str(target)]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2 and "the project's database" in result.output
+    with pytest.raises(OutputError):
+        export_to_file(articles, Path(f"{db_path}-shm"), "parquet")
+    assert db_path.read_bytes() == before
+
+
+def test_a_split_export_that_cannot_write_one_file_writes_none(articles, tmp_path):
+    out = tmp_path / "t.csv"
+    out.write_text("earlier", encoding="utf-8")
+    (tmp_path / "t.train.csv").write_text("earlier train", encoding="utf-8")
+    (tmp_path / "t.test.csv").mkdir()
+    with pytest.raises(IsADirectoryError) as caught:
+        export_to_file(articles, out, "csv", "all", "80/20")
+    assert caught.value.filename == str(tmp_path / "t.test.csv")
+    assert (tmp_path / "t.train.csv").read_text(encoding="utf-8") == "earlier train"
+
+
+def test_only_a_folder_this_tool_exported_is_replaced(articles, tmp_path):
+    pytest.importorskip("datasets")
+    folder = tmp_path / "hf"
+    export_to_file(articles, folder, "hf", "gold")
+    (folder / "my_notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        export_to_file(articles, folder, "hf", "gold")
+    assert (folder / "my_notes.txt").read_text(encoding="utf-8") == "mine"
+    (folder / "my_notes.txt").unlink()
+    (folder / "README.md").write_text("# Someone else's dataset\n", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        export_to_file(articles, folder, "hf", "gold")

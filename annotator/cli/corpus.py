@@ -9,6 +9,7 @@ import click
 
 from annotator.exporting import FORMATS as EXPORT_FORMATS
 from annotator.exporting import ONLY, TEXT_FORMATS, export_to_file, write_export
+from annotator.exporting.files import OutputError
 from annotator.exporting.splits import SPLIT_NAMES, SplitError, split_path
 from annotator.ingest import FORMATS, InputError, import_file
 from annotator.schemes import SCHEMES
@@ -138,7 +139,8 @@ def export(db_path: Path, output: Path, format_: str, only: str, split: str | No
         if split is not None:
             raise click.UsageError("--split writes one file per split: give -o PATH")
         if format_ not in TEXT_FORMATS:
-            raise click.UsageError(f"--format {format_} is written to a file: give -o PATH")
+            place = "a folder" if format_ == "hf" else "a file"
+            raise click.UsageError(f"--format {format_} is written to {place}: give -o PATH")
         with click.open_file("-", "w", encoding="utf-8") as stdout:
             write_export(db, stdout, format_, only)
         return
@@ -148,10 +150,11 @@ def export(db_path: Path, output: Path, format_: str, only: str, split: str | No
         click.echo("note: --seed only matters with --split", err=True)
     try:
         counts = export_to_file(db, output, format_, only, split, seed)
-    except SplitError as error:
+    except (SplitError, OutputError) as error:
         raise click.UsageError(str(error)) from None
     except OSError as error:
-        raise click.ClickException(f"{output}: {error.strerror or error}") from None
+        where = error.filename or output
+        raise click.ClickException(f"{where}: {error.strerror or error}") from None
     except RuntimeError as error:  # an optional package missing
         raise click.ClickException(str(error)) from None
     unit = "sentence" if format_ == "jsonl" else "row"

@@ -103,8 +103,13 @@ def export_to_file(
     path = Path(path)
     parts = {None: None} if split is None else _split_parts(db, only, parse_split(split), seed)
     if format == "hf":  # one folder holding every split
+        _refuse_database_files(db, [path])
         return _write_hf_folder(db, path, only, parts)
     targets = {name: path if name is None else split_path(path, name) for name in parts}
+    _refuse_database_files(db, targets.values())
+    for target in targets.values():  # found now, not after some files took their names
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
     partials = {name: t.with_name(f".{t.name}.partial") for name, t in targets.items()}
     counts = {}
     try:
@@ -117,6 +122,26 @@ def export_to_file(
             partial.unlink(missing_ok=True)
         raise
     return counts
+
+
+class OutputError(ValueError):
+    """An export asked to write over the project's own database."""
+
+
+def _refuse_database_files(db: Database, targets) -> None:
+    database = Path(_database_path(db)).resolve()
+    own = {database, *(database.with_name(database.name + end) for end in _SIDE_FILES)}
+    for target in targets:
+        if Path(target).resolve() in own:
+            raise OutputError(f"{target} is the project's database: give another -o PATH")
+
+
+# The files SQLite keeps beside a database in WAL mode (and in rollback mode).
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _database_path(db: Database) -> str:
+    return next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
 
 
 def _split_parts(db: Database, only: str, shares: dict[str, float], seed: int) -> dict:
@@ -159,7 +184,7 @@ def _write_hf_folder(
             "exists and is not an earlier Hugging Face export (no dataset_dict.json):"
             " not replaced; give a new path",
         )
-    db_path = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+    db_path = _database_path(db)
     splits = {
         name or "train": None if documents is None else tuple(sorted(documents))
         for name, documents in parts.items()

@@ -16,6 +16,7 @@ from pathlib import Path
 from annotator.store.exports import TARGET_COLUMNS
 
 _INTEGERS, _FLOATS, _CLASSES = {"start", "end"}, {"score"}, {"label", "prediction"}
+CARD_MARK = "Exported by annotator"  # how a later export knows the folder is one of its own
 
 
 def features(labels: list[str]):
@@ -85,9 +86,33 @@ def _save(datasets, db_path, parts, only, folder, labels, counts) -> None:
 
 
 def is_dataset_folder(path: Path) -> bool:
-    """Whether `path` is a folder this export may replace: an earlier dataset export (its
-    `dataset_dict.json`) or an empty folder."""
-    return path.is_dir() and ((path / "dataset_dict.json").is_file() or not any(path.iterdir()))
+    """Whether `path` is a folder this export may replace: an empty folder, or one that holds
+    an earlier export of this project's tool and nothing else (its card says so, and every
+    other entry is a split's folder of `datasets` files), so no file of anyone's is lost."""
+    if not path.is_dir():
+        return False
+    entries = list(path.iterdir())
+    if not entries:
+        return True
+    card = path / "README.md"
+    if not (path / "dataset_dict.json").is_file() or not card.is_file():
+        return False
+    if CARD_MARK not in card.read_text(encoding="utf-8", errors="replace")[:2000]:
+        return False
+    return all(
+        entry.name in ("README.md", "dataset_dict.json")
+        or entry.is_dir()
+        and all(_is_dataset_file(part) for part in entry.iterdir())
+        for entry in entries
+    )
+
+
+def _is_dataset_file(path: Path) -> bool:
+    return path.is_file() and (
+        path.name in ("dataset_info.json", "state.json")
+        or path.name.startswith("data-")
+        and path.suffix == ".arrow"
+    )
 
 
 def _has_examples(**kwargs) -> bool:
@@ -118,7 +143,7 @@ def dataset_card(counts: dict[str, Counter], labels: list[str], card: dict) -> s
     lines = [
         f"# {card.get('title', 'Stance labels')}",
         "",
-        f"Exported by annotator on {datetime.now(UTC).date().isoformat()}: one example per"
+        f"{CARD_MARK} on {datetime.now(UTC).date().isoformat()}: one example per"
         " (sentence, actor); `label` is the gold label (-1: none yet, or disputed).",
         "",
         "## Label counts",
