@@ -79,3 +79,22 @@ def test_a_file_that_is_not_a_project_is_named(tmp_path):
     other.write_text("not a database at all, just some notes" * 100, encoding="utf-8")
     with pytest.raises(NotInitialisedError, match="notes.db: not a project database"):
         Project(other)
+
+
+def test_another_programs_sqlite_file_is_left_alone(tmp_path):
+    import sqlite3
+
+    from annotator.store.database import NotInitialisedError
+
+    path = tmp_path / "photos.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table photos (id integer primary key, name text)")
+    with pytest.raises(NotInitialisedError, match="photos.db: not a project database"):
+        Project(path)
+    with pytest.raises(NotInitialisedError, match="another program's database"):
+        init_database(path, "stance")
+    with sqlite3.connect(path) as conn:
+        tables = [
+            row[0] for row in conn.execute("select name from sqlite_master where type='table'")
+        ]
+    assert tables == ["photos"]

@@ -13,7 +13,7 @@ from annotator.exporting.files import OutputError
 from annotator.exporting.splits import SPLIT_NAMES, SplitError, split_path
 from annotator.ingest import FORMATS, InputError, import_file
 from annotator.schemes import SCHEMES
-from annotator.store.database import init_database, project_scheme
+from annotator.store.database import NotInitialisedError, init_database, project_scheme
 from annotator.store.overall import question_enabled, set_question
 from annotator.wording import counted
 
@@ -42,7 +42,7 @@ def init(db_path: Path, scheme: str | None, overall_question: bool | None):
     """
     try:
         db = init_database(db_path, scheme)
-    except ValueError as error:
+    except (ValueError, NotInitialisedError) as error:
         raise click.ClickException(str(error)) from None
     if overall_question is not None:
         set_question(db, overall_question)

@@ -167,6 +167,12 @@ def init_database(path: str | Path, scheme: str | None = None) -> Database:
     """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = connect(path)
+    if _holds_another_programs_tables(db):
+        db.close()
+        raise NotInitialisedError(
+            f"{path}: another program's database (it has tables and no project schema);"
+            " the project's tables are not added to it: give a new file"
+        )
     db.enable_wal()
     MIGRATIONS.apply(db)
     current = get_setting(db, "scheme")
@@ -190,12 +196,20 @@ def open_database(path: str | Path) -> Database:
         pending = MIGRATIONS.pending(db)
     except sqlite3.DatabaseError as error:  # another kind of file, or a damaged one
         raise NotInitialisedError(f"{path}: not a project database ({error})") from None
+    if pending and _holds_another_programs_tables(db):
+        db.close()
+        raise NotInitialisedError(f"{path}: not a project database (another program's tables)")
     if pending:
         db.close()
         raise NotInitialisedError(
             f"{path}: the database schema is not up to date; run `annotator init`"
         )
     return db
+
+
+def _holds_another_programs_tables(db: Database) -> bool:
+    """Tables, but none of this project's migrations applied: a file some other program made."""
+    return bool(db.table_names()) and not MIGRATIONS.applied(db)
 
 
 def first_row(db: Database, sql: str, params=()) -> dict | None:
