@@ -22,6 +22,10 @@ from annotator.store.reports import span_key
 
 EXAMPLES_SEEN = 6000  # from the encoder: passes over at least this many examples
 MAX_EPOCHS = 8
+# Up to this many labels, at least a second pass: on all of NewsMTSC train (8,683) it lifts
+# devtest_mt macro-F1 from 0.730 to 0.751 for 884 s of training instead of 401 on 2 cores.
+# Beyond, one pass already takes a quarter of an hour there.
+TWO_PASSES_UP_TO = 10_000
 LEARNING_RATE = 5e-5  # the encoder's
 HEAD_LEARNING_RATE = 1e-3  # the new head starts from nothing and may move faster
 CONTINUED_LEARNING_RATE = 2e-5  # both have learned already: smaller steps keep what they know
@@ -31,7 +35,10 @@ REHEARSAL = 2  # a continuation trains on each new example and this many it lear
 
 
 def default_epochs(count: int) -> int:
-    return max(1, min(MAX_EPOCHS, round(EXAMPLES_SEEN / max(count, 1))))
+    """Passes over `count` labels fine-tuned from the encoder: enough to see EXAMPLES_SEEN
+    examples (few labels need many passes), at least two where time allows."""
+    least = 2 if count <= TWO_PASSES_UP_TO else 1
+    return max(least, min(MAX_EPOCHS, round(EXAMPLES_SEEN / max(count, 1))))
 
 
 def example_key(example) -> str:

@@ -201,7 +201,7 @@ def test_unknown_trained_model_and_bad_names(tmp_path):
 def test_small_label_sets_get_more_epochs():
     assert default_epochs(100) == 8 and default_epochs(300) == 8
     assert default_epochs(1000) == 6 and default_epochs(3000) == 2
-    assert default_epochs(8000) == 1
+    assert default_epochs(8000) == 2 and default_epochs(10_001) == 1
 
 
 def test_linear_model_with_two_of_three_labels_never_predicts_the_missing_one(tmp_path):

@@ -90,7 +90,8 @@ def evaluate(
     "--epochs",
     type=click.IntRange(1, 50),
     default=None,
-    help="Passes over the data; by default about 2,400 examples are seen in all.",
+    help="Passes over the data; by default about 6,000 examples are seen in all, in at least"
+    " two passes up to 10,000 labels.",
 )
 @gold_scheme_option
 @click.option(

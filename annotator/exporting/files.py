@@ -7,6 +7,7 @@ import errno
 import json
 import shutil
 from collections.abc import Iterator
+from itertools import repeat
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -147,14 +148,19 @@ def _database_path(db: Database) -> str:
 def _split_parts(db: Database, only: str, shares: dict[str, float], seed: int) -> dict:
     """Each split's set of document ids. Documents are weighed by their targets' gold labels;
     under `all`, a document without targets still goes to a split, weighed by its sentences
-    (the JSONL export writes them)."""
-    pairs = [(row[1], row[7]) for row in target_rows(db, only)]  # (document, gold label)
-    if only == "all":
-        weighed = {document for document, _ in pairs}
-        for document, sentences in published_document_sizes(db):
-            if document not in weighed:
-                pairs += [(document, None)] * sentences
-    assignment = assign_documents(pairs, shares, seed)
+    (the JSONL export writes them). The pairs stream: memory grows with documents, not rows."""
+    weighed = set()
+
+    def pairs():
+        for row in target_rows(db, only):
+            weighed.add(row[1])
+            yield row[1], row[7]  # (document, gold label)
+        if only == "all":
+            for document, sentences in published_document_sizes(db):
+                if document not in weighed:
+                    yield from repeat((document, None), sentences)
+
+    assignment = assign_documents(pairs(), shares, seed)
     return {name: {d for d, chosen in assignment.items() if chosen == name} for name in shares}
 
 
@@ -181,8 +187,8 @@ def _write_hf_folder(
     if folder.exists() and not is_dataset_folder(folder):
         raise FileExistsError(
             errno.EEXIST,
-            "exists and is not an earlier Hugging Face export (no dataset_dict.json):"
-            " not replaced; give a new path",
+            "exists and is not an earlier export of a dataset folder (only such a folder, or an"
+            " empty one, is replaced): not replaced; give a new path",
         )
     db_path = _database_path(db)
     splits = {

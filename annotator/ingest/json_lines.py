@@ -13,7 +13,7 @@ import re
 MAX_META_DEPTH = 32
 # A JSON escape of a UTF-16 surrogate: only these can put a lone surrogate into a string
 # (the file itself is strict UTF-8), so only lines holding one need the slower check.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class InputError(ValueError):
@@ -43,7 +43,7 @@ def json_objects(source: str, text: str):
             raise InputError(source, "the JSON is nested too deeply", number) from None
         if not isinstance(value, dict):
             raise InputError(source, "each line must be a JSON object", number)
-        if _SURROGATE_ESCAPE.search(line) and has_lone_surrogate(value):
+        if SURROGATE_ESCAPE.search(line) and has_lone_surrogate(value):
             raise InputError(
                 source,
                 "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape),"

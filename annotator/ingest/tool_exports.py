@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from .json_lines import InputError, has_lone_surrogate, json_objects
+from .json_lines import SURROGATE_ESCAPE, InputError, has_lone_surrogate, json_objects
 from .labels import known_label, scheme_label
 from .readers import Record, _target
 
@@ -53,6 +53,7 @@ def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]
     stance). Each annotation of a task is one annotator's labels of that sentence."""
     try:
         tasks = json.loads(text)
+        surrogate = SURROGATE_ESCAPE.search(text) and has_lone_surrogate(tasks)
     except json.JSONDecodeError as error:
         raise InputError(
             source, f"not valid JSON at column {error.colno}: {error.msg}", error.lineno
@@ -61,7 +62,7 @@ def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]
         raise InputError(source, "the JSON is nested too deeply") from None
     if not isinstance(tasks, list):
         raise InputError(source, "a Label Studio export is a JSON list of tasks")
-    if has_lone_surrogate(tasks):
+    if surrogate:
         raise InputError(
             source, "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape)"
         )
