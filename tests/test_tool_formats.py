@@ -227,6 +227,12 @@ def _task(text, result, choices=None):
             "line 1: '_annotator_id' must be a name",
         ),
         (
+            "open.csv",
+            "semeval",
+            'Target,Tweet,Stance\nBiden,Biden spoke.,FAVOR\nTrump,"Trump spoke.,AGAINST\n',
+            "line 3: the row has fewer cells than the header",
+        ),
+        (
             "nul.csv",
             "semeval",
             "Target,Tweet,Stance\nBiden,Biden\x00 spoke.,FAVOR\n",

@@ -43,6 +43,11 @@ def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list
         def fail(message: str, number=number):
             raise InputError(source, message, number)
 
+        if None in row.values():  # DictReader's filler for missing cells
+            fail(
+                "the row has fewer cells than the header (a quote left open takes in the"
+                " lines after it)"
+            )
         row = {(key or "").strip(): value for key, value in row.items()}
         body, name = row.get(text_column) or "", (row.get(target_column) or "").strip()
         if not body.strip() or not name:
@@ -57,15 +62,17 @@ def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list
 
 
 def _rows(reader: csv.DictReader, source: str):
-    """(line number, row) of each row; a row the csv module cannot read is named by line."""
+    """(line number, row) of each row, numbered by the line it starts on (a quoted cell may
+    run over several); a row the csv module cannot read is named by line."""
     while True:
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as error:  # raised before the line it is on is counted
-            raise InputError(source, f"not valid CSV: {error}", reader.line_num + 1) from None
-        yield reader.line_num, row
+        except csv.Error as error:
+            raise InputError(source, f"not valid CSV: {error}", start) from None
+        yield start, row
 
 
 def read_semeval(source: str, text: str, labels: list[str]) -> list[Record]:
