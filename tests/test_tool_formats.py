@@ -318,3 +318,13 @@ def test_a_label_studio_region_labelled_with_a_stance_keeps_it(stance_db, tmp_pa
     import_file(stance_db, path, "auto", STANCE)
     text = "Biden met Putin."
     assert exported_labels(stance_db) == {(text, "Biden"): "favor", (text, "Putin"): None}
+
+
+def test_a_text_imported_with_labels_then_as_plain_text_is_a_duplicate(stance_db, tmp_path):
+    labelled = write(
+        tmp_path / "d.jsonl", '{"text": "Putin met Biden.", "label": [[0, 5, "against"]]}\n'
+    )
+    import_file(stance_db, labelled, "doccano", STANCE)
+    plain = write(tmp_path / "p.jsonl", '{"text": "Putin met Biden."}\n')
+    summary = import_file(stance_db, plain, "jsonl", STANCE)
+    assert summary.duplicates == 1 and stance_db["sentences"].count == 1

@@ -66,6 +66,11 @@ def store_document(
     digest = text_hash(record.text)
     document_id = record.id or f"doc-{digest[:12]}"
     existing = corpus.get_document(db, document_id, unpublished=True)
+    if existing is not None and record.id is None and existing["text_hash"] is None:
+        # Both ids are made from this text: it came before as a sentence with its targets.
+        summary.duplicates += 1
+        summary.document_ids[document_id] = None
+        return []
     if existing is not None and existing["text_hash"] != digest:
         raise InputError(
             source, f"document id {document_id!r} already exists with different text", record.line
