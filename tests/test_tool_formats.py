@@ -328,3 +328,11 @@ def test_a_text_imported_with_labels_then_as_plain_text_is_a_duplicate(stance_db
     plain = write(tmp_path / "p.jsonl", '{"text": "Putin met Biden."}\n')
     summary = import_file(stance_db, plain, "jsonl", STANCE)
     assert summary.duplicates == 1 and stance_db["sentences"].count == 1
+
+
+def test_importing_the_same_labels_again_adds_none(stance_db):
+    first = import_file(stance_db, SAMPLES / "doccano.jsonl", "auto", STANCE)
+    stamps = [row["updated"] for row in stance_db.query("select updated from annotations")]
+    again = import_file(stance_db, SAMPLES / "doccano.jsonl", "auto", STANCE)
+    assert first.labels == 3 and again.labels == 0
+    assert [row["updated"] for row in stance_db.query("select updated from annotations")] == stamps

@@ -184,7 +184,7 @@ def _publish(
         if isinstance(item, Record):
             item = store_sentence(db, item, source, summary, None)
         store_labels(db, item, annotator, summary, labels)
-    save_imported_labels(db, labels)
+    summary.labels = save_imported_labels(db, labels)
     if waiting:  # mentions may have been added to published sentences: count them all again
         count_sentences_with_actors(db)
     refresh_statistics(db)

@@ -170,10 +170,8 @@ def store_labels(
         if target.labels is not None:  # several annotators: each one's label
             for entry in target.labels:
                 labels.add(mention_id, entry["annotator"], entry["label"], entry["status"], shown)
-                summary.labels += 1
         elif target.label is not None and not target.adjudicated:
             labels.add(mention_id, who, target.label, target.status, shown)
-            summary.labels += 1
         if target.adjudicated:
             adjudicate(db, mention_id, target.label, target.annotator)
     if record.overall is not None:

@@ -18,6 +18,8 @@ values (?, ?, ?, ?, ?, ?, ?)
 on conflict (mention_id, annotator) do update set label = excluded.label,
   status = excluded.status, prediction_id = excluded.prediction_id,
   created = excluded.created, updated = excluded.updated
+where annotations.label is not excluded.label or annotations.status is not excluded.status
+  or annotations.prediction_id is not excluded.prediction_id
 """
 
 # Imported labels that cover every mention of a sentence count as that annotator's review,
@@ -66,10 +68,14 @@ class ImportedLabels:
         self.rows.append((mention_id, annotator, label, status or MANUAL, shown))
 
 
-def save_imported_labels(db: Database, labels: ImportedLabels) -> None:
-    """Store the labels, then count each sentence someone labelled whole as their review."""
+def save_imported_labels(db: Database, labels: ImportedLabels) -> int:
+    """Store the labels, then count each sentence someone labelled whole as their review;
+    return how many labels are new or changed (one the project holds already, as it is, is
+    left untouched, its time included)."""
     stamp = now()
-    db.conn.executemany(_UPSERT, [(*row, stamp, stamp) for row in labels.rows])
+    # rowcount sums each row's changes, not those of the triggers they fire
+    changed = db.conn.executemany(_UPSERT, [(*row, stamp, stamp) for row in labels.rows]).rowcount
     params = {"sentences": json.dumps(labels.sentence_ids), "done": DONE, "stamp": stamp}
     db.execute(_REVIEWED, params)
     db.execute(_HELD, params)
+    return changed
