@@ -268,8 +268,13 @@ def test_an_export_never_writes_over_the_project_database(articles, db_path, tmp
         args = ["export", "--db", str(db_path), "--format", fmt, "-o", str(target)]
         result = runner.invoke(cli, args)
         assert result.exit_code == 2 and "the project's database" in result.output
-    with pytest.raises(OutputError):
-        export_to_file(articles, Path(f"{db_path}-shm"), "parquet")
+    for side in (
+        f"{db_path}-shm",
+        f"{db_path}-writers.lock",
+        db_path.parent / "annotator-import.lock",
+    ):
+        with pytest.raises(OutputError):
+            export_to_file(articles, Path(side), "jsonl")
     assert db_path.read_bytes() == before
 
 

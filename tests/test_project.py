@@ -79,6 +79,8 @@ def test_a_file_that_is_not_a_project_is_named(tmp_path):
     other.write_text("not a database at all, just some notes" * 100, encoding="utf-8")
     with pytest.raises(NotInitialisedError, match="notes.db: not a project database"):
         Project(other)
+    with pytest.raises(NotInitialisedError, match="notes.db: not a project database"):
+        init_database(other, "stance")
 
 
 def test_another_programs_sqlite_file_is_left_alone(tmp_path):

@@ -212,7 +212,7 @@ def _task(text, result, choices=None):
                     }
                 ]
             ),
-            "task 1: 'completed_by' must be a name or a numeric id",
+            "task 1: 'completed_by' must be a name or numeric id",
         ),
         (
             "bad.jsonl",
@@ -230,7 +230,57 @@ def _task(text, result, choices=None):
             "open.csv",
             "semeval",
             'Target,Tweet,Stance\nBiden,Biden spoke.,FAVOR\nTrump,"Trump spoke.,AGAINST\n',
-            "line 3: the row has fewer cells than the header",
+            "line 3: not valid CSV: a quote opened here is never closed",
+        ),
+        (
+            "late.csv",
+            "semeval",
+            'Target,Tweet,Stance\nTrump,"Trump is bad,AGAINST\nBiden,Biden "spoke",FAVOR\n',
+            "line 2: not valid CSV",
+        ),
+        (
+            "nan.jsonl",
+            "jsonl",
+            '{"text": "Biden spoke.", "targets": [{"start": 0, "end": 5,'
+            ' "prediction": {"label": "favor", "score": NaN, "model": "m"}}]}\n',
+            "line 1: a target's 'prediction' needs 'label' in the scheme, a finite",
+        ),
+        (
+            "deep.jsonl",
+            "jsonl",
+            '{"text": "a", "x": ' + "[" * 900 + '"\\ud83d"' + "]" * 900 + "}\n",
+            "line 1: (the JSON is nested too deeply|a string holds a lone|.*nest)",
+        ),
+        (
+            "nul.jsonl",
+            "jsonl",
+            '{"text": "Putin\\u0000 met Biden."}\n',
+            "line 1: a string holds a NUL character",
+        ),
+        (
+            "nul.json",
+            "label-studio",
+            '[{"data": {"text": "Putin\\u0000 met Biden."}}]',
+            "task 1: a string holds a NUL character",
+        ),
+        (
+            "bad.json",
+            "label-studio",
+            '[{"data": {"text": "Biden spoke."}, "annotations": {}}]',
+            "task 1: 'annotations' must be a list",
+        ),
+        (
+            "who.jsonl",
+            "jsonl",
+            '{"text": "Biden spoke.", "targets": [{"start": 0, "end": 5, "label": "favor",'
+            ' "annotator": "eve|mallory"}]}\n',
+            "line 1: 'annotator' must be a name or numeric id",
+        ),
+        (
+            "who.jsonl",
+            "jsonl",
+            '{"text": "Biden spoke.", "annotator": "line\\nbreak", "targets": []}\n',
+            "line 1: 'annotator' must be a name",
         ),
         (
             "nul.csv",
@@ -336,3 +386,20 @@ def test_importing_the_same_labels_again_adds_none(stance_db):
     again = import_file(stance_db, SAMPLES / "doccano.jsonl", "auto", STANCE)
     assert first.labels == 3 and again.labels == 0
     assert [row["updated"] for row in stance_db.query("select updated from annotations")] == stamps
+
+
+def test_files_named_in_other_scripts_get_ids_of_their_own(stance_db, tmp_path):
+    for name in ("статья.txt", "новости.txt", "日本.txt"):
+        import_file(stance_db, write(tmp_path / name, f"Putin spoke about {name}."), "txt", STANCE)
+    ids = [row["id"] for row in stance_db.query("select id from documents")]
+    assert len(set(ids)) == 3 and all(i.startswith("doc-") for i in ids)
+
+
+def test_an_upload_named_in_another_script_keeps_its_format(client, db):
+    before = db["sentences"].count
+    data = {"file": ((SAMPLES / "doccano.jsonl").open("rb"), "данные.jsonl")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code in (200, 303), response.get_data(as_text=True)
+    stored = [p for p in (Path(client.application.config["DB"]).parent / "uploads").iterdir()]
+    assert any(p.name.endswith(".jsonl") for p in stored)
+    assert db["sentences"].count >= before

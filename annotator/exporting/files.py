@@ -20,6 +20,7 @@ from annotator.store.exports import (
     iter_export_targets,
     published_document_sizes,
 )
+from annotator.store.imports import lock_path
 
 from .parquet import write_parquet
 from .rows import ONLY, selected_records, selected_rows
@@ -132,13 +133,17 @@ class OutputError(ValueError):
 def _refuse_database_files(db: Database, targets) -> None:
     database = Path(_database_path(db)).resolve()
     own = {database, *(database.with_name(database.name + end) for end in _SIDE_FILES)}
+    lock = lock_path(db)
+    if lock is not None:
+        own.add(lock.resolve())
     for target in targets:
         if Path(target).resolve() in own:
             raise OutputError(f"{target} is the project's database: give another -o PATH")
 
 
-# The files SQLite keeps beside a database in WAL mode (and in rollback mode).
-_SIDE_FILES = ("-wal", "-shm", "-journal")
+# The files SQLite keeps beside a database in WAL mode (and in rollback mode), and the
+# project's lock of its writers (`database.connect`); the import lock is named apart.
+_SIDE_FILES = ("-wal", "-shm", "-journal", "-writers.lock")
 
 
 def _database_path(db: Database) -> str:

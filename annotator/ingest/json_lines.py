@@ -6,14 +6,10 @@ Shared by the readers of the JSON formats, with the error every reader raises.
 from __future__ import annotations
 
 import json
-import re
 
 # `meta` is stored as JSON and read back by SQLite's JSON functions and by Python's json,
 # both of which recurse: deeper values are refused rather than failing later.
 MAX_META_DEPTH = 32
-# A JSON escape of a UTF-16 surrogate: only these can put a lone surrogate into a string
-# (the file itself is strict UTF-8), so only lines holding one need the slower check.
-SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class InputError(ValueError):
@@ -43,23 +39,36 @@ def json_objects(source: str, text: str):
             raise InputError(source, "the JSON is nested too deeply", number) from None
         if not isinstance(value, dict):
             raise InputError(source, "each line must be a JSON object", number)
-        if SURROGATE_ESCAPE.search(line) and has_lone_surrogate(value):
-            raise InputError(
-                source,
-                "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape),"
-                " which is not text",
-                number,
-            )
+        if "\\u" in line:  # only an escape can put a NUL or a lone surrogate in a string
+            problem = text_problem(value)
+            if problem:
+                raise InputError(source, problem, number)
         yield number, value
 
 
-def has_lone_surrogate(value) -> bool:
-    """Whether a decoded JSON value holds a string that cannot be written as UTF-8."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+def text_problem(value) -> str | None:
+    """What makes a decoded JSON value's strings unfit to store, or None: a NUL character, or
+    a lone UTF-16 surrogate (an unpaired escape, which is not text). Iterative: the value may
+    nest nearly as deep as the recursion limit."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "a string holds a NUL character (\\u0000)"
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return (
+                    "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff"
+                    " escape), which is not text"
+                )
+    return None
 
 
 def depth(value) -> int:

@@ -7,6 +7,8 @@ to split into sentences; records with targets are single sentences kept exactly 
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -77,9 +79,41 @@ def read_text(path: Path, source: str) -> str:
 def read_txt(source: str, text: str, labels: list[str]) -> list[Record]:
     """A plain-text file is one document, named after the file."""
     stem = PurePath(source).stem
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
+    # A name in another script ("статья") keeps no letter here: its id is made from the name.
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or f"doc-{_digest(stem)}"
     title = " ".join(re.split(r"[-_\s]+", stem)).strip() or slug
     return [Record(text=text, line=1, id=slug, title=title[:1].upper() + title[1:])]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+# Longer is not a person's name or id but a mistake in the file.
+MAX_ANNOTATOR = 200
+
+
+def annotator_name(value, field: str, fail) -> str | None:
+    """Who labelled, as a file names them: a name or e-mail, or a numeric id. It is shown on
+    pages and packed into the CSV export as "name:label|name:label", so it is one printable
+    line without those separators and without white space around it."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if (
+        not isinstance(value, str)
+        or not 0 < len(value) <= MAX_ANNOTATOR
+        or not value.isprintable()
+        or value != value.strip()
+        or "|" in value
+        or ":" in value
+    ):
+        fail(
+            f"'{field}' must be a name or numeric id of 1 to {MAX_ANNOTATOR} printable"
+            " characters, without ':' or '|' or white space around it"
+        )
+    return value
 
 
 def _optional_str(value, name: str, fail) -> str | None:
@@ -127,10 +161,14 @@ def _target(raw, text: str, labels: list[str], fail) -> Target:
         isinstance(prediction, dict)
         and prediction.get("label") in labels
         and isinstance(prediction.get("score"), (int, float))
+        and math.isfinite(prediction["score"])
         and isinstance(prediction.get("model"), str)
     ):
-        fail("a target's 'prediction' needs 'label' in the scheme, a numeric 'score' and 'model'")
-    annotator = _optional_str(raw.get("annotator"), "annotator", fail)
+        fail(
+            "a target's 'prediction' needs 'label' in the scheme, a finite numeric 'score'"
+            " and 'model'"
+        )
+    annotator = annotator_name(raw.get("annotator"), "annotator", fail)
     adjudicated = status == ADJUDICATED and label is not None
     if adjudicated and not annotator:
         fail("an adjudicated target needs the adjudicator as 'annotator'")
@@ -156,8 +194,9 @@ def _labels(raw, labels: list[str], fail) -> list[dict] | None:
         fail("a target's 'labels' must be a list")
     entries = []
     for entry in raw:
-        if not isinstance(entry, dict) or not isinstance(entry.get("annotator"), str):
+        if not isinstance(entry, dict) or entry.get("annotator") is None:
             fail("each of a target's 'labels' needs an 'annotator'")
+        annotator_name(entry["annotator"], "annotator", fail)
         if entry.get("label") not in labels:
             fail(f"label {entry.get('label')!r} is not in the scheme ({', '.join(labels)})")
         status = entry.get("status") if entry.get("status") in STATUSES else None
@@ -191,7 +230,7 @@ def read_jsonl(source: str, text: str, labels: list[str]) -> list[Record]:
                 document_id=_id(obj.get("document_id"), "document_id", fail),
                 title=_optional_str(obj.get("title"), "title", fail),
                 meta=obj.get("meta"),
-                annotator=_optional_str(obj.get("annotator"), "annotator", fail),
+                annotator=annotator_name(obj.get("annotator"), "annotator", fail),
                 targets=None
                 if targets is None
                 else [_target(t, body, labels, fail) for t in targets],
@@ -211,7 +250,7 @@ def _overall(raw, is_sentence: bool, fail) -> dict | None:
         fail(f"'overall' needs a 'label' out of {', '.join(OVERALL_LABELS)}")
     return {
         "label": raw["label"],
-        "annotator": _optional_str(raw.get("annotator"), "annotator", fail),
+        "annotator": annotator_name(raw.get("annotator"), "annotator", fail),
     }
 
 

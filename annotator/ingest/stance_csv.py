@@ -29,7 +29,8 @@ def header_format(text: str) -> str | None:
 
 def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list[Record]:
     target_column, text_column, label_column = COLUMNS[fmt]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: a quote that closes in a later row is an error, not rows run together
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = {(name or "").strip() for name in reader.fieldnames or []}
     except csv.Error as error:
@@ -71,7 +72,10 @@ def _rows(reader: csv.DictReader, source: str):
         except StopIteration:
             return
         except csv.Error as error:
-            raise InputError(source, f"not valid CSV: {error}", start) from None
+            problem = str(error)
+            if problem == "unexpected end of data":
+                problem = "a quote opened here is never closed"
+            raise InputError(source, f"not valid CSV: {problem}", start) from None
         yield start, row
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
-from .json_lines import SURROGATE_ESCAPE, InputError, has_lone_surrogate, json_objects
+from .json_lines import InputError, json_objects, text_problem
 from .labels import known_label, scheme_label
-from .readers import Record, _target
+from .readers import Record, _target, annotator_name
 
 
 def _sentence(source, number, text, spans, labels, annotator, fail) -> Record:
@@ -32,19 +32,9 @@ def _sentence(source, number, text, spans, labels, annotator, fail) -> Record:
     return Record(text=text, line=number, annotator=annotator, targets=targets)
 
 
-# Longer is not a person's name or id but a mistake in the file.
-MAX_PERSON = 200
-
-
 def _person(value, field: str, fail) -> str | None:
-    """Who labelled, as a tool writes it: a name or e-mail, or a numeric id."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str) or len(value) > MAX_PERSON or not value.isprintable():
-        fail(f"'{field}' must be a name or a numeric id of at most {MAX_PERSON} characters")
-    return value
+    """Who labelled, as a tool writes it (an empty value: nobody named)."""
+    return None if value == "" else annotator_name(value, field, fail)
 
 
 def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]:
@@ -53,7 +43,6 @@ def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]
     stance). Each annotation of a task is one annotator's labels of that sentence."""
     try:
         tasks = json.loads(text)
-        surrogate = SURROGATE_ESCAPE.search(text) and has_lone_surrogate(tasks)
     except json.JSONDecodeError as error:
         raise InputError(
             source, f"not valid JSON at column {error.colno}: {error.msg}", error.lineno
@@ -62,24 +51,25 @@ def read_label_studio(source: str, text: str, labels: list[str]) -> list[Record]
         raise InputError(source, "the JSON is nested too deeply") from None
     if not isinstance(tasks, list):
         raise InputError(source, "a Label Studio export is a JSON list of tasks")
-    if surrogate:
-        raise InputError(
-            source, "a string holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape)"
-        )
     records = []
     for number, task in enumerate(tasks, start=1):
 
         def fail(message: str, number=number):
             raise InputError(source, f"task {number}: {message}")
 
+        problem = "\\u" in text and text_problem(task)
+        if problem:
+            fail(problem)
+
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
             fail("each task needs 'data'")
         body = task["data"].get("text")
         if body is None:  # the text under another name: the task's first string
             body = next((v for v in task["data"].values() if isinstance(v, str)), None)
-        annotations = task.get("annotations") or [{"result": []}]
-        if not isinstance(annotations, list):
+        annotations = task.get("annotations")
+        if annotations is not None and not isinstance(annotations, list):
             fail("'annotations' must be a list")
+        annotations = annotations or [{"result": []}]
         for annotation in annotations:
             if not isinstance(annotation, dict) or not isinstance(annotation.get("result"), list):
                 fail("each annotation needs a 'result' list")

@@ -166,8 +166,12 @@ def init_database(path: str | Path, scheme: str | None = None) -> Database:
     otherwise mix label sets.
     """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path)
-    if _holds_another_programs_tables(db):
+    try:
+        db = connect(path)
+        foreign = _holds_another_programs_tables(db)
+    except sqlite3.DatabaseError as error:  # another kind of file, or a damaged one
+        raise NotInitialisedError(f"{path}: not a project database ({error})") from None
+    if foreign:
         db.close()
         raise NotInitialisedError(
             f"{path}: another program's database (it has tables and no project schema);"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_htmx import make_response
@@ -36,7 +37,12 @@ def _save(form: ImportForm) -> tuple[Path, str]:
     upload = form.file.data
     # The name as the user knows it, without any folder a browser sends (either separator).
     name = upload.filename.replace("\\", "/").rpartition("/")[2] or "upload.txt"
-    stored = secure_filename(name) or "upload.txt"
+    # secure_filename drops letters outside ASCII, and with them a name's dot ("данные.jsonl"
+    # becomes "jsonl"): the stem and the extension are made safe apart, so the extension that
+    # tells the format survives.
+    stem, suffix = PurePath(name).stem, PurePath(name).suffix
+    suffix = suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", suffix) else ".txt"
+    stored = (secure_filename(stem) or "upload") + suffix
     if len(stored) > MAX_STORED_NAME:  # the file system's limit is 255 bytes; keep the ending
         stored = stored[: MAX_STORED_NAME // 2] + stored[-MAX_STORED_NAME // 2 :]
     path = folder / f"{uuid.uuid4().hex}-{stored}"
