@@ -283,6 +283,20 @@ def _task(text, result, choices=None):
             "line 1: 'annotator' must be a name",
         ),
         (
+            "two.json",
+            "label-studio",
+            json.dumps(
+                [_task("Biden spoke.", [_region("r1", 0, 5, "Biden"), _choice("r1", "favor")])]
+            ).replace('["favor"]', '["favor", "against"]'),
+            "task 1: a region has one stance, not several",
+        ),
+        (
+            "alone.json",
+            "label-studio",
+            json.dumps([_task("Biden spoke.", [_choice("c1", "favor")])]),
+            "task 1: a choice \\(id 'c1'\\) belongs to no labelled region",
+        ),
+        (
             "nul.csv",
             "semeval",
             "Target,Tweet,Stance\nBiden,Biden\x00 spoke.,FAVOR\n",

@@ -100,9 +100,11 @@ def _regions(result: list, labels: list[str], fail) -> list[tuple]:
             chosen = value["choices"]
             if not isinstance(chosen, list) or not chosen:
                 fail("'choices' must be a non-empty list of label names")
+            if len(chosen) > 1:
+                fail(f"a region has one stance, not several ({', '.join(map(str, chosen))})")
             choices[key] = chosen[0]
     stray = [key for key in choices if key not in regions]
-    if stray and regions:
+    if stray:
         fail(
             f"a choice (id {stray[0]!r}) belongs to no labelled region: a stance is a per-region"
             " choice that shares its region's id"
