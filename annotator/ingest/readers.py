@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 
 from annotator.schemes import OVERALL_LABELS
 
+from .fields import annotator_name, optional_str, record_id
 from .json_lines import MAX_META_DEPTH, InputError, depth, json_objects
 
 STATUSES = ("accepted", "corrected", "manual")
@@ -89,53 +90,6 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
-# Longer is not a person's name or id but a mistake in the file.
-MAX_ANNOTATOR = 200
-
-
-def annotator_name(value, field: str, fail) -> str | None:
-    """Who labelled, as a file names them: a name or e-mail, or a numeric id. It is shown on
-    pages and packed into the CSV export as "name:label|name:label", so it is one printable
-    line without those separators and without white space around it."""
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if (
-        not isinstance(value, str)
-        or not 0 < len(value) <= MAX_ANNOTATOR
-        or not value.isprintable()
-        or value != value.strip()
-        or "|" in value
-        or ":" in value
-    ):
-        fail(
-            f"'{field}' must be a name or numeric id of 1 to {MAX_ANNOTATOR} printable"
-            " characters, without ':' or '|' or white space around it"
-        )
-    return value
-
-
-def _optional_str(value, name: str, fail) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        fail(f"'{name}' must be a string")
-    return str(value)
-
-
-def _id(value, name: str, fail) -> str | None:
-    """A document or sentence id. Pages carry ids in their web addresses, where a browser
-    drops an empty part between slashes and resolves "." and ".." parts: such ids are refused."""
-    value = _optional_str(value, name, fail)
-    if value and any(part in ("", ".", "..") for part in value.split("/")):
-        fail(
-            f"{name} {value!r} cannot be part of a web address: no part of it between "
-            "slashes may be empty, '.' or '..'"
-        )
-    return value
-
-
 def _target(raw, text: str, labels: list[str], fail) -> Target:
     if not isinstance(raw, dict):
         fail("each target must be an object")
@@ -176,7 +130,7 @@ def _target(raw, text: str, labels: list[str], fail) -> Target:
         start=start,
         end=end,
         mention=mention,
-        actor=_optional_str(raw.get("actor"), "actor", fail) or mention,
+        actor=optional_str(raw.get("actor"), "actor", fail) or mention,
         label=label,
         status=status if label is not None and status in STATUSES else None,
         annotator=annotator,
@@ -226,9 +180,9 @@ def read_jsonl(source: str, text: str, labels: list[str]) -> list[Record]:
             Record(
                 text=body,
                 line=number,
-                id=_id(obj.get("id"), "id", fail),
-                document_id=_id(obj.get("document_id"), "document_id", fail),
-                title=_optional_str(obj.get("title"), "title", fail),
+                id=record_id(obj.get("id"), "id", fail),
+                document_id=record_id(obj.get("document_id"), "document_id", fail),
+                title=optional_str(obj.get("title"), "title", fail),
                 meta=obj.get("meta"),
                 annotator=annotator_name(obj.get("annotator"), "annotator", fail),
                 targets=None
@@ -300,7 +254,7 @@ def read_newsmtsc(source: str, text: str, labels: list[str]) -> list[Record]:
             Record(
                 text=sentence,
                 line=number,
-                id=_id(_newsmtsc_id(obj.get("primary_gid")), "primary_gid", fail),
+                id=record_id(_newsmtsc_id(obj.get("primary_gid")), "primary_gid", fail),
                 targets=targets,
             )
         )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 
+from .fields import annotator_name
 from .json_lines import InputError, json_objects, text_problem
 from .labels import known_label, scheme_label
-from .readers import Record, _target, annotator_name
+from .readers import Record, _target
 
 
 def _sentence(source, number, text, spans, labels, annotator, fail) -> Record:
