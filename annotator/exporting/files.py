@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.folders import replace_folder
+from annotator.store.database import database_path
 from annotator.store.exports import (
     TARGET_COLUMNS,
     iter_export_lines,
@@ -131,7 +132,7 @@ class OutputError(ValueError):
 
 
 def _refuse_database_files(db: Database, targets) -> None:
-    database = Path(_database_path(db)).resolve()
+    database = Path(database_path(db)).resolve()
     own = {database, *(database.with_name(database.name + end) for end in _SIDE_FILES)}
     lock = lock_path(db)
     if lock is not None:
@@ -144,10 +145,6 @@ def _refuse_database_files(db: Database, targets) -> None:
 # The files SQLite keeps beside a database in WAL mode (and in rollback mode), and the
 # project's lock of its writers (`database.connect`); the import lock is named apart.
 _SIDE_FILES = ("-wal", "-shm", "-journal", "-writers.lock")
-
-
-def _database_path(db: Database) -> str:
-    return next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
 
 
 def _split_parts(db: Database, only: str, shares: dict[str, float], seed: int) -> dict:
@@ -195,7 +192,7 @@ def _write_hf_folder(
             "exists and is not an earlier export of a dataset folder (only such a folder, or an"
             " empty one, is replaced): not replaced; give a new path",
         )
-    db_path = _database_path(db)
+    db_path = database_path(db)
     splits = {
         name or "train": None if documents is None else tuple(sorted(documents))
         for name, documents in parts.items()

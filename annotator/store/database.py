@@ -216,6 +216,11 @@ def _holds_another_programs_tables(db: Database) -> bool:
     return bool(db.table_names()) and not MIGRATIONS.applied(db)
 
 
+def database_path(db: Database) -> str:
+    """The file the connection's main database is in ("" for a database in memory)."""
+    return next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+
+
 def first_row(db: Database, sql: str, params=()) -> dict | None:
     """The first row a query returns, or None."""
     return next(iter(db.query(sql, params)), None)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .database import insert_row, now
+from .database import database_path, insert_row, now
 
 # The documents unpublished imports have written (a partial index keeps this lookup small).
 _UNPUBLISHED = "select id from documents where import_id is not null"
@@ -142,7 +142,7 @@ def discard_abandoned_imports(db: Database) -> int:
 def lock_path(db: Database) -> Path | None:
     """The file whose lock is the import turn: `annotator.db` has `annotator-import.lock`.
     None for a database in memory (one connection: no one to wait for)."""
-    path = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+    path = database_path(db)
     if not path:
         return None
     path = Path(path)
