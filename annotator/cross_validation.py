@@ -125,12 +125,13 @@ def cross_validation_work(count: int, method: str, held_in: int = 0) -> int:
     held in."""
     if method == LINEAR:
         return count
-    from annotator.fine_tuning import default_epochs
+    from annotator.fine_tuning import default_epochs, fine_tune_work
 
     folds = FOLDS[method]
     left_out = (count - held_in) // folds
     trained = count - left_out
-    return folds * (trained * default_epochs(trained) + left_out)
+    # the companion heads' features first, once for every fold
+    return count + folds * (fine_tune_work(trained, default_epochs(trained)) + left_out)
 
 
 def _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> list:
@@ -155,6 +156,11 @@ def _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> lis
 def _fine_tuned_out_of_fold(
     examples, scheme, fold, folds, seed, on_progress, continue_from
 ) -> list:
+    import numpy as np
+
+    features = linear_features(examples)  # each fold's companion head learns from these
+    if on_progress:
+        on_progress(len(examples))
     predicted: list[str | None] = [None] * len(examples)
     with tempfile.TemporaryDirectory(prefix="annotator-cv-") as scratch:
         for f in range(folds):
@@ -169,6 +175,7 @@ def _fine_tuned_out_of_fold(
                 seed=seed,
                 on_progress=on_progress,
                 continue_from=continue_from,
+                features=features[np.array(fold) != f],
             )
             model = open_trained(folder.name, folder)
             labels = model.predict([examples[i].pair for i in held_out], scheme)

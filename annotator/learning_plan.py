@@ -27,7 +27,12 @@ from annotator.cross_validation import (
     can_cross_validate,
     cross_validation_work,
 )
-from annotator.fine_tuning import CONTINUED_EPOCHS, continued_size, default_epochs
+from annotator.fine_tuning import (
+    CONTINUED_EPOCHS,
+    continued_size,
+    default_epochs,
+    fine_tune_work,
+)
 from annotator.learning_history import learning_history
 from annotator.models.registry import parse_spec, trained_meta, training_keys
 from annotator.models.trained import CROSS_ENCODER, HEAD_KIND, LINEAR, trained_on
@@ -65,15 +70,17 @@ class LearningPlan:
         count, held_in = len(self.examples), len(self.held_in)
         if self.continue_from is not None:
             return _continued_work(count, held_in)
-        passes = 1 if self.method == LINEAR else default_epochs(count)
-        return cross_validation_work(count, self.method, held_in) + count * passes
+        final = count if self.method == LINEAR else fine_tune_work(count, default_epochs(count))
+        return cross_validation_work(count, self.method, held_in) + final
 
 
 def _continued_work(count: int, held_in: int) -> int:
     folds = FOLDS[CROSS_ENCODER]
     left_out = (count - held_in) // folds
-    per_fold = continued_size(count - held_in - left_out, held_in) * CONTINUED_EPOCHS + left_out
-    return folds * per_fold + continued_size(count - held_in, held_in) * CONTINUED_EPOCHS
+    trained = count - left_out  # what each fold's companion head learns from
+    per_fold = continued_size(trained - held_in, held_in) * CONTINUED_EPOCHS + trained + left_out
+    final = continued_size(count - held_in, held_in) * CONTINUED_EPOCHS + count
+    return count + folds * per_fold + final  # the companions' features first, once
 
 
 def plan_learning(db: Database, models_dir: Path, method: str = "auto") -> LearningPlan:

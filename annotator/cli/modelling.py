@@ -124,7 +124,7 @@ def train(
     import random
 
     from annotator.evaluate import default_scheme_for
-    from annotator.fine_tuning import default_epochs
+    from annotator.fine_tuning import default_epochs, fine_tune_work
     from annotator.schemes import get_scheme
     from annotator.training import (
         choose_method,
@@ -157,9 +157,12 @@ def train(
         raise click.ClickException("no gold labels to train on")
     folder = models_dir_beside(db_path) / name
     method = choose_method(method, len(examples))
-    passes = 1 if method == "linear" else epochs or default_epochs(len(examples))
+    if method == "linear":
+        work = len(examples)
+    else:
+        work = fine_tune_work(len(examples), epochs or default_epochs(len(examples)))
     label = f"training {name} ({method})"
-    with click.progressbar(length=len(examples) * passes, label=label, file=sys.stderr) as bar:
+    with click.progressbar(length=work, label=label, file=sys.stderr) as bar:
         meta = train_model(
             examples, scheme_used, folder, method, epochs, seed=seed, on_progress=bar.update
         )

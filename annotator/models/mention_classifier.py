@@ -24,24 +24,38 @@ HEAD_FILE = "head.npz"
 VIEWS = 3  # first token, all tokens, the mention's tokens
 
 
-def encode_marked(tokenizer, pairs: Sequence[Pair]) -> tuple[dict, torch.Tensor]:
-    """Tokenized marked sentences and, per token, 1.0 where it belongs to the marked mention."""
+def encode(
+    tokenizer, pairs: Sequence[Pair], marked: bool = True
+) -> tuple[dict, torch.Tensor, torch.Tensor]:
+    """Tokenized inputs, the input row of each pair and, per pair and token, 1.0 where the
+    token belongs to the pair's mention.
+
+    `marked`: one row per pair, its mention set off by markers. Otherwise each distinct
+    sentence is one row, read once however many of its actors the pairs name, and a pair
+    differs from the others of its sentence by its mention's tokens alone."""
+    if marked:
+        texts, rows = [mark(pair) for pair in pairs], list(range(len(pairs)))
+    else:
+        row_of = {
+            sentence: row for row, sentence in enumerate(dict.fromkeys(p.sentence for p in pairs))
+        }
+        texts, rows = list(row_of), [row_of[pair.sentence] for pair in pairs]
     inputs = tokenizer(
-        [mark(pair) for pair in pairs],
+        texts,
         padding=True,
         truncation=True,
         max_length=MAX_TOKENS,
         return_offsets_mapping=True,
         return_tensors="pt",
     )
-    offsets = inputs.pop("offset_mapping")
+    rows = torch.tensor(rows)
+    offsets = inputs.pop("offset_mapping")[rows]
+    marks = len(OPEN_MARK) + len(CLOSE_MARK) if marked else 0
     starts = torch.tensor([pair.start for pair in pairs]).unsqueeze(1)
-    ends = torch.tensor([pair.end + len(OPEN_MARK) + len(CLOSE_MARK) for pair in pairs]).unsqueeze(
-        1
-    )
+    ends = torch.tensor([pair.end + marks for pair in pairs]).unsqueeze(1)
     begin, finish = offsets[:, :, 0], offsets[:, :, 1]
     mention = (begin < ends) & (finish > starts) & (finish > begin)
-    return dict(inputs), mention.float()
+    return dict(inputs), rows, mention.float()
 
 
 class MentionClassifier(torch.nn.Module):
@@ -53,9 +67,10 @@ class MentionClassifier(torch.nn.Module):
         self.dropout = torch.nn.Dropout(0.1)
         self.head = torch.nn.Linear(VIEWS * encoder.config.hidden_size, label_count)
 
-    def forward(self, inputs: dict, mention: torch.Tensor) -> torch.Tensor:
-        states = self.encoder(**inputs).last_hidden_state
-        present = inputs["attention_mask"].unsqueeze(-1).to(states.dtype)
+    def forward(self, inputs: dict, rows: torch.Tensor, mention: torch.Tensor) -> torch.Tensor:
+        """Scores of each pair (`encode`'s rows and mention masks)."""
+        states = self.encoder(**inputs).last_hidden_state[rows]
+        present = inputs["attention_mask"][rows].unsqueeze(-1).to(states.dtype)
         marked = mention.unsqueeze(-1).to(states.dtype)
         views = torch.cat(
             [

@@ -34,6 +34,8 @@ CROSS_ENCODER, LINEAR = "cross-encoder", "linear"
 HEAD_KIND = "mention-pool"  # a cross-encoder's `head` since the mention-pooling classifier
 MAX_TOKENS = 128
 OPEN_MARK, CLOSE_MARK = "<< ", " >>"
+# What a cross-encoder reads (meta `input`): a marked sentence per pair, or each sentence once
+MARKED, SENTENCE = "marked", "sentence"
 
 
 def mark(pair: Pair) -> str:
@@ -132,13 +134,22 @@ class CrossEncoderModel(TrainedModel):
         model = AutoModelForSequenceClassification.from_pretrained(self.folder).eval()
         return tokenizer, model.to(device.current())
 
+    @property
+    def marked(self) -> bool:
+        """Whether it reads one marked sentence per pair (`mention_classifier.encode`)."""
+        return self.meta.get("input", MARKED) == MARKED
+
     def warm_up(self) -> None:
         self._network  # noqa: B018  (loads model and tokenizer)
+        if self.meta.get("companion"):
+            from .registry import load_model
+
+            load_model("embedding").warm_up()
 
     def logits(self, pairs: Sequence[Pair], batch_size: int) -> np.ndarray:
         import torch
 
-        from .mention_classifier import encode_marked, length_batches
+        from .mention_classifier import encode, length_batches
 
         tokenizer, model = self._network
         result = np.zeros((len(pairs), len(self.meta["labels"])), dtype=np.float32)
@@ -146,12 +157,17 @@ class CrossEncoderModel(TrainedModel):
             for batch in length_batches(pairs, device.batch(batch_size)):
                 chosen = [pairs[i] for i in batch]
                 if self.meta.get("head") == HEAD_KIND:
-                    inputs, mention = encode_marked(tokenizer, chosen)
-                    scores = model(device.on_device(inputs), mention.to(device.current()))
+                    inputs, rows, mention = encode(tokenizer, chosen, self.marked)
+                    here = device.current()
+                    scores = model(device.on_device(inputs), rows.to(here), mention.to(here))
                 else:
                     scores = model(**device.on_device(encode_pairs(tokenizer, chosen))).logits
                 result[batch] = scores.float().cpu().numpy()
-        return result
+        companion = self.meta.get("companion")
+        if companion is None:  # trained before cross-encoders had one
+            return result
+        linear = linear_logits(self.folder, companion["features"], pairs, batch_size)
+        return (log_softmax(result) + log_softmax(linear)) / 2
 
 
 class LinearModel(TrainedModel):
@@ -159,21 +175,27 @@ class LinearModel(TrainedModel):
 
     method_version = "lin1"
 
-    @cached_property
-    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
-        with np.load(self.folder / LINEAR_FILE) as saved:
-            return saved["coef"], saved["intercept"]
-
     def warm_up(self) -> None:
         from .registry import load_model
 
         load_model("embedding").warm_up()
 
     def logits(self, pairs: Sequence[Pair], batch_size: int) -> np.ndarray:
-        from .features import pair_features
-        from .registry import load_model
+        return linear_logits(self.folder, self.meta.get("features", "f1"), pairs, batch_size)
 
-        coef, intercept = self._weights
-        version = self.meta.get("features", "f1")
-        features = pair_features(load_model("embedding"), pairs, batch_size, version)
-        return features @ coef.T + intercept
+
+def linear_logits(folder: Path, version: str, pairs: Sequence[Pair], batch_size: int) -> np.ndarray:
+    """The logits of the linear head saved in `folder` (a linear model's, or a cross-encoder's
+    companion), over features of `version` from the packaged encoder."""
+    from .features import pair_features
+    from .registry import load_model
+
+    with np.load(Path(folder) / LINEAR_FILE) as saved:
+        coef, intercept = saved["coef"], saved["intercept"]
+    features = pair_features(load_model("embedding"), pairs, batch_size, version)
+    return features @ coef.T + intercept
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
