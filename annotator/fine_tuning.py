@@ -36,10 +36,10 @@ INPUT = MARKED  # what a cross-encoder trained from the encoder reads (continuat
 REHEARSAL = 2  # a continuation trains on each new example and this many it learned before
 
 
-def fine_tune_work(count: int, epochs: int) -> int:
+def fine_tune_work(count: int, epochs: int, companion: bool = True) -> int:
     """Progress units of training a cross-encoder on `count` labels: each pass, then the
     companion linear head's one pass of the frozen encoder (`training`)."""
-    return count * (epochs + 1)
+    return count * (epochs + companion)
 
 
 def default_epochs(count: int) -> int:
@@ -77,9 +77,11 @@ def fine_tune(
     seed: int = 0,
     on_progress: Callable[[int], None] | None = None,
     start: Path | None = None,
+    reads: str | None = None,
 ) -> dict:
     """Train on `examples` (each with `.pair` and `.label`) and save the network to `folder`;
-    `start`: the folder of a cross-encoder to continue from (the packaged encoder otherwise).
+    `start`: the folder of a cross-encoder to continue from (the packaged encoder otherwise);
+    `reads`: what a network trained from the encoder reads (INPUT unless given).
     Returns the details for the model's metadata."""
     import torch
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
@@ -98,7 +100,7 @@ def fine_tune(
         model = MentionClassifier.fresh(base, len(labels))
         epochs = epochs or default_epochs(len(examples))
         rates = LEARNING_RATE, HEAD_LEARNING_RATE
-        reads = INPUT
+        reads = reads or INPUT
     else:
         base = start
         model = MentionClassifier.load(start)

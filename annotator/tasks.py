@@ -205,7 +205,7 @@ def run_starter(db: Database, db_path: str, job: dict) -> str:
     models_dir = models_dir_beside(db_path)
     if "promoted" not in params:
         if not starter_ready(models_dir):
-            total = build_work(len(starter_examples()))
+            total = build_work(starter_examples())
             update_job(db, job_id, total=total, done=0, unit="step")
             build_starter(
                 models_dir,

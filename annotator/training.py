@@ -100,6 +100,8 @@ def train_model(
     notes: dict | None = None,
     continue_from: Path | None = None,
     features=None,
+    reads: str | None = None,
+    companion: bool = True,
 ) -> dict:
     """Train on `examples` and save the model to `folder`; return its metadata (with `notes`,
     e.g. cross-validated figures, added to it).
@@ -109,6 +111,8 @@ def train_model(
     counts as having learned them all.
     `features`: the linear features of `examples` (`linear_features`) where the caller has
     them already (cross-validation computes them once for all its folds).
+    `reads` and `companion` (cross-encoders from the encoder): what the network reads
+    (`fine_tuning.INPUT` unless given) and whether a linear head is fitted beside it.
 
     The model is written to a temporary folder first and moved into place at the end,
     so an interrupted run never leaves a half-written model under its name.
@@ -133,7 +137,14 @@ def train_model(
             )
         elif continue_from is None:
             details = fine_tune(
-                examples, scheme.label_names, staging, epochs, batch_size, seed, on_progress
+                examples,
+                scheme.label_names,
+                staging,
+                epochs,
+                batch_size,
+                seed,
+                on_progress,
+                reads=reads,
             )
             details["full_examples"] = len(examples)
         else:
@@ -154,11 +165,9 @@ def train_model(
             details["trained_examples"] = len(trained)
             # the examples of the chain's last training from the encoder
             details["full_examples"] = parent.get("full_examples", parent.get("examples"))
-        if method == CROSS_ENCODER:
-            companion = _fit_linear(
-                examples, scheme.label_names, staging, seed, on_progress, features
-            )
-            details["companion"] = {"method": LINEAR, **companion}
+        if method == CROSS_ENCODER and companion:
+            fitted = _fit_linear(examples, scheme.label_names, staging, seed, on_progress, features)
+            details["companion"] = {"method": LINEAR, **fitted}
         meta = {
             "name": folder.name,
             "labels": scheme.label_names,

@@ -130,7 +130,8 @@ def test_a_cross_encoder_continues_from_another_on_new_gold_and_a_rehearsal_samp
     )
     assert child["continued_from"] == "first" and child["full_examples"] == 15
     assert child["trained_examples"] == len(later) * (1 + REHEARSAL)
-    assert child["examples"] == len(examples) and sum(seen) == child["trained_examples"] * 2
+    assert child["examples"] == len(examples)
+    assert sum(seen) == child["trained_examples"] * 2 + len(examples)  # and the companion
     assert child["learning_rate"] < parent["learning_rate"]
     assert trained_on(tmp_path / "second") == {example_key(e) for e in examples}
     sample = rehearsal(examples, trained_on(tmp_path / "first"), seed=1)

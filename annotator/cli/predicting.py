@@ -178,13 +178,13 @@ def _build_starter_once(models_dir: Path) -> None:
 
     if starter_ready(models_dir):
         return
-    total = build_work(len(starter_examples()))
+    total = build_work(starter_examples())
     click.echo("annotator: building the starter model once (a few minutes on two cores)")
     started = time.perf_counter()
     with click.progressbar(length=total, label="starter", file=sys.stderr) as bar:
         meta = build_starter(models_dir, on_progress=bar.update)
     click.echo(
-        f"starter: cross-validated macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
-        f"on {meta['examples']:,} {meta['data']} labels (the zero-shot default: "
+        f"starter: macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
+        f"on {meta['cv_scored']:,} held-out {meta['data']} labels (the zero-shot default: "
         f"{meta['default_macro_f1']:.3f}), built in {time.perf_counter() - started:.0f} s"
     )

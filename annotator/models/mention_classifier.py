@@ -107,6 +107,7 @@ class MentionClassifier(torch.nn.Module):
 
 
 def length_batches(pairs: Sequence[Pair], batch_size: int) -> list[list[int]]:
-    """Indices of `pairs` in batches of similar sentence length: little padding to compute."""
-    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].sentence))
+    """Indices of `pairs` in batches of similar sentence length (little padding to compute),
+    the pairs of one sentence side by side (read once where the input is the sentence)."""
+    order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i].sentence), pairs[i].sentence))
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
