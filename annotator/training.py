@@ -135,22 +135,11 @@ def train_model(
             details = _fit_linear(
                 examples, scheme.label_names, staging, seed, on_progress, features
             )
-        elif continue_from is None:
-            details = fine_tune(
-                examples,
-                scheme.label_names,
-                staging,
-                epochs,
-                batch_size,
-                seed,
-                on_progress,
-                reads=reads,
-            )
-            details["full_examples"] = len(examples)
         else:
-            learned = trained_on(continue_from)
-            parent = json.loads((Path(continue_from) / META_FILE).read_text(encoding="utf-8"))
-            trained = rehearsal(examples, learned, seed)
+            trained, start = examples, None
+            if continue_from is not None:
+                learned = trained_on(continue_from)
+                trained, start = rehearsal(examples, learned, seed), Path(continue_from)
             details = fine_tune(
                 trained,
                 scheme.label_names,
@@ -159,12 +148,17 @@ def train_model(
                 batch_size,
                 seed,
                 on_progress,
-                start=Path(continue_from),
+                start=start,
+                reads=reads,
             )
-            details["continued_from"] = parent.get("name", Path(continue_from).name)
-            details["trained_examples"] = len(trained)
-            # the examples of the chain's last training from the encoder
-            details["full_examples"] = parent.get("full_examples", parent.get("examples"))
+            if start is None:
+                details["full_examples"] = len(examples)
+            else:
+                parent = json.loads((start / META_FILE).read_text(encoding="utf-8"))
+                details["continued_from"] = parent.get("name", start.name)
+                details["trained_examples"] = len(trained)
+                # the examples of the chain's last training from the encoder
+                details["full_examples"] = parent.get("full_examples", parent.get("examples"))
         if method == CROSS_ENCODER and companion:
             fitted = _fit_linear(examples, scheme.label_names, staging, seed, on_progress, features)
             details["companion"] = {"method": LINEAR, **fitted}
