@@ -29,7 +29,9 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import shutil
 import statistics
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,36 +128,43 @@ def build_starter(
     default_f1 = _macro_f1(default, scored, scheme)
     progress(len(scored))
     stage(f"fine-tuning the starter on {len(trained):,} {DATA_NAME} labels")
-    building = models_dir / f".{STARTER_SPEC}-building"
-    meta = train_model(
-        trained,
-        scheme,
-        building,
-        CROSS_ENCODER,
-        on_progress=on_progress,
-        reads=SENTENCE,
-        companion=False,
-    )
-    stage(f"scoring the starter on the {len(scored):,} held-out labels")
-    starter = open_trained(STARTER_SPEC, building)
-    predicted = [p.label for p in starter.predict([e.pair for e in scored], scheme)]
-    report = classification_report(gold, predicted, scheme.label_names)
-    progress(len(scored))
-    meta.update(
-        {
-            "name": FOLDER_NAME,
-            "data": DATA_NAME,
-            "cv_macro_f1": round(report["macro_f1"], 4),
-            "cv_spread": bootstrap_spread(gold, predicted, scheme.label_names),
-            "cv_folds": 1,
-            "cv_scored": len(scored),
-            "cv_per_label": {label: s["f1"] for label, s in report["per_label"].items()},
-            "default_spec": default.spec,
-            "default_macro_f1": round(default_f1, 4),
-        }
-    )
-    (building / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    replace_folder(building, starter_folder(models_dir))
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    # a folder of this build's own: two builds at once never touch each other's files
+    scratch = Path(tempfile.mkdtemp(prefix=f".{FOLDER_NAME}-build-", dir=models_dir))
+    try:
+        building = scratch / FOLDER_NAME
+        meta = train_model(
+            trained,
+            scheme,
+            building,
+            CROSS_ENCODER,
+            on_progress=on_progress,
+            reads=SENTENCE,
+            companion=False,
+        )
+        stage(f"scoring the starter on the {len(scored):,} held-out labels")
+        starter = open_trained(FOLDER_NAME, building)
+        predicted = [p.label for p in starter.predict([e.pair for e in scored], scheme)]
+        report = classification_report(gold, predicted, scheme.label_names)
+        progress(len(scored))
+        meta.update(
+            {
+                "name": FOLDER_NAME,
+                "data": DATA_NAME,
+                "cv_macro_f1": round(report["macro_f1"], 4),
+                "cv_spread": bootstrap_spread(gold, predicted, scheme.label_names),
+                "cv_folds": 1,
+                "cv_scored": len(scored),
+                "cv_per_label": {label: s["f1"] for label, s in report["per_label"].items()},
+                "default_spec": default.spec,
+                "default_macro_f1": round(default_f1, 4),
+            }
+        )
+        (building / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        replace_folder(building, starter_folder(models_dir))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return meta
 
 

@@ -80,6 +80,7 @@ def test_the_starter_is_built_once_and_predicts_either_scheme(tmp_path, small_da
     assert meta["cv_scored"] == sum(starter.held_out(starter_examples(small_data)))
     assert meta["method"] == "cross-encoder" and meta["input"] == "sentence"
     assert "companion" not in meta and meta["cv_folds"] == 1 and meta["name"] == "starter"
+    assert [p.name for p in models_dir.iterdir()] == ["starter"]  # no build folder left
     assert 0 <= meta["cv_macro_f1"] <= 1 and 0 <= meta["default_macro_f1"] <= 1
     assert meta["default_spec"] == "embedding:all-MiniLM-L6-v2"
     assert trained_specs(models_dir) == []  # not a trained model of any project
