@@ -1,5 +1,6 @@
 """The network the cross-encoder method fine-tunes: the encoder reads the actor-marked
-sentence, and a small head classifies three views of it pooled together.
+sentence (or, for the starter, each sentence once, unmarked), and a small head classifies
+three views of it pooled together.
 
 The views are the first token, the mean of all tokens and the mean of the marked mention's
 own tokens (markers included). The packaged encoder was trained on mean-pooled sentences,

@@ -2,8 +2,11 @@
 
 A trained model is a folder (under the database's `models/` folder) holding
 `annotator.json` (the labels it predicts, its method, how it was trained) and either
-a fine-tuned cross-encoder over the actor-marked sentence (`cross-encoder`) or the
-weights of a logistic regression over frozen features (`linear`, in `linear.npz`).
+a fine-tuned cross-encoder (`cross-encoder`: over the actor-marked sentence, or over each
+sentence once for the starter; meta `input`) or the weights of a logistic regression over
+frozen features (`linear`, in `linear.npz`). A cross-encoder trained since companions keeps a
+linear head's weights too (meta `companion`) and predicts by the mean of both heads'
+log-probabilities.
 """
 
 from __future__ import annotations
