@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 import annotator.starter as starter
 from annotator.cli import main
-from annotator.models import Pair, load_model
+from annotator.models import Pair, device, load_model
 from annotator.models.registry import (
     check_spec,
     models_dir_beside,
@@ -16,7 +16,7 @@ from annotator.models.registry import (
     starter_ready,
     trained_specs,
 )
-from annotator.models.starter import STARTER_SPEC
+from annotator.models.starter import STARTER_SPEC, StarterModel
 from annotator.schemes import get_scheme
 from annotator.starter import PACKAGED_DATA, adopt_starter, build_starter, starter_examples
 from annotator.store.database import open_database
@@ -93,6 +93,34 @@ def test_the_starter_is_built_once_and_predicts_either_scheme(tmp_path, small_da
     assert set(stance.scores) == {"favor", "against", "neutral"}
     assert stance.scores["against"] == sentiment.scores["negative"]
     assert model.spec == "starter" and model.method_version.startswith("starter-")
+
+
+def linear_kinds(model) -> set[str]:
+    """ "int8" and/or "float" for the linear layers of a loaded starter's network."""
+    _, network = model.inner._network
+    return {
+        "int8" if "quantized" in type(m).__module__ else "float"
+        for m in network.modules()
+        if type(m).__name__ == "Linear"
+    }
+
+
+@pytest.mark.parametrize("tolerance", [1.0, -1.0])  # any loss tolerated / only a gain kept
+def test_the_starter_runs_in_int8_where_it_pays_and_its_figure_held(
+    tmp_path, small_data, monkeypatch, tolerance
+):
+    monkeypatch.setattr(device, "int8_pays", lambda on=None: True)
+    monkeypatch.setattr(starter, "INT8_TOLERANCE", tolerance)
+    units = []
+    meta = build_starter(tmp_path / "models", on_progress=units.append)
+    assert sum(units) == starter.build_work(starter_examples(small_data))
+    assert meta["int8"] is (tolerance > 0)
+    if not meta["int8"]:
+        assert meta["cv_macro_f1"] == meta["float32_macro_f1"]  # the figure of what runs
+    model = load_model(STARTER_SPEC, tmp_path / "models")
+    assert linear_kinds(model) == ({"int8"} if meta["int8"] else {"float"})
+    monkeypatch.setattr(device, "int8_pays", lambda on=None: False)  # e.g. a CPU with bf16
+    assert linear_kinds(StarterModel(tmp_path / "models")) == {"float"}
 
 
 def test_a_project_adopts_the_starter_by_the_loops_rule(tmp_path, small_data):

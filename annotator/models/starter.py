@@ -2,9 +2,9 @@
 
 Before a project has gold of its own, the best pre-labels come from labelled news that
 already exists: NewsMTSC's train split (8,739 person mentions in US political news, MIT,
-shipped in `annotator/data/newsmtsc/`). A linear head on the default's frozen features
-learns from it once; the result is kept in the models folder beside the database and shared
-by every project there. `annotator.starter` builds it; this module loads what was built.
+shipped in `annotator/data/newsmtsc/`). The default's encoder is fine-tuned on it once,
+with a mention-pooling head; the result is kept in the models folder beside the database and
+shared by every project there. `annotator.starter` builds it; this module loads what was built.
 
 It learns NewsMTSC's sentiment labels and predicts a stance project's labels through the
 mapping the zero-shot default uses (favor: positive, against: negative).
@@ -33,7 +33,7 @@ def starter_folder(models_dir: str | Path) -> Path:
 
 
 class StarterModel(StanceModel):
-    """The built starter (a linear model of the `trained` backend), under its own spec."""
+    """The built starter (a cross-encoder of the `trained` backend), under its own spec."""
 
     spec = STARTER_SPEC
 

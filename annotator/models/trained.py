@@ -39,6 +39,7 @@ MAX_TOKENS = 128
 OPEN_MARK, CLOSE_MARK = "<< ", " >>"
 # What a cross-encoder reads (meta `input`): a marked sentence per pair, or each sentence once
 MARKED, SENTENCE = "marked", "sentence"
+INT8 = "int8"  # meta: its held-out figure held in int8, so CPUs without bf16 units run it so
 
 
 def mark(pair: Pair) -> str:
@@ -133,7 +134,10 @@ class CrossEncoderModel(TrainedModel):
         if self.meta.get("head") == HEAD_KIND:
             from .mention_classifier import MentionClassifier
 
-            return tokenizer, MentionClassifier.load(self.folder).to(device.current())
+            network = MentionClassifier.load(self.folder).to(device.current())
+            if self.meta.get(INT8) and device.int8_pays():
+                network = device.in_int8(network)
+            return tokenizer, network
         model = AutoModelForSequenceClassification.from_pretrained(self.folder).eval()
         return tokenizer, model.to(device.current())
 
