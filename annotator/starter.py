@@ -67,7 +67,7 @@ HELD_OUT_PARTS = 5  # a fifth is held out to score the starter on
 BOOTSTRAP_ROUNDS = 200
 # The starter runs in int8 where that pays (`device.int8_pays`) unless its held-out figure
 # drops by more than this in int8: under half the figure's bootstrap spread on the held-out
-# fifth (about 0.011). On NewsMTSC it moved by −0.003 (devtest_mt +0.005) for 1.3–1.5× the speed.
+# fifth (about 0.011). On NewsMTSC it moved by −0.003 (devtest_mt +0.005) for 1.2–1.5× the speed.
 INT8_TOLERANCE = 0.005
 
 

@@ -76,7 +76,7 @@ def int8_pays(on: str | None = None) -> bool:
 def in_int8(model):
     """`model` (on the CPU) with its linear layers in int8: weights per output channel, inputs
     quantized batch by batch (dynamic quantization). On 2 AVX2 cores a fine-tuned encoder
-    runs 1.3–1.5× as fast; its labels change for about one pair in twenty, so a model runs
+    runs 1.2–1.5× as fast; its labels change for about one pair in twenty, so a model runs
     so only where its held-out figure was checked in int8 (`starter`)."""
     import warnings
 

@@ -39,7 +39,7 @@ MAX_TOKENS = 128
 OPEN_MARK, CLOSE_MARK = "<< ", " >>"
 # What a cross-encoder reads (meta `input`): a marked sentence per pair, or each sentence once
 MARKED, SENTENCE = "marked", "sentence"
-INT8 = "int8"  # meta: its held-out figure held in int8, so CPUs without bf16 units run it so
+INT8 = "int8"  # meta: its held-out figure holds in int8, the precision it runs in where that pays
 
 
 def mark(pair: Pair) -> str:
