@@ -140,7 +140,9 @@ def test_a_project_adopts_the_starter_by_the_loops_rule(tmp_path, small_data):
     db.close()
 
 
-def test_predict_builds_the_starter_first(tmp_path, small_data):
+def test_predict_builds_the_starter_first(tmp_path, small_data, monkeypatch):
+    monkeypatch.setattr(device, "int8_pays", lambda on=None: True)
+    monkeypatch.setattr(starter, "INT8_TOLERANCE", 1.0)
     path = tmp_path / "p.db"
     run("init", "--db", str(path))
     text = write(tmp_path / "a.txt", "Angela Merkel praised Emmanuel Macron in Paris.")
@@ -148,6 +150,7 @@ def test_predict_builds_the_starter_first(tmp_path, small_data):
     result = run("predict", "--db", str(path), "--model", "starter")
     assert "building the starter model" in result.output
     assert "held-out NewsMTSC train labels" in result.output
+    assert "it runs in int8 on this CPU" in result.output
     assert "pre-labelled 3 mentions with starter" in result.output  # Merkel, Macron, Paris
     again = run("predict", "--db", str(path), "--model", "starter")
     assert "building" not in again.output  # built once
