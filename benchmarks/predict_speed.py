@@ -8,6 +8,11 @@ alone) and the child's peak resident memory.
     python benchmarks/predict_speed.py [--data FILE] [--model SPEC] [--batch-size N]
     python benchmarks/predict_speed.py --engine ray --workers 2     # a local Ray cluster
     python benchmarks/predict_speed.py --device cuda                 # on a GPU machine
+    python benchmarks/predict_speed.py --model starter --models /tmp/starter-models
+
+`--models`: a models folder holding a built starter (`benchmarks/starter.py` builds one); it is
+copied beside the benchmark's database, where `annotator predict` finds it, so that the build
+is not what is timed.
 
 On Ray, "prediction" includes starting the actors and loading the model in each (the
 pipeline's time from the first shard planned to the last one stored).
@@ -19,6 +24,7 @@ import argparse
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +49,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1", help="Ray actors (with --engine ray)")
     parser.add_argument("--gpus-per-worker", default="0")
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--models", type=Path, help="a models folder with a built starter")
     args = parser.parse_args()
     options = ["--model", args.model, "--batch-size", args.batch_size, "--device", args.device]
     if args.engine == "ray":
@@ -52,6 +59,8 @@ def main() -> None:
         sys.exit(f"{args.data}: no such file (NewsMTSC lives in ../shared/data/newsmtsc/)")
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
+        if args.models:
+            shutil.copytree(args.models, Path(folder) / "models")  # where predict looks
         annotator("init", "--scheme", "sentiment", db=db)
         annotator("import", str(args.data), db=db)
         started = time.perf_counter()
