@@ -57,6 +57,20 @@ def test_round_trip(run, tmp_path):
     assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
 
 
+def test_predict_without_a_model_runs_the_projects_active_one(run, tmp_path, nli_model_dir):
+    """The review cards show the active model's pre-labels only: a bare `predict` (and `demo`
+    run again) pre-labels new text with it, not with the offline default."""
+    run("init")
+    first = write(tmp_path / "first.txt", "Angela Merkel praised Emmanuel Macron.")
+    run("import", str(first))
+    active = f"nli:{nli_model_dir}"
+    assert f"with {active}" in run("predict", "--model", active).output  # the first: active
+    second = write(tmp_path / "second.txt", "Boris Johnson criticised Olaf Scholz.")
+    run("import", str(second))
+    assert f"with {active}" in run("predict").output
+    assert "with embedding" in run("predict", "--model", "embedding").output  # named: run
+
+
 def test_import_reports_the_bad_file_and_keeps_the_good_one(run, tmp_path):
     run("init")
     bad = write(tmp_path / "bad.jsonl", '{"text": "Merkel spoke."}\n{oops\n')

@@ -16,6 +16,7 @@ from annotator.prelabel import CHUNK
 from annotator.schemes import get_scheme
 from annotator.store import jobs
 from annotator.store.database import open_database
+from annotator.store.prelabels import set_active_model, shown_labels
 from annotator.worker import JobQueue, queue_path, run_job, uploads_dir
 
 from .conftest import HX, SEED, signed_in
@@ -97,6 +98,7 @@ def test_a_browser_import_runs_as_a_job_with_progress(client, db, db_path, heade
     assert "Import #" in page and ": queued" in page and "Cancel</button>" in page
     assert db.table("documents").count_where("title = 'Summit'") == 0
 
+    set_active_model(db, EMBEDDING)  # the fixture's stub is no model the worker can load
     assert JobQueue(db_path).run_pending() == 1
     job = jobs.get_job(db, job_id)
     assert job["status"] == "done", job["message"]
@@ -113,6 +115,32 @@ def test_a_browser_import_runs_as_a_job_with_progress(client, db, db_path, heade
     partial = client.get(f"/jobs/{job_id}", headers=HX).get_data(as_text=True).lstrip()
     assert partial.startswith(f'<div id="job-{job_id}"') and "hx-trigger" not in partial
     assert "Cancel" not in partial and ": done" in partial
+
+
+def test_an_import_is_pre_labelled_by_the_model_annotators_are_shown(
+    client, db, db_path, nli_model_dir
+):
+    """The project's active model when the job runs (a starter promoted while the import
+    waited in the queue, say), not the server's: else the new sentences' cards show none."""
+    text = "Angela Merkel praised Emmanuel Macron. Merkel later criticised Boris Johnson."
+    job_id = job_id_of(client.post("/imports/new", data={"title": "Summit", "text": text}))
+    active = f"nli:{nli_model_dir}"
+    set_active_model(db, active)  # promoted while the import waited
+    assert JobQueue(db_path).run_pending() == 1
+    job = jobs.get_job(db, job_id)
+    assert job["status"] == "done" and f"with {active}" in job["message"], job["message"]
+    mention_ids = [
+        row["id"]
+        for row in db.query(
+            """select m.id from mentions m join sentences s on s.id = m.sentence_id
+               join documents d on d.id = s.document_id where d.title = 'Summit'"""
+        )
+    ]
+    assert len(mention_ids) >= 3
+    assert sorted(shown_labels(db, mention_ids)) == sorted(mention_ids)
+    assert db.table("predictions").count_where("model = ?", [EMBEDDING]) == 0
+    card = client.get("/review/summit:1").get_data(as_text=True)
+    assert "no pre-label yet" not in card
 
 
 def test_bad_uploads_are_reported_on_the_form_and_not_kept(client, db, db_path):
@@ -293,6 +321,7 @@ def test_a_browser_import_pre_labels_only_its_own_mentions(client, db, db_path):
     text = "Angela Merkel praised Emmanuel Macron. Merkel later criticised Boris Johnson."
     response = client.post("/imports/new", data={"title": "Summit", "text": text})
     job_id = job_id_of(response)
+    set_active_model(db, EMBEDDING)  # the fixture's stub is no model the worker can load
     assert JobQueue(db_path).run_pending() == 1
     job = jobs.get_job(db, job_id)
     own = next(

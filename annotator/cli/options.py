@@ -44,9 +44,23 @@ model_option = click.option(
     show_default=True,
     show_envvar=True,
     callback=_model_spec,
-    help="Model spec: 'embedding' (offline default), 'embedding:PATH', 'nli:NAME_OR_PATH' "
-    "or 'trained:NAME'.",
+    help="Model spec: 'embedding' (offline default), 'embedding:PATH', 'nli:NAME_OR_PATH', "
+    "'trained:NAME' or 'starter'.",
 )
+
+
+def model_to_run(ctx: click.Context, db, model_spec: str) -> str:
+    """The model a pre-labelling command runs: the one named with --model (or
+    ANNOTATOR_MODEL), else the project's active model, else the default. The review cards
+    show the active model's pre-labels only, so another model's would be hidden there."""
+    from click.core import ParameterSource
+
+    from annotator.store.prelabels import active_model
+
+    if ctx.get_parameter_source("model_spec") is not ParameterSource.DEFAULT:
+        return model_spec
+    return active_model(db) or model_spec
+
 
 gold_format_option = click.option(
     "--format",

@@ -20,12 +20,13 @@ from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
 from annotator.wording import counted
 
-from .options import db_option, model_option, open_or_fail
+from .options import db_option, model_option, model_to_run, open_or_fail
 
 
 @click.command()
 @db_option
 @model_option
+@click.pass_context
 @click.option(
     "--batch-size",
     default=64,
@@ -72,6 +73,7 @@ from .options import db_option, model_option, open_or_fail
     "GPU in bf16/fp16 with larger batches. On Ray, each worker decides for itself.",
 )
 def predict(
+    ctx: click.Context,
     db_path: Path,
     model_spec: str,
     batch_size: int,
@@ -83,7 +85,9 @@ def predict(
 ):
     """Pre-label every mention that has no prediction from the model yet.
 
-    Stopped and run again, it does only the rest, on either engine.
+    Stopped and run again, it does only the rest, on either engine. Without --model it runs
+    the project's active model (whose pre-labels the review cards show), or the offline
+    default for a project that has none yet.
 
     Example: annotator predict --model nli:MoritzLaurer/deberta-v3-base-zeroshot-v2.0
     """
@@ -93,6 +97,7 @@ def predict(
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--device") from None
     db = open_or_fail(db_path)
+    model_spec = model_to_run(ctx, db, model_spec)
     models_dir = models_dir_beside(db_path)
     if model_spec.strip() == STARTER_SPEC:
         _build_starter_once(models_dir)

@@ -16,7 +16,7 @@ import click
 from annotator.store.users import ADMIN, create_user
 
 from .corpus import import_command, init
-from .options import db_option, model_option, open_or_fail
+from .options import db_option, model_option, model_to_run, open_or_fail
 from .predicting import predict
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -152,6 +152,9 @@ def demo(ctx, db_path: Path, model_spec: str, worker: bool, starter: bool, **ser
         fmt="txt",
         annotator=None,
     )
+    db = open_or_fail(db_path)
+    model_spec = model_to_run(ctx, db, model_spec)  # a run again: the starter once promoted
+    db.close()
     ctx.invoke(predict, db_path=db_path, model_spec=model_spec, batch_size=64)
     _first_admin(db_path)
     _serve(db_path, worker, starter, **server)
