@@ -76,14 +76,17 @@ class Project:
 
         return import_file(self.db, path, format, project_scheme(self.db).label_names, annotator)
 
-    def predict(self, model: str = "embedding", batch_size: int = 64) -> int:
+    def predict(self, model: str | None = None, batch_size: int = 64) -> int:
         """Pre-label every mention without a prediction of `model` (a model spec, as for
-        `annotator predict`); returns how many were pre-labelled."""
-        from annotator.models import load_model
+        `annotator predict`; by default the project's active model, else the offline default);
+        returns how many were pre-labelled."""
+        from annotator.models import DEFAULT_MODEL, load_model
         from annotator.models.registry import models_dir_beside
         from annotator.prelabel import prelabel
         from annotator.store.database import project_scheme
+        from annotator.store.prelabels import active_model
 
+        model = model or active_model(self.db) or DEFAULT_MODEL
         loaded = load_model(model, models_dir_beside(self.path))
         return prelabel(self.db, loaded, project_scheme(self.db), batch_size)
 

@@ -67,6 +67,7 @@ def test_import_predict_and_agreement(db_path, tmp_path):
             project.import_file(write(tmp_path / "bad.jsonl", "{not json\n"), "jsonl")
         assert project.predict(model="embedding") > 0
         assert project.predict(model="embedding") == 0  # only what has no prediction yet
+        assert project.predict() == 0  # the active model: the one that ran first
         assignments.set_overlap(project.db, 2)
         report = project.agreement()
         assert set(report) and all("items" in figures for figures in report.values())
