@@ -66,5 +66,19 @@ def test_a_merge_is_applied_to_every_later_import_until_undone(app, db, tmp_path
 
     html = signed_in(app, "lena", "lead").get("/actors").get_data(as_text=True)
     assert "Aliases later imports apply" in html and "Moscow → Russian Federation" in html
+    before_undo = list_actors(db)
     undo_merge(db, merge_id)
     assert "Moscow" not in project_aliases(db)
+    # the later import's "Moscow" goes back too, as the import would have named it
+    later = next(
+        db.query(
+            """select ac.name, ac.kind from mentions m join actors ac on ac.id = m.actor_id
+               join documents d on d.id = ac.document_id
+               where d.title like 'Later%' and m.text = 'Moscow'"""
+        )
+    )
+    assert later["name"] == "Moscow" and later["kind"] is not None
+    assert sum(a["mentions"] for a in list_actors(db)) == sum(a["mentions"] for a in before_undo)
+    merge_again = merge_actors(db, "Moscow", "Russian Federation")
+    undo_merge(db, merge_again)  # a merge made after the import: its moves were recorded as usual
+    assert "Moscow" in {a["name"] for a in list_actors(db)}

@@ -97,17 +97,40 @@ def merge_actors(db: Database, source: str, target: str) -> int:
     return merge_id
 
 
+def record_alias_moves(db: Database, merge_id: int, moves: list[dict]) -> None:
+    """Add to a merge the mentions a later import stored under its alias: each move names the
+    document, the name the import gave them and its kind. Runs in the import's transaction."""
+    (recorded,) = db.conn.execute(
+        "select moves from actor_merges where id = ?", [merge_id]
+    ).fetchone()
+    db.conn.execute(
+        "update actor_merges set moves = ? where id = ?",
+        [json.dumps(json.loads(recorded) + moves), merge_id],
+    )
+
+
 def undo_merge(db: Database, merge_id: int) -> None:
-    """Put every moved mention back on its former actor."""
+    """Put every moved mention back on its former actor: the actor it was moved from, or, for
+    a mention a later import stored under the merge's alias, the name that import gave it."""
     merge = first_row(db, "select * from actor_merges where id = ?", [merge_id])
     if merge is None:
         raise ActorError(f"no merge with id {merge_id}")
     with db.atomic():
         for move in json.loads(merge["moves"]):
-            for mention_id in move["mentions"]:
-                db.execute(
-                    "update mentions set actor_id = ? where id = ?", [move["from"], mention_id]
+            marks = ",".join("?" for _ in move["mentions"])
+            present = [
+                mention_id
+                for (mention_id,) in db.execute(
+                    f"select id from mentions where id in ({marks})", move["mentions"]
                 )
+            ]
+            if not present:  # deleted since, with their document or one by one
+                continue
+            home = move.get("from") or ensure_actor(
+                db, move["document"], move["name"], move["kind"]
+            )
+            for mention_id in present:
+                db.execute("update mentions set actor_id = ? where id = ?", [home, mention_id])
         db.execute("delete from actor_aliases where merge_id = ?", [merge_id])
         db.execute("delete from actor_merges where id = ?", [merge_id])
 

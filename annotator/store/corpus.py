@@ -83,6 +83,9 @@ def insert_new_document_sentences(
     )
 
 
+ALIAS_ROWS = "select alias, name, merge_id from actor_aliases"
+
+
 def project_aliases(db: Database) -> dict[str, str]:
     """The project's aliases: an actor name a merge replaced → the name that replaced it
     (written by `actors.merge_actors`)."""
@@ -99,9 +102,10 @@ def insert_new_document_mentions(
     is stored under that other name. A handful of statements in all, whatever the number of
     mentions.
     """
-    aliases = project_aliases(db)
+    aliases = {alias: (name, merge) for alias, name, merge in db.conn.execute(ALIAS_ROWS)}
+    renamed = [m for m in mentions if m[1] in aliases]  # as written, before the alias
     if aliases:
-        mentions = [(s, aliases.get(name, name), *rest) for s, name, *rest in mentions]
+        mentions = [(s, aliases.get(name, (name,))[0], *rest) for s, name, *rest in mentions]
     kinds: dict[str, str | None] = {}
     for _, name, kind, *_ in mentions:
         kinds.setdefault(name, kind)
@@ -119,7 +123,30 @@ def insert_new_document_mentions(
             for sentence_id, name, _, start, end, text in mentions
         ],
     )
+    if renamed:
+        _record_alias_moves(db, document_id, renamed, aliases)
     refresh_priority(db, (sentence_id for sentence_id, *_ in mentions))
+
+
+def _record_alias_moves(db: Database, document_id: str, renamed: list, aliases: dict) -> None:
+    """Add the mentions an alias renamed to the moves of the merge that made the alias, so
+    that undoing the merge puts them back under the name the import gave them."""
+    from .actors import record_alias_moves
+
+    by_merge: dict[int, dict[tuple[str, str | None], list[int]]] = {}
+    for sentence_id, name, kind, start, end, _ in renamed:
+        (mention_id,) = db.conn.execute(
+            'select id from mentions where sentence_id = ? and start = ? and "end" = ?',
+            [sentence_id, start, end],
+        ).fetchone()
+        merge_id = aliases[name][1]
+        by_merge.setdefault(merge_id, {}).setdefault((name, kind), []).append(mention_id)
+    for merge_id, names in by_merge.items():
+        moves = [
+            {"document": document_id, "name": name, "kind": kind, "mentions": ids}
+            for (name, kind), ids in names.items()
+        ]
+        record_alias_moves(db, merge_id, moves)
 
 
 def ensure_actor(db: Database, document_id: str, name: str, kind: str | None) -> int:
