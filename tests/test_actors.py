@@ -91,3 +91,29 @@ def test_an_actor_is_named_without_a_capital_the_that_opens_a_sentence():
     first = group_actors([("The White House", "ORG"), ("White House", "ORG")])
     assert first == [("White House", "ORG")] * 2
     assert group_actors([("The Hague", "GPE")]) == [("The Hague", "GPE")]
+
+
+def test_a_nationality_is_its_countrys_actor_where_the_document_never_names_the_country():
+    """One actor across the project's documents: "Russian proposals" in one article and
+    "Russia" in another are both Russia."""
+    result = group_actors(
+        [
+            ("Russian", "NORP"),
+            ("Russians", "NORP"),
+            ("Nigerian", "NORP"),
+            ("Americans", "NORP"),
+            ("Israelis", "NORP"),
+            ("Korean", "NORP"),
+            ("Republican", "NORP"),
+            ("Christian", "NORP"),
+            ("Jordan", "PERSON"),
+        ]
+    )
+    assert result[:5] == [
+        ("Russia", "GPE"),
+        ("Russia", "GPE"),
+        ("Nigeria", "GPE"),  # not Niger
+        ("United States", "GPE"),
+        ("Israel", "GPE"),
+    ]
+    assert [name for name, _ in result[5:]] == ["Korean", "Republican", "Christian", "Jordan"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .aliases import canonical_actor
+from .aliases import COUNTRIES, canonical_actor
 
 PERSON, NORP, GPE = "PERSON", "NORP", "GPE"
 
@@ -44,6 +44,17 @@ def is_demonym_of(adjective: str, place: str) -> bool:
         if len(stem) >= 3 and place.startswith(stem) and len(place) - len(stem) <= 2:
             return True
     return False
+
+
+def country_of(name: str) -> str | None:
+    """The country a nationality adjective, or its plural, is of ("Russian", "Russians" →
+    Russia; "Nigerian" → Nigeria, not Niger: the longest name wins); None for anything else,
+    a country's own name included."""
+    if name in COUNTRIES:
+        return None
+    forms = [name, name[:-1]] if name.endswith("s") else [name]
+    found = [c for c in COUNTRIES for form in forms if is_demonym_of(form, c) and c != form]
+    return max(found, key=len, default=None)
 
 
 @dataclass
@@ -97,6 +108,8 @@ def group_actors(mentions: list[tuple[str, str]]) -> list[tuple[str, str]]:
             name = _LEADING_THE.sub("", name)  # "The White House" opening a sentence
         key = (normalise_name(text) or name).lower()
         known = canonical_actor(key) if kind != PERSON else None
+        if known is None and kind in (NORP, GPE) and (country := country_of(name)):
+            known = country, GPE  # one actor for it across the project's documents
         if known is not None:
             name, kind = known
             key = name.lower()

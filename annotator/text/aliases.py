@@ -26,6 +26,7 @@ _ACTORS: dict[tuple[str, str], tuple[str, ...]] = {
         "united states of america",
         "america",
         "american",
+        "americans",
     ),
     ("United Kingdom", GPE): (
         "uk",
@@ -34,6 +35,7 @@ _ACTORS: dict[tuple[str, str], tuple[str, ...]] = {
         "great britain",
         "united kingdom",
         "british",
+        "britons",
     ),
     ("European Union", ORG): ("eu", "e.u.", "european union"),
     ("United Nations", ORG): ("un", "u.n.", "united nations"),
@@ -42,17 +44,42 @@ _ACTORS: dict[tuple[str, str], tuple[str, ...]] = {
     ("North Korea", GPE): ("dprk", "democratic people's republic of korea"),
     ("South Korea", GPE): ("republic of korea",),
     ("China", GPE): ("prc", "people's republic of china"),
-    ("France", GPE): ("french",),
-    ("Germany", GPE): ("german",),
+    ("France", GPE): ("french", "frenchmen"),
+    ("Spain", GPE): ("spanish", "spaniards"),
+    ("Poland", GPE): ("polish",),
+    ("Denmark", GPE): ("danish", "danes"),
+    ("Finland", GPE): ("finnish", "finns"),
+    ("Norway", GPE): ("norwegian", "norwegians"),
+    ("Ireland", GPE): ("irish",),
+    ("Portugal", GPE): ("portuguese",),
+    ("New Zealand", GPE): ("new zealander",),
+    ("Germany", GPE): ("german", "germans"),
     ("Netherlands", GPE): ("dutch", "holland"),
     ("Switzerland", GPE): ("swiss",),
-    ("Greece", GPE): ("greek",),
-    ("Afghanistan", GPE): ("afghan",),
+    ("Greece", GPE): ("greek", "greeks"),
+    ("Afghanistan", GPE): ("afghan", "afghans"),
     ("Philippines", GPE): ("filipino", "philippine"),
-    ("Saudi Arabia", GPE): ("saudi",),
+    ("Saudi Arabia", GPE): ("saudi", "saudis"),
     ("United Arab Emirates", GPE): ("uae", "emirati"),
     ("International Criminal Court", ORG): ("icc", "international criminal court"),
 }
+
+# Countries a nationality adjective is named by when the document never writes the country
+# itself ("Russian proposals" → Russia), so that the project has one actor for it across its
+# documents. Matched by `actors.is_demonym_of`; adjectives far from the name are aliases above.
+COUNTRIES = (
+    "Afghanistan", "Albania", "Algeria", "Argentina", "Armenia", "Australia", "Austria",
+    "Azerbaijan", "Bangladesh", "Belarus", "Belgium", "Bolivia", "Bosnia", "Brazil", "Bulgaria",
+    "Cambodia", "Canada", "Chile", "China", "Colombia", "Croatia", "Cuba", "Cyprus", "Egypt",
+    "Eritrea", "Estonia", "Ethiopia", "Georgia", "Ghana", "Guatemala", "Haiti", "Hungary",
+    "India", "Indonesia", "Iran", "Iraq", "Israel", "Italy", "Japan", "Jordan", "Kazakhstan",
+    "Kenya", "Kosovo", "Kuwait", "Latvia", "Lebanon", "Libya", "Lithuania", "Malaysia", "Mali",
+    "Mexico", "Moldova", "Mongolia", "Morocco", "Nepal", "Nicaragua", "Nigeria", "North Korea",
+    "Norway", "Pakistan", "Palestine", "Panama", "Peru", "Qatar", "Romania", "Russia", "Rwanda",
+    "Serbia", "Slovakia", "Slovenia", "Somalia", "South Africa", "South Korea", "Sudan",
+    "Sweden", "Syria", "Taiwan", "Tanzania", "Tunisia", "Turkey", "Uganda", "Ukraine",
+    "Uzbekistan", "Venezuela", "Vietnam", "Yemen", "Zimbabwe",
+)  # fmt: skip
 
 BUILT_IN: dict[str, tuple[str, str]] = {
     alias: actor for actor, aliases in _ACTORS.items() for alias in aliases
