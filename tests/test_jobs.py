@@ -362,3 +362,15 @@ def test_jobs_list_says_when_there_are_none(db_path, db):
 
     result = CliRunner().invoke(main, ["jobs", "list", "--db", str(db_path)])
     assert result.exit_code == 0 and result.output.startswith("no jobs yet")
+
+
+def test_a_queued_job_says_which_job_it_waits_behind(client, db):
+    """A browser import queued while the worker builds the starter says so, not just 'queued'."""
+    building = jobs.create_job(db, "starter", {}, "waiting for the worker")
+    jobs.claim_job(db, building, "host:1")
+    waiting = jobs.create_job(db, "import", {}, "waiting for the worker")
+    page = client.get(f"/jobs/{waiting}").get_data(as_text=True)
+    assert f'is on\n    <a href="/jobs/{building}">Starter model #{building}</a>' in page
+    assert "is on" not in client.get(f"/jobs/{building}").get_data(as_text=True)
+    jobs.update_job(db, building, status="done")
+    assert "is on" not in client.get(f"/jobs/{waiting}").get_data(as_text=True)

@@ -184,7 +184,7 @@ def _build_starter_once(models_dir: Path) -> None:
     if starter_ready(models_dir):
         return
     total = build_work(starter_examples())
-    click.echo("annotator: building the starter model once (a few minutes on two cores)")
+    click.echo("annotator: building the starter model once (about ten minutes on two cores)")
     started = time.perf_counter()
     with click.progressbar(length=total, label="starter", file=sys.stderr) as bar:
         meta = build_starter(models_dir, on_progress=bar.update)

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from annotator.store.users import ADMIN, create_user
+from annotator.wording import counted
 
 from .corpus import import_command, init
 from .options import db_option, model_option, model_to_run, open_or_fail
@@ -107,7 +108,8 @@ def worker(db_path: Path, exit_with: int | None):
     queue = JobQueue(db_path)
     resumed = queue.recover()
     if resumed:
-        click.echo(f"annotator worker: queued again jobs {', '.join(map(str, resumed))}")
+        waiting = ", ".join(f"#{job_id}" for job_id in resumed)
+        click.echo(f"annotator worker: {counted(len(resumed), 'job')} waiting to run: {waiting}")
     click.echo(f"annotator worker: running jobs for {db_path} (Ctrl+C stops)")
     if exit_with is not None:
         _stop_when_gone(exit_with)

@@ -156,3 +156,13 @@ def active_job(db: Database, kind: str, statuses: tuple[str, ...] = ACTIVE) -> d
         f"select * from jobs where kind = ? and status in ({marks}) order by id limit 1",
         [kind, *statuses],
     )
+
+
+def running_job(db: Database) -> dict | None:
+    """The job the worker is on now (the oldest running one), or None: what a queued job
+    waits behind, since the worker runs one job at a time."""
+    return first_row(
+        db,
+        "select id, kind from jobs where status in (?, ?) order by id limit 1",
+        [RUNNING, CANCELLING],
+    )

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, url_
 from annotator.models import DEFAULT_MODEL
 from annotator.models.registry import models_dir_beside, trained_specs
 from annotator.store.diff import model_versions
-from annotator.store.jobs import cancel_job, get_job, recent_jobs
+from annotator.store.jobs import QUEUED, cancel_job, get_job, recent_jobs, running_job
 from annotator.store.users import LEAD
 from annotator.tasks import PRELABEL, prelabel_params
 
@@ -33,6 +33,15 @@ def _known_specs() -> list[str]:
 def _page(form: RerunForm, status: int = 200):
     jobs = recent_jobs(get_db(), 20)
     return render_template("jobs.html", jobs=jobs, form=form, specs=_known_specs()), status
+
+
+@bp.app_template_global()
+def job_ahead(job: dict) -> dict | None:
+    """The job a queued `job` waits behind (every page that shows a job says so)."""
+    if job["status"] != QUEUED:
+        return None
+    running = running_job(get_db())
+    return running if running and running["id"] != job["id"] else None
 
 
 @bp.get("/jobs")
