@@ -71,7 +71,7 @@ def assert_back_on_the_sentence(response, headers):
         assert response.headers["HX-Push-Url"] == f"/review/{FIRST}"
     else:
         assert response.status_code == 303
-        assert response.location == f"/review/{FIRST}?focus=0"
+        assert response.location.split("?")[0] == f"/review/{FIRST}"
 
 
 @pytest.mark.parametrize("headers", [{}, HX])

@@ -91,7 +91,7 @@ def test_skip_sends_the_sentence_to_the_end(client, db, headers):
         assert response.headers["HX-Push-Url"] == f"/review/{following}"
     else:
         assert response.status_code == 303
-        assert response.location == f"/review/{following}?focus=0"
+        assert response.location == f"/review/{following}"  # focus: its first open actor
     assert (
         FIRST not in client.get("/review").get_data(as_text=True).split("sentence-text")[0][-300:]
     )
@@ -212,7 +212,7 @@ def test_queue_order_is_kept_with_the_account(app, client, db, headers):
         assert '<option selected value="uncertainty">' in response.get_data(as_text=True)
     else:
         assert response.status_code == 303
-        assert response.location == f"/review/{first_uncertain}?focus=0"
+        assert response.location == f"/review/{first_uncertain}"
     assert client.post("/review/order", data={"order": "random"}).status_code == 400
     html = client.get("/review").get_data(as_text=True)
     assert '<option selected value="uncertainty">' in html
@@ -258,3 +258,20 @@ def test_outdated_or_failing_database_gets_a_clear_page(tmp_path, db_path):
     for cause, words in [("readonly", "read-only"), ("full", "disk"), ("locked", "busy")]:
         response = client.get(f"/fail/{cause}")
         assert response.status_code == 503 and words in response.get_data(as_text=True)
+
+
+def test_a_card_opened_again_focuses_the_first_actor_not_yet_labelled(client, db):
+    """A reload, or the card after a flag, goes on where the work is, not at the first actor."""
+    mentions = [
+        m["id"]
+        for m in db.query("select id from mentions where sentence_id = ? order by start", [FIRST])
+    ]
+    assert len(mentions) >= 2
+    client.post(f"/mentions/{mentions[0]}/label", data={"label": "against"})
+    card = client.get(f"/review/{FIRST}").get_data(as_text=True)
+    assert re.search(rf'id="mention-{mentions[1]}"[^>]*\s+data-current autofocus', card)
+    client.post(f"/sentences/{FIRST}/flag", data={"reason": "sarcasm", "comment": ""})
+    card = client.get(f"/review/{FIRST}").get_data(as_text=True)
+    assert re.search(rf'id="mention-{mentions[1]}"[^>]*\s+data-current autofocus', card)
+    card = client.get(f"/review/{FIRST}?focus=0").get_data(as_text=True)  # asked for: given
+    assert re.search(rf'id="mention-{mentions[0]}"[^>]*\s+data-current autofocus', card)

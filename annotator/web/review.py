@@ -73,12 +73,19 @@ def _next_id() -> str | None:
     return queue.next_sentence_id(get_db(), current_annotator(), queue_order())
 
 
-def _render(sentence_id: str | None, focus: int = 0, error: str | None = None, status: int = 200):
-    """The review page, or its `#review` partial plus the out-of-band progress for htmx."""
+def _render(
+    sentence_id: str | None, focus: int | None = None, error: str | None = None, status: int = 200
+):
+    """The review page, or its `#review` partial plus the out-of-band progress for htmx.
+    `focus`: the card's focus stop; None for the first actor this annotator has not labelled
+    (a card opened again, or after a flag, goes on where the work is)."""
     db, annotator = get_db(), current_annotator()
     sentence = queue.sentence_for_review(db, sentence_id, annotator) if sentence_id else None
     if sentence_id and sentence is None:
         abort(404, f"No sentence {sentence_id!r} in this project.")
+    if focus is None:
+        mentions = sentence["mentions"] if sentence else []
+        focus = next((i for i, m in enumerate(mentions) if m["label"] is None), 0)
     if sentence is not None:
         # The overall question, when asked, is one more stop after the last actor.
         stops = len(sentence["mentions"]) + (1 if sentence["overall"]["asked"] else 0)
@@ -109,7 +116,7 @@ def focus_on(sentence_id: str, mention_id: int | None) -> int:
     return mentions.index(mention_id) if mention_id in mentions else 0
 
 
-def respond_after(sentence_id: str | None, focus: int = 0):
+def respond_after(sentence_id: str | None, focus: int | None = None):
     """Where an action lands: a redirect for plain forms, the partial for htmx."""
     if htmx:
         return _render(sentence_id, focus)
@@ -118,7 +125,7 @@ def respond_after(sentence_id: str | None, focus: int = 0):
     return redirect(url_for("review.sentence", sentence_id=sentence_id, focus=focus), 303)
 
 
-def respond_failed(sentence_id: str | None, message: str, focus: int = 0):
+def respond_failed(sentence_id: str | None, message: str, focus: int | None = None):
     """A rejected action: the same view with the message (htmx does not swap 4xx replies)."""
     if htmx:
         return _render(sentence_id, focus, error=message)
@@ -134,7 +141,7 @@ def next_item():
 @bp.get("/review/<path:sentence_id>")
 def sentence(sentence_id: str):
     open_sentence(sentence_id)
-    return _render(sentence_id, request.args.get("focus", 0, type=int))
+    return _render(sentence_id, request.args.get("focus", type=int))
 
 
 @bp.post("/mentions/<int:mention_id>/label")
