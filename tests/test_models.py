@@ -54,6 +54,10 @@ def test_nli_backend_with_a_local_model(nli_model_dir):
     check_predictions(predictions, STANCE)
     again = model.predict(PAIRS, STANCE, batch_size=64)
     assert np.allclose([p.score for p in predictions], [p.score for p in again], atol=1e-4)
+    # batched by length, each pair's scores come back to it
+    alone = [model.predict([pair], STANCE)[0] for pair in PAIRS]
+    for batched, single in zip(predictions, alone):
+        assert batched.scores == pytest.approx(single.scores, abs=1e-4)
 
 
 def test_nli_scores_match_the_transformers_pipeline(nli_model_dir):

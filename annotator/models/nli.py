@@ -74,12 +74,15 @@ class NliModel(StanceModel):
             for label in scheme.labels:
                 premises.append(pair.sentence)
                 hypotheses.append(label.hypothesis.format(actor=pair.name))
+        # Batches of similar length: a batch is padded to its longest input, and news
+        # sentences range from a few words to a hundred.
+        order = sorted(range(len(premises)), key=lambda i: len(premises[i]) + len(hypotheses[i]))
         step = device.batch(batch_size)
-        logits = np.concatenate(
-            [
-                self._entailment_logits(premises[i : i + step], hypotheses[i : i + step])
-                for i in range(0, len(premises), step)
-            ]
-        )
+        logits = np.empty(len(premises), dtype=np.float32)
+        for i in range(0, len(order), step):
+            chosen = order[i : i + step]
+            logits[chosen] = self._entailment_logits(
+                [premises[j] for j in chosen], [hypotheses[j] for j in chosen]
+            )
         matrix = softmax(logits.reshape(len(pairs), len(scheme.labels)))
         return predictions_from_scores(matrix, scheme.label_names)
