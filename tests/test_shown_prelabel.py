@@ -192,3 +192,17 @@ def test_models_page_says_when_a_model_has_no_gold_it_did_not_train_on(app, db):
     assert f"<strong>{len(mentions)}</strong> left out" in mine
     stub = page.split("<h3><code>stub:first</code>")[1].split("</section>")[0]
     assert f"<strong>{len(mentions)}</strong> gold labels" in stub
+
+
+def test_models_page_counts_the_gold_given_beside_each_models_own_prelabel(app, db):
+    """Accepted pre-labels become gold, so a model scored on them is favoured: the page says
+    how many of its gold labels were given beside its own pre-label."""
+    _second_model(db)  # ran after the labels below: none was given beside its pre-label
+    mentions = _first_mentions(db)
+    for mention in mentions:
+        review.record_label(db, "ana", mention["id"], "favor", LABELS)
+    reports = {r["model"]: r for r in model_reports(db, LABELS)}
+    assert reports["stub:first"]["shown"] == reports["stub:first"]["n"] == len(mentions)
+    assert reports["stub:other"]["shown"] == 0 and reports["stub:other"]["n"] == len(mentions)
+    html = signed_in(app, "lena", "lead").get("/models").get_data(as_text=True)
+    assert f"<strong>{len(mentions)}</strong> of them given beside its own" in html

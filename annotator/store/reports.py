@@ -15,7 +15,9 @@ from .gold import GOLD_VIEW
 _GOLD_VS_PREDICTED = f"""
 with gold as materialized (select mention_id, label from {GOLD_VIEW} where label is not null)
 select p.model, p.template_version, g.label as gold, p.label as predicted,
-  s.text as sentence, m.start, m."end"
+  s.text as sentence, m.start, m."end",
+  exists (select 1 from annotations a join predictions q on q.id = a.prediction_id
+          where a.mention_id = g.mention_id and q.model = p.model) as shown
 from gold g
 join predictions p on p.mention_id = g.mention_id
 join mentions m on m.id = g.mention_id
@@ -42,7 +44,9 @@ def model_reports(
     """One classification report per (model, template version), on gold-labelled mentions.
 
     `seen(model)` gives the span keys a model was trained on: those mentions are left out
-    of its report (`unseen` is the number scored, `excluded` the number left out).
+    of its report (`unseen` is the number scored, `excluded` the number left out). `shown`
+    counts the scored gold labels given beside this model's own pre-label: a figure on those
+    leans toward the model, since an annotator who accepts a pre-label makes it gold.
     """
     clauses, params = [], []
     if model is not None:
@@ -58,15 +62,22 @@ def model_reports(
         rows, key=lambda r: (r["model"], r["template_version"])
     ):
         trained_on = seen(spec) if seen else frozenset()
-        pairs, excluded = [], 0
+        pairs, excluded, shown = [], 0, 0
         for r in group:
             if trained_on and span_key(r["sentence"], r["start"], r["end"]) in trained_on:
                 excluded += 1
             else:
                 pairs.append((r["gold"], r["predicted"]))
+                shown += r["shown"]
         report = classification_report([g for g, _ in pairs], [p for _, p in pairs], labels)
         reports.append(
-            {"model": spec, "template_version": template, "excluded": excluded, **report}
+            {
+                "model": spec,
+                "template_version": template,
+                "excluded": excluded,
+                "shown": shown,
+                **report,
+            }
         )
     return reports
 
