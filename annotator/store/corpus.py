@@ -89,7 +89,7 @@ ALIAS_ROWS = "select alias, name, merge_id from actor_aliases"
 def project_aliases(db: Database) -> dict[str, str]:
     """The project's aliases: an actor name a merge replaced → the name that replaced it
     (written by `actors.merge_actors`)."""
-    return dict(db.conn.execute("select alias, name from actor_aliases"))
+    return {alias: name for alias, name, _ in db.conn.execute(ALIAS_ROWS)}
 
 
 def insert_new_document_mentions(
@@ -99,8 +99,9 @@ def insert_new_document_mentions(
 
     Each mention is (sentence id, actor name, actor kind, start, end, text); an actor's kind
     is that of its first mention. A name that the project's merges made an alias of another
-    is stored under that other name. A handful of statements in all, whatever the number of
-    mentions.
+    is stored under that other name, and recorded with the merge that made the alias (its
+    undo puts them back). A handful of statements in all, whatever the number of mentions,
+    plus one for each mention an alias renamed.
     """
     aliases = {alias: (name, merge) for alias, name, merge in db.conn.execute(ALIAS_ROWS)}
     renamed = [m for m in mentions if m[1] in aliases]  # as written, before the alias
