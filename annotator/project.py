@@ -84,9 +84,9 @@ class Project:
         from annotator.models.registry import models_dir_beside
         from annotator.prelabel import prelabel
         from annotator.store.database import project_scheme
-        from annotator.store.prelabels import active_model
+        from annotator.store.prelabels import prelabelling_model
 
-        model = model or active_model(self.db) or DEFAULT_MODEL
+        model = model or prelabelling_model(self.db, DEFAULT_MODEL)
         loaded = load_model(model, models_dir_beside(self.path))
         return prelabel(self.db, loaded, project_scheme(self.db), batch_size)
 

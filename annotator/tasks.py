@@ -26,7 +26,7 @@ from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.cluster_settings import ray_address, ray_workers
 from annotator.store.database import project_scheme
 from annotator.store.jobs import JobRefused, advance_job, save_job_params, update_job
-from annotator.store.prelabels import active_model
+from annotator.store.prelabels import prelabelling_model
 from annotator.store.priority import refresh_stale_margins
 from annotator.wording import counted
 
@@ -84,11 +84,8 @@ def run_import(db: Database, db_path: str, job: dict) -> str:
         update_job(db, job_id, message=f"imported {summary}")
     else:
         summary = "imported earlier"  # the import committed before an interruption
-    # Pre-labelled by the model whose pre-labels annotators are shown: the project's active
-    # model when this runs (a starter promoted while the import waited in the queue, say);
-    # the server's model only for a project that has none yet. Any other model's pre-labels
-    # would be hidden, and the new sentences' cards would show none.
-    model = active_model(db) or params["model"]
+    # The active model when this runs (a starter promoted while the import waited, say).
+    model = prelabelling_model(db, params["model"])
     labelled = run_prelabel(db, db_path, {**job, "params": {**params, "model": model}})
     return f"imported {summary}; {labelled}"
 

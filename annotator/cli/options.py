@@ -51,15 +51,14 @@ model_option = click.option(
 
 def model_to_run(ctx: click.Context, db, model_spec: str) -> str:
     """The model a pre-labelling command runs: the one named with --model (or
-    ANNOTATOR_MODEL), else the project's active model, else the default. The review cards
-    show the active model's pre-labels only, so another model's would be hidden there."""
+    ANNOTATOR_MODEL), else `store.prelabels.prelabelling_model`."""
     from click.core import ParameterSource
 
-    from annotator.store.prelabels import active_model
+    from annotator.store.prelabels import prelabelling_model
 
     if ctx.get_parameter_source("model_spec") is not ParameterSource.DEFAULT:
         return model_spec
-    return active_model(db) or model_spec
+    return prelabelling_model(db, model_spec)
 
 
 gold_format_option = click.option(

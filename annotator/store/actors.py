@@ -129,8 +129,8 @@ def undo_merge(db: Database, merge_id: int) -> None:
             home = move.get("from") or ensure_actor(
                 db, move["document"], move["name"], move["kind"]
             )
-            for mention_id in present:
-                db.execute("update mentions set actor_id = ? where id = ?", [home, mention_id])
+            marks = ",".join("?" for _ in present)
+            db.execute(f"update mentions set actor_id = ? where id in ({marks})", [home, *present])
         db.execute("delete from actor_aliases where merge_id = ?", [merge_id])
         db.execute("delete from actor_merges where id = ?", [merge_id])
 

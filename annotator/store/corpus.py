@@ -100,8 +100,7 @@ def insert_new_document_mentions(
     Each mention is (sentence id, actor name, actor kind, start, end, text); an actor's kind
     is that of its first mention. A name that the project's merges made an alias of another
     is stored under that other name, and recorded with the merge that made the alias (its
-    undo puts them back). A handful of statements in all, whatever the number of mentions,
-    plus one for each mention an alias renamed.
+    undo puts them back). A handful of statements in all, whatever the number of mentions.
     """
     aliases = {alias: (name, merge) for alias, name, merge in db.conn.execute(ALIAS_ROWS)}
     renamed = [m for m in mentions if m[1] in aliases]  # as written, before the alias
@@ -134,12 +133,17 @@ def _record_alias_moves(db: Database, document_id: str, renamed: list, aliases: 
     that undoing the merge puts them back under the name the import gave them."""
     from .actors import record_alias_moves
 
+    stored = {
+        (sentence_id, start, end): mention_id
+        for mention_id, sentence_id, start, end in db.conn.execute(
+            """select m.id, m.sentence_id, m.start, m."end" from mentions m
+               join actors ac on ac.id = m.actor_id where ac.document_id = ?""",
+            [document_id],
+        )
+    }
     by_merge: dict[int, dict[tuple[str, str | None], list[int]]] = {}
     for sentence_id, name, kind, start, end, _ in renamed:
-        (mention_id,) = db.conn.execute(
-            'select id from mentions where sentence_id = ? and start = ? and "end" = ?',
-            [sentence_id, start, end],
-        ).fetchone()
+        mention_id = stored[(sentence_id, start, end)]
         merge_id = aliases[name][1]
         by_merge.setdefault(merge_id, {}).setdefault((name, kind), []).append(mention_id)
     for merge_id, names in by_merge.items():

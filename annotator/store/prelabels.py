@@ -38,6 +38,12 @@ def active_model(db: Database) -> str | None:
     return get_setting(db, ACTIVE_MODEL_SETTING)
 
 
+def prelabelling_model(db: Database, default: str) -> str:
+    """The model that pre-labels new text: the active one, whose pre-labels the review cards
+    show (another model's would be hidden there); `default` for a project that has none."""
+    return active_model(db) or default
+
+
 def set_active_model(db: Database, spec: str) -> bool:
     """Show `spec`'s pre-labels from now on (labels already given keep what they were shown);
     True when that changed anything. May run in the caller's transaction.

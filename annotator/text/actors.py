@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .aliases import COUNTRIES, canonical_actor
 
@@ -46,6 +47,7 @@ def is_demonym_of(adjective: str, place: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def country_of(name: str) -> str | None:
     """The country a nationality adjective, or its plural, is of ("Russian", "Russians" →
     Russia; "Nigerian" → Nigeria, not Niger: the longest name wins); None for anything else,
