@@ -24,6 +24,23 @@ def test_txt_file_is_one_document_split_into_sentences(db):
     assert db.table("mentions").count == summary.mentions > 50
     [doc] = db.table("documents").rows
     assert doc["id"] == "putin-visits-north-korea-and-vietnam"
+    assert doc["title"] == "Putin visits North Korea and Vietnam"  # as the article spells it
+
+
+@pytest.mark.parametrize(
+    "name, text, title",
+    [
+        ("putin-us-talks.txt", "Putin and the US held talks. Talks resumed.", "Putin US talks"),
+        # capitals that open a sentence or a line say nothing: "Talks" stays "talks"
+        ("talks_ended.txt", "Talks ended.\nTalks! The talks ended.", "Talks ended"),
+        ("BIDEN-speech.txt", "Joe Biden spoke. A speech by Biden followed.", "Biden speech"),
+        ("kim-visit.txt", "Nothing here names him.", "Kim visit"),
+    ],
+)
+def test_a_txt_title_spells_its_words_as_the_text_does(db, tmp_path, name, text, title):
+    import_file(db, write(tmp_path / name, text), "auto", STANCE)
+    [doc] = db.table("documents").rows
+    assert doc["title"] == title
 
 
 def test_a_documents_mentions_of_one_actor_share_its_actor_row(db):

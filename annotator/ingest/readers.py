@@ -82,8 +82,28 @@ def read_txt(source: str, text: str, labels: list[str]) -> list[Record]:
     stem = PurePath(source).stem
     # A name in another script ("статья") keeps no letter here: its id is made from the name.
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or f"doc-{_digest(stem)}"
-    title = " ".join(re.split(r"[-_\s]+", stem)).strip() or slug
+    words = [word for word in re.split(r"[-_\s]+", stem) if word]
+    title = " ".join(as_written(word, text) for word in words) or slug
     return [Record(text=text, line=1, id=slug, title=title[:1].upper() + title[1:])]
+
+
+# What ends a sentence or a line just before a word: its capital there says nothing about it.
+_OPENS_A_SENTENCE = re.compile(r"(?:[.!?][\"'”’)]*\s+|\n\s*)$")
+
+
+def as_written(word: str, text: str) -> str:
+    """`word` of a file name spelt as `text` spells it most often inside its sentences.
+
+    File names are lowercase by habit ("putin-us-talks") where the article writes "Putin" and
+    "US"; the document's title takes the article's spelling of each word. Sentence openings do
+    not count (every word is capitalised there); a word the text never holds stays as typed."""
+    forms: dict[str, int] = {}
+    for match in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
+        before = text[max(0, match.start() - 8) : match.start()]
+        if match.start() == 0 or _OPENS_A_SENTENCE.search(before):
+            continue
+        forms[match.group()] = forms.get(match.group(), 0) + 1
+    return max(forms, key=lambda form: (forms[form], form == word)) if forms else word
 
 
 def _digest(text: str) -> str:
