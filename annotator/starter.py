@@ -9,9 +9,9 @@ Building, once per models folder (by the worker, once per project under `annotat
 3. fine-tune the default's encoder with a mention-pooling head on the other four fifths
    (`fine_tuning`), reading each sentence once as the default does, so that pre-labelling
    with it costs what the default's does: one encoder pass per sentence, however many actors;
-4. score it on the held-out fifth (the estimate of its quality on news it never saw) and,
-   on a CPU where int8 pays (`models.device.int8_pays`), once more with its linear layers in
-   int8: it runs so there when that keeps the figure (`INT8_TOLERANCE`);
+   the labels of sentences whose actors differ in label are read three times
+   (`fine_tuning.CONTRAST_REPEATS`): they teach the stance toward an actor, not the tone;
+4. score it on the held-out fifth (the estimate of its quality on news it never saw);
 5. save it as `starter` beside the trained models.
 
 The fine-tuned encoder replaced a linear head on the default's frozen features (devtest_mt
@@ -40,20 +40,24 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.cross_validation import fold_of_examples
-from annotator.fine_tuning import default_epochs, example_key, fine_tune_work
+from annotator.fine_tuning import (
+    CONTRAST_REPEATS,
+    default_epochs,
+    example_key,
+    fine_tune_work,
+    with_contrasts_repeated,
+)
 from annotator.folders import replace_folder
 from annotator.ingest.readers import read_newsmtsc
 from annotator.learning import compare_with_active, decide
 from annotator.metrics import classification_report
-from annotator.models import Pair, device, load_model
+from annotator.models import Pair, load_model
 from annotator.models.registry import DEFAULT_MODEL, trained_meta
 from annotator.models.starter import FOLDER_NAME, STARTER_SPEC, TRAINED_SCHEME, starter_folder
 from annotator.models.trained import (
     CROSS_ENCODER,
-    INT8,
     META_FILE,
     SENTENCE,
-    CrossEncoderModel,
     open_trained,
 )
 from annotator.schemes import get_scheme
@@ -65,10 +69,6 @@ PACKAGED_DATA = Path(__file__).parent / "data" / "newsmtsc" / "train.jsonl.gz"
 DATA_NAME = "NewsMTSC train"
 HELD_OUT_PARTS = 5  # a fifth is held out to score the starter on
 BOOTSTRAP_ROUNDS = 200
-# The starter runs in int8 where that pays (`device.int8_pays`) unless its held-out figure
-# drops by more than this in int8: under half the figure's bootstrap spread on the held-out
-# fifth (about 0.011). On NewsMTSC it moved by −0.003 (devtest_mt +0.005) for 1.2–1.5× the speed.
-INT8_TOLERANCE = 0.005
 # Progress steps per training example; a scored pair is one. Fine-tuning reads about 30
 # examples a second on two cores where scoring takes 120-200 pairs a second, so counted
 # alike, the held-out scoring that opens a build ran ahead of the bar and the time left that
@@ -119,14 +119,12 @@ def held_out(examples: list[Example]) -> list[bool]:
 
 
 def build_work(examples: list[Example]) -> int:
-    """Progress steps of a build: the scorings of the held-out fifth (the default, the
-    starter, the starter in int8 where that pays), a pair a step, and the fine-tuning,
-    `TRAINING_STEPS` an example."""
-    out = sum(held_out(examples))
-    trained = len(examples) - out
-    scorings = 3 if device.int8_pays() else 2
-    training = fine_tune_work(trained, default_epochs(trained), companion=False)
-    return scorings * out + TRAINING_STEPS * training
+    """Progress steps of a build: the two scorings of the held-out fifth (the default, the
+    starter), a pair a step, and the fine-tuning, `TRAINING_STEPS` an example."""
+    out = held_out(examples)
+    trained = with_contrasts_repeated([e for e, o in zip(examples, out) if not o])
+    training = fine_tune_work(len(trained), default_epochs(len(trained)), companion=False)
+    return 2 * sum(out) + TRAINING_STEPS * training
 
 
 def build_starter(
@@ -157,11 +155,16 @@ def build_starter(
     try:
         building = scratch / FOLDER_NAME
         meta = train_model(
-            trained,
+            with_contrasts_repeated(trained),
             scheme,
             building,
             CROSS_ENCODER,
             on_progress=lambda count: progress(TRAINING_STEPS * count),
+            notes={
+                "examples": len(trained),
+                "full_examples": len(trained),
+                "contrast_repeats": CONTRAST_REPEATS,
+            },
             reads=SENTENCE,
             companion=False,
         )
@@ -169,15 +172,6 @@ def build_starter(
         starter = open_trained(FOLDER_NAME, building)
         predicted, report = held_out_report(starter, scored, scheme)
         progress(len(scored))
-        if device.int8_pays():
-            stage("scoring it again with its linear layers in int8")
-            quantized = CrossEncoderModel(FOLDER_NAME, building, {**starter.meta, INT8: True})
-            predicted_int8, report_int8 = held_out_report(quantized, scored, scheme)
-            progress(len(scored))
-            meta["float32_macro_f1"] = round(report["macro_f1"], 4)
-            meta[INT8] = report_int8["macro_f1"] >= report["macro_f1"] - INT8_TOLERANCE
-            if meta[INT8]:  # the figure of what runs
-                predicted, report = predicted_int8, report_int8
         meta.update(
             {
                 "name": FOLDER_NAME,

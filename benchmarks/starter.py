@@ -35,9 +35,6 @@ def main() -> None:
             f"labels (trained on {meta['examples']}); "
             f"the zero-shot default on the same labels {meta['default_macro_f1']:.3f}"
         )
-        if "int8" in meta:
-            kept = "kept" if meta["int8"] else "not kept"
-            print(f"  int8 {kept}: float32 {meta['float32_macro_f1']:.3f} on the same labels")
     for spec in ("embedding", "starter"):
         report = evaluate_file(args.dev, load_model(spec, args.models), "newsmtsc", "sentiment")
         recall = ", ".join(f"{k} {v['recall']:.2f}" for k, v in report["per_label"].items())

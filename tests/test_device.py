@@ -31,28 +31,6 @@ def test_auto_takes_the_cpu_without_a_gpu_and_keeps_the_cpu_s_precision(monkeypa
         device.choose("tpu")
 
 
-def test_int8_pays_on_a_cpu_without_bf16_units_only(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    monkeypatch.setattr(device, "cpu_has_fast_bf16", lambda: False)
-    assert device.int8_pays()
-    monkeypatch.setattr(device, "cpu_has_fast_bf16", lambda: True)
-    assert not device.int8_pays()  # bf16 is faster there
-    assert not device.int8_pays("cuda")
-
-
-def test_in_int8_quantizes_the_linear_layers_and_keeps_the_outputs_close():
-    torch.manual_seed(0)
-    network = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.GELU(), torch.nn.Linear(64, 3))
-    inputs = torch.randn(32, 64)
-    quantized = device.in_int8(network)
-    kinds = {type(layer).__module__ for layer in quantized if not isinstance(layer, torch.nn.GELU)}
-    assert kinds == {"torch.ao.nn.quantized.dynamic.modules.linear"}
-    assert type(network[0]) is torch.nn.Linear  # the original is left as it was
-    with torch.inference_mode():
-        assert torch.allclose(quantized(inputs), network(inputs), atol=0.02)
-        assert not torch.equal(quantized(inputs), network(inputs))
-
-
 def test_auto_takes_a_gpu_in_half_precision_with_larger_batches(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 import annotator.starter as starter
 from annotator.cli import main
-from annotator.models import Pair, device, load_model
+from annotator.models import Pair, load_model
 from annotator.models.registry import (
     check_spec,
     models_dir_beside,
@@ -95,32 +95,21 @@ def test_the_starter_is_built_once_and_predicts_either_scheme(tmp_path, small_da
     assert model.spec == "starter" and model.method_version.startswith("starter-")
 
 
-def linear_kinds(model) -> set[str]:
-    """ "int8" and/or "float" for the linear layers of a loaded starter's network."""
-    _, network = model.inner._network
-    return {
-        "int8" if "quantized" in type(m).__module__ else "float"
-        for m in network.modules()
-        if type(m).__name__ == "Linear"
-    }
-
-
-@pytest.mark.parametrize("tolerance", [1.0, -1.0])  # any loss tolerated / only a gain kept
-def test_the_starter_runs_in_int8_where_it_pays_and_its_figure_held(
-    tmp_path, small_data, monkeypatch, tolerance
-):
-    monkeypatch.setattr(device, "int8_pays", lambda on=None: True)
-    monkeypatch.setattr(starter, "INT8_TOLERANCE", tolerance)
+def test_a_pairs_label_does_not_depend_on_the_pairs_read_beside_it(tmp_path, small_data):
+    """The same sentence gets the same pre-label whether it is imported alone or with a
+    thousand others (int8 with inputs quantized per batch changed one label in twenty)."""
     units = []
-    meta = build_starter(tmp_path / "models", on_progress=units.append)
+    build_starter(tmp_path / "models", on_progress=units.append)
     assert sum(units) == starter.build_work(starter_examples(small_data))
-    assert meta["int8"] is (tolerance > 0)
-    if not meta["int8"]:
-        assert meta["cv_macro_f1"] == meta["float32_macro_f1"]  # the figure of what runs
-    model = load_model(STARTER_SPEC, tmp_path / "models")
-    assert linear_kinds(model) == ({"int8"} if meta["int8"] else {"float"})
-    monkeypatch.setattr(device, "int8_pays", lambda on=None: False)  # e.g. a CPU with bf16
-    assert linear_kinds(StarterModel(tmp_path / "models")) == {"float"}
+    examples = starter_examples()
+    pairs = [e.pair for e in examples]
+    scheme = get_scheme("sentiment")
+    together = StarterModel(tmp_path / "models").predict(pairs, scheme, batch_size=16)
+    model = StarterModel(tmp_path / "models")
+    for i in (0, 7, len(pairs) - 1):
+        [alone] = model.predict([pairs[i]], scheme)
+        assert alone.label == together[i].label
+        assert alone.scores == pytest.approx(together[i].scores, abs=1e-5)
 
 
 def test_a_project_adopts_the_starter_by_the_loops_rule(tmp_path, small_data):
@@ -141,8 +130,6 @@ def test_a_project_adopts_the_starter_by_the_loops_rule(tmp_path, small_data):
 
 
 def test_predict_builds_the_starter_first(tmp_path, small_data, monkeypatch):
-    monkeypatch.setattr(device, "int8_pays", lambda on=None: True)
-    monkeypatch.setattr(starter, "INT8_TOLERANCE", 1.0)
     path = tmp_path / "p.db"
     run("init", "--db", str(path))
     text = write(tmp_path / "a.txt", "Angela Merkel praised Emmanuel Macron in Paris.")
@@ -150,7 +137,6 @@ def test_predict_builds_the_starter_first(tmp_path, small_data, monkeypatch):
     result = run("predict", "--db", str(path), "--model", "starter")
     assert "building the starter model" in result.output
     assert "held-out NewsMTSC train labels" in result.output
-    assert "it runs in int8 on this CPU" in result.output
     assert "pre-labelled 3 mentions with starter" in result.output  # Merkel, Macron, Paris
     again = run("predict", "--db", str(path), "--model", "starter")
     assert "building" not in again.output  # built once

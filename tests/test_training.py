@@ -250,3 +250,21 @@ def test_linear_features_carry_the_zero_shot_scores_and_old_models_keep_theirs()
     assert not np.allclose(f3[:, width + 3 :], f1[:, : 3 * hidden])  # not the last layer again
     with pytest.raises(ValueError, match="unknown feature version"):
         pair_features(encoder, pairs, version="f9")
+
+
+def test_the_labels_of_a_sentence_whose_actors_differ_are_read_again():
+    from annotator.fine_tuning import CONTRAST_REPEATS, in_contrast, with_contrasts_repeated
+
+    sentence = "Putin attacked Zelensky."
+    putin, zelensky = Pair(sentence, 0, 5, "Putin"), Pair(sentence, 15, 23, "Zelensky")
+    merkel = Pair("Merkel spoke.", 0, 6, "Merkel")
+    examples = [
+        Example(putin, "negative"),
+        Example(zelensky, "neutral"),
+        Example(merkel, "neutral"),
+    ]
+    assert in_contrast(examples) == [True, True, False]
+    assert in_contrast([examples[0], Example(zelensky, "negative")]) == [False, False]
+    repeated = with_contrasts_repeated(examples)
+    assert repeated[:3] == examples
+    assert [repeated.count(e) for e in examples] == [CONTRAST_REPEATS, CONTRAST_REPEATS, 1]

@@ -192,5 +192,4 @@ def _build_starter_once(models_dir: Path) -> None:
         f"starter: macro-F1 {meta['cv_macro_f1']:.3f} ± {meta['cv_spread']:.3f} "
         f"on {meta['cv_scored']:,} held-out {meta['data']} labels (the zero-shot default: "
         f"{meta['default_macro_f1']:.3f}), built in {time.perf_counter() - started:.0f} s"
-        + ("; it runs in int8 on this CPU" if meta.get("int8") else "")
     )

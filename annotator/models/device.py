@@ -67,27 +67,6 @@ def half_precision(on: str | None = None):
     return torch.bfloat16 if cpu_has_fast_bf16() else None
 
 
-def int8_pays(on: str | None = None) -> bool:
-    """Whether networks that keep their quality in int8 (`in_int8`) run in it on device `on`:
-    on a CPU without bf16 units only. With them bf16 is faster still; a GPU has half precision."""
-    return (on or current()) == "cpu" and half_precision("cpu") is None
-
-
-def in_int8(model):
-    """`model` (on the CPU) with its linear layers in int8: weights per output channel, inputs
-    quantized batch by batch (dynamic quantization). On 2 AVX2 cores a fine-tuned encoder
-    runs 1.2–1.5× as fast; its labels change for about one pair in twenty, so a model runs
-    so only where its held-out figure was checked in int8 (`starter`)."""
-    import warnings
-
-    import torch
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the eager API's notice that torchao succeeds it
-        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, torch.qint8)
-
-
 def place(model):
     """`model` on the device, in its dtype (for inference: its weights are converted)."""
     dtype = half_precision()

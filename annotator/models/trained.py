@@ -39,7 +39,6 @@ MAX_TOKENS = 128
 OPEN_MARK, CLOSE_MARK = "<< ", " >>"
 # What a cross-encoder reads (meta `input`): a marked sentence per pair, or each sentence once
 MARKED, SENTENCE = "marked", "sentence"
-INT8 = "int8"  # meta: its held-out figure holds in int8, the precision it runs in where that pays
 
 
 def mark(pair: Pair) -> str:
@@ -134,10 +133,7 @@ class CrossEncoderModel(TrainedModel):
         if self.meta.get("head") == HEAD_KIND:
             from .mention_classifier import MentionClassifier
 
-            network = MentionClassifier.load(self.folder).to(device.current())
-            if self.meta.get(INT8) and device.int8_pays():
-                network = device.in_int8(network)
-            return tokenizer, network
+            return tokenizer, MentionClassifier.load(self.folder).to(device.current())
         model = AutoModelForSequenceClassification.from_pretrained(self.folder).eval()
         return tokenizer, model.to(device.current())
 
