@@ -60,6 +60,27 @@ def fold_of_examples(examples: list[Example], folds: int, seed: int = 0) -> list
     return fold
 
 
+def assign_folds(
+    examples: list[Example], method: str, held_in: frozenset[int] = frozenset(), seed: int = 0
+) -> list[int]:
+    """The fold of each example under `method`'s cross-validation; -1 where held in (every
+    fold trains on it)."""
+    scored = [i for i in range(len(examples)) if i not in held_in]
+    fold = [-1] * len(examples)
+    for i, f in zip(scored, fold_of_examples([examples[i] for i in scored], FOLDS[method], seed)):
+        fold[i] = f
+    return fold
+
+
+def left_out_sizes(
+    examples: list[Example], method: str, held_in: frozenset[int] = frozenset(), seed: int = 0
+) -> list[int]:
+    """How many examples each fold of `cross_validate` leaves out: the folds keep sentences
+    whole, so they differ in size."""
+    fold = assign_folds(examples, method, held_in, seed)
+    return [fold.count(f) for f in range(FOLDS[method])]
+
+
 def can_cross_validate(count: int, method: str) -> bool:
     return count >= FOLDS[method] * MIN_PER_FOLD
 
@@ -89,9 +110,7 @@ def cross_validate(
             f"{len(scored)} gold labels are too few to cross-validate "
             f"(at least {folds * MIN_PER_FOLD})"
         )
-    fold = [-1] * len(examples)  # -1: held in, trained on by every fold
-    for i, f in zip(scored, fold_of_examples([examples[i] for i in scored], folds, seed)):
-        fold[i] = f
+    fold = assign_folds(examples, method, held_in, seed)
     if method == LINEAR:
         predicted = _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress)
     else:
@@ -120,18 +139,21 @@ def cross_validate(
     }
 
 
-def cross_validation_work(count: int, method: str, held_in: int = 0) -> int:
-    """The progress units `cross_validate` reports for `count` examples, `held_in` of them
-    held in."""
+def cross_validation_work(
+    examples: list[Example], method: str, held_in: frozenset[int] = frozenset(), seed: int = 0
+) -> int:
+    """The progress units `cross_validate` reports for `examples` from the encoder, `held_in`
+    of them held in."""
+    count = len(examples)
     if method == LINEAR:
         return count
     from annotator.fine_tuning import default_epochs, fine_tune_work
 
-    folds = FOLDS[method]
-    left_out = (count - held_in) // folds
-    trained = count - left_out
     # the companion heads' features first, once for every fold
-    return count + folds * (fine_tune_work(trained, default_epochs(trained)) + left_out)
+    return count + sum(
+        fine_tune_work(count - left_out, default_epochs(count - left_out)) + left_out
+        for left_out in left_out_sizes(examples, method, held_in, seed)
+    )
 
 
 def _linear_out_of_fold(examples, scheme, fold, folds, seed, on_progress) -> list:

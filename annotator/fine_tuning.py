@@ -34,19 +34,22 @@ CONTINUED_HEAD_LEARNING_RATE = 2e-4
 CONTINUED_EPOCHS = 2
 INPUT = MARKED  # what a cross-encoder trained from the encoder reads (continuations: the parent's)
 REHEARSAL = 2  # a continuation trains on each new example and this many it learned before
-# The starter reads each example of a sentence whose actors differ in label this many times.
-# NewsMTSC train has few of them (647 of the 6,991 labels the starter learns from) and they
-# alone show a network the stance toward one actor apart from the tone of the sentence; on
-# devtest_mt, where 41 % of the targets are in such sentences, repeating them lifted macro-F1
-# on those from 0.669 to 0.685-0.691 (two seeds), 0.743-0.745 to 0.748-0.752 on the whole.
-# Weighting them 3 in the loss instead (no extra steps) did not: 0.748, the held-out fifth
-# 0.763 against 0.773.
-CONTRAST_REPEATS = 3
+# A network trained from the encoder reads each example of a sentence whose actors differ in
+# label this many times. NewsMTSC train has few of them (9 %) and they alone show a network the
+# stance toward one actor apart from the tone of the sentence; on devtest_mt, where 41 % of the
+# targets are in such sentences, the cross-encoder on all of train went from macro-F1 0.750 to
+# 0.769 reading them twice (5 % more steps). Weighting them in the loss instead (no extra steps)
+# did not help the starter: 0.748, its held-out fifth 0.763 against 0.773.
+CONTRAST_REPEATS = 2
+# The starter learns from fewer labels (6,991) and reads them three times: devtest_mt 0.743-0.745
+# → 0.748-0.752 (two seeds), 0.669 → 0.685-0.691 on the sentences whose actors differ.
+STARTER_CONTRAST_REPEATS = 3
 
 
 def fine_tune_work(count: int, epochs: int, companion: bool = True) -> int:
     """Progress units of training a cross-encoder on `count` labels: each pass, then the
-    companion linear head's one pass of the frozen encoder (`training`)."""
+    companion linear head's one pass of the frozen encoder (`training`). A label read again
+    (`with_contrasts_repeated`) does not add units: `fine_tune` spreads them over the reads."""
     return count * (epochs + companion)
 
 
@@ -80,10 +83,30 @@ def in_contrast(examples: Sequence) -> list[bool]:
     return [len(labels[example.pair.sentence]) > 1 for example in examples]
 
 
-def with_contrasts_repeated(examples: Sequence) -> list:
-    """`examples` and the ones `in_contrast` again, so each is read `CONTRAST_REPEATS` times."""
+def with_contrasts_repeated(examples: Sequence, repeats: int = CONTRAST_REPEATS) -> list:
+    """`examples` and the ones `in_contrast` again, so each of those is read `repeats` times."""
     contrasts = [e for e, c in zip(examples, in_contrast(examples)) if c]
-    return list(examples) + contrasts * (CONTRAST_REPEATS - 1)
+    return list(examples) + contrasts * (repeats - 1)
+
+
+def spread_progress(
+    on_progress: Callable[[int], None] | None, units: int, reads: int
+) -> Callable[[int], None] | None:
+    """`on_progress` counting `units` in all over `reads` examples read: a repeated example
+    moves the bar as far as any other, and the bar ends where `fine_tune_work` said it would."""
+    if on_progress is None:
+        return None
+    done = reported = 0
+
+    def report(count: int) -> None:
+        nonlocal done, reported
+        done += count
+        now = done * units // reads
+        if now > reported:
+            on_progress(now - reported)
+            reported = now
+
+    return report
 
 
 def continued_size(new: int, old: int) -> int:
@@ -101,10 +124,14 @@ def fine_tune(
     on_progress: Callable[[int], None] | None = None,
     start: Path | None = None,
     reads: str | None = None,
+    contrast_repeats: int = CONTRAST_REPEATS,
 ) -> dict:
     """Train on `examples` (each with `.pair` and `.label`) and save the network to `folder`;
     `start`: the folder of a cross-encoder to continue from (the packaged encoder otherwise);
-    `reads`: what a network trained from the encoder reads (INPUT unless given).
+    `reads`: what a network trained from the encoder reads (INPUT unless given);
+    `contrast_repeats`: how many times a network trained from the encoder reads the examples
+    `in_contrast` (a continuation reads each once: its new labels and their rehearsal sample).
+    `on_progress` gets `fine_tune_work(len(examples), epochs, companion=False)` units in all.
     Returns the details for the model's metadata."""
     import torch
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
@@ -124,6 +151,8 @@ def fine_tune(
         epochs = epochs or default_epochs(len(examples))
         rates = LEARNING_RATE, HEAD_LEARNING_RATE
         reads = reads or INPUT
+        labelled = len(examples)
+        examples = with_contrasts_repeated(examples, contrast_repeats)
     else:
         base = start
         model = MentionClassifier.load(start)
@@ -132,6 +161,7 @@ def fine_tune(
         )
         epochs = epochs or CONTINUED_EPOCHS
         rates = CONTINUED_LEARNING_RATE, CONTINUED_HEAD_LEARNING_RATE
+        labelled, contrast_repeats = len(examples), 1
     # The word embeddings stay as the encoder learned them: updating their 11.7 M weights
     # (half the encoder's) took a quarter of each step's time on 2 cores (44 → 33 ms an
     # example), and a few thousand labels teach little about 30,000 words (3,000 NewsMTSC
@@ -148,6 +178,7 @@ def fine_tune(
         weight_decay=0.01,
     )
     schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
+    progress = spread_progress(on_progress, labelled * epochs, len(examples) * epochs)
     targets = torch.tensor([labels.index(e.label) for e in examples])
     counts = torch.bincount(targets, minlength=len(labels)).clamp(min=1)
     weights = len(examples) / (len(labels) * counts.float())  # every label counts the same
@@ -165,8 +196,8 @@ def fine_tune(
             optimizer.step()
             schedule.step()
             optimizer.zero_grad()
-            if on_progress:
-                on_progress(len(batch))
+            if progress:
+                progress(len(batch))
     model.save(folder)
     tokenizer.save_pretrained(folder)
     return {
@@ -175,4 +206,5 @@ def fine_tune(
         "head": HEAD_KIND,
         "head_learning_rate": rates[1],
         "input": reads,
+        "contrast_repeats": contrast_repeats,
     }

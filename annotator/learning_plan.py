@@ -26,6 +26,7 @@ from annotator.cross_validation import (
     MIN_PER_FOLD,
     can_cross_validate,
     cross_validation_work,
+    left_out_sizes,
 )
 from annotator.fine_tuning import (
     CONTINUED_EPOCHS,
@@ -67,20 +68,20 @@ class LearningPlan:
     @property
     def work(self) -> int:
         """Progress units of the run: cross-validation, then training on all the gold."""
-        count, held_in = len(self.examples), len(self.held_in)
+        count = len(self.examples)
         if self.continue_from is not None:
-            return _continued_work(count, held_in)
+            return _continued_work(self.examples, self.held_in)
         final = count if self.method == LINEAR else fine_tune_work(count, default_epochs(count))
-        return cross_validation_work(count, self.method, held_in) + final
+        return cross_validation_work(self.examples, self.method, self.held_in) + final
 
 
-def _continued_work(count: int, held_in: int) -> int:
-    folds = FOLDS[CROSS_ENCODER]
-    left_out = (count - held_in) // folds
-    trained = count - left_out  # what each fold's companion head learns from
-    per_fold = continued_size(trained - held_in, held_in) * CONTINUED_EPOCHS + trained + left_out
-    final = continued_size(count - held_in, held_in) * CONTINUED_EPOCHS + count
-    return count + folds * per_fold + final  # the companions' features first, once
+def _continued_work(examples: list[Example], held_in: frozenset[int]) -> int:
+    count, learned = len(examples), len(held_in)
+    work = count  # the companions' features first, once
+    for left_out in left_out_sizes(examples, CROSS_ENCODER, held_in):
+        trained = count - left_out  # what each fold's companion head learns from
+        work += continued_size(trained - learned, learned) * CONTINUED_EPOCHS + trained + left_out
+    return work + continued_size(count - learned, learned) * CONTINUED_EPOCHS + count
 
 
 def plan_learning(db: Database, models_dir: Path, method: str = "auto") -> LearningPlan:

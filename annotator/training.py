@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.fine_tuning import fine_tune, rehearsal
+from annotator.fine_tuning import CONTRAST_REPEATS, fine_tune, rehearsal
 from annotator.folders import replace_folder
 from annotator.models import Pair
 from annotator.models.trained import (
@@ -102,6 +102,7 @@ def train_model(
     features=None,
     reads: str | None = None,
     companion: bool = True,
+    contrast_repeats: int = CONTRAST_REPEATS,
 ) -> dict:
     """Train on `examples` and save the model to `folder`; return its metadata (with `notes`,
     e.g. cross-validated figures, added to it).
@@ -111,8 +112,9 @@ def train_model(
     counts as having learned them all.
     `features`: the linear features of `examples` (`linear_features`) where the caller has
     them already (cross-validation computes them once for all its folds).
-    `reads` and `companion` (cross-encoders from the encoder): what the network reads
-    (`fine_tuning.INPUT` unless given) and whether a linear head is fitted beside it.
+    `reads`, `companion` and `contrast_repeats` (cross-encoders from the encoder): what the
+    network reads (`fine_tuning.INPUT` unless given), whether a linear head is fitted beside
+    it, and how many times it reads the labels of sentences whose actors differ in label.
 
     The model is written to a temporary folder first and moved into place at the end,
     so an interrupted run never leaves a half-written model under its name.
@@ -150,6 +152,7 @@ def train_model(
                 on_progress,
                 start=start,
                 reads=reads,
+                contrast_repeats=contrast_repeats,
             )
             if start is None:
                 details["full_examples"] = len(examples)

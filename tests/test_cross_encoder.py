@@ -1,15 +1,18 @@
 """A cross-encoder predicts with its companion linear head, keeps the encoder's word
 embeddings, and reports exactly the progress its plan announced."""
 
+import json
+
 import numpy as np
 import pytest
 
 from annotator.cross_validation import cross_validate
-from annotator.fine_tuning import fine_tune_work
+from annotator.fine_tuning import CONTRAST_REPEATS, fine_tune, fine_tune_work, spread_progress
 from annotator.learning_plan import LearningPlan
 from annotator.models import Pair
 from annotator.models.trained import (
     CROSS_ENCODER,
+    META_FILE,
     SENTENCE,
     CrossEncoderModel,
     linear_logits,
@@ -37,11 +40,18 @@ def examples(names):
     return result
 
 
+# a sentence whose actors differ in label: read CONTRAST_REPEATS times from the encoder
+CONTRAST = [
+    Example(Pair("Fans cheered Smith and booed Jones.", 13, 18), "favor"),
+    Example(Pair("Fans cheered Smith and booed Jones.", 29, 34), "against"),
+]
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     folder = tmp_path_factory.mktemp("models") / "ce"
     units = []
-    gold = examples(["Smith", "Jones", "Brown", "Green"])
+    gold = examples(["Smith", "Jones", "Brown", "Green"]) + CONTRAST
     meta = train_model(gold, SCHEME, folder, CROSS_ENCODER, epochs=1, on_progress=units.append)
     return folder, meta, gold, sum(units)
 
@@ -78,11 +88,41 @@ def test_fine_tuning_leaves_the_word_embeddings_as_the_encoder_learned_them(trai
 
 def test_training_reports_the_work_it_announced(trained):
     _, meta, gold, reported = trained
+    assert meta["contrast_repeats"] == CONTRAST_REPEATS > 1
     assert reported == fine_tune_work(len(gold), meta["epochs"])
 
 
+def test_fine_tuning_reads_the_labels_of_sentences_whose_actors_differ_again(tmp_path, monkeypatch):
+    from annotator.models import mention_classifier
+
+    read, encode = [], mention_classifier.encode
+    monkeypatch.setattr(
+        mention_classifier, "encode", lambda t, pairs, m: read.extend(pairs) or encode(t, pairs, m)
+    )
+    gold = examples(["Smith"]) + CONTRAST
+    units = []
+    details = fine_tune(gold, SCHEME.label_names, tmp_path / "a", 1, on_progress=units.append)
+    assert [read.count(e.pair) for e in gold] == [1, 1, 1] + [CONTRAST_REPEATS] * 2
+    assert sum(units) == fine_tune_work(len(gold), 1, companion=False)
+    assert details["contrast_repeats"] == CONTRAST_REPEATS
+    (tmp_path / "a" / META_FILE).write_text(json.dumps(details), encoding="utf-8")
+    # a continuation reads its new labels and their rehearsal sample once
+    read.clear()
+    details = fine_tune(gold, SCHEME.label_names, tmp_path / "b", 1, start=tmp_path / "a")
+    assert [read.count(e.pair) for e in gold] == [1] * 5 and details["contrast_repeats"] == 1
+
+
+def test_repeated_reads_spread_the_announced_progress():
+    units = []
+    report = spread_progress(units.append, 10, 23)
+    for count in [16, 4, 3]:
+        report(count)
+    assert sum(units) == 10 and all(u > 0 for u in units)
+    assert spread_progress(None, 10, 23) is None
+
+
 def test_a_learning_run_reports_the_work_its_plan_announced(tmp_path):
-    gold = examples(["Smith", "Jones", "Brown", "Green"])
+    gold = examples(["Smith", "Jones", "Brown", "Green"]) + CONTRAST
     units = []
     cross_validate(gold, SCHEME, CROSS_ENCODER, on_progress=units.append)
     train_model(gold, SCHEME, tmp_path / "all", CROSS_ENCODER, on_progress=units.append)
