@@ -48,10 +48,22 @@ def test_accept_keeps_the_sentence_open_for_the_question(app, db):
 
 
 def test_a_bad_answer_is_refused(app, db):
+    set_question(db, True)
     with pytest.raises(review.ReviewError, match="not one of positive, negative, neutral"):
         review.record_overall(db, "ana", FIRST, "favor")
     with pytest.raises(review.ReviewError, match="no sentence"):
         review.record_overall(db, "ana", "nope:0", "neutral")
+
+
+def test_an_answer_the_project_does_not_ask_is_refused_and_nothing_is_stored(client, db):
+    before = db.execute("select count(*) from annotations").fetchone()[0]
+    response = client.post(f"/sentences/{FIRST}/overall", data={"label": "positive"})
+    assert response.status_code == 409
+    assert "does not ask" in response.get_data(as_text=True)
+    assert overall_label(db, FIRST, "ana") is None and review_status(db) is None
+    assert db.execute("select count(*) from annotations").fetchone()[0] == before
+    with pytest.raises(review.ReviewError, match="does not ask"):
+        review.record_overall(db, "ana", FIRST, "positive")
 
 
 def test_the_question_is_hidden_until_the_project_asks_it(client, db):

@@ -16,7 +16,7 @@ from .assignments import require_holder
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, insert_row, now, upsert_row, upsert_stamped
 from .imports import published
-from .overall import question_open, write_overall
+from .overall import question_enabled, question_open, write_overall
 from .prelabels import shown_prediction_id
 
 DONE, SKIPPED = "done", "skipped"
@@ -27,6 +27,10 @@ PAUSE_SECONDS = 300  # a longer gap between two decisions is a break, not decisi
 
 class ReviewError(ValueError):
     """A decision that cannot be applied (unknown mention, no label to accept, …)."""
+
+
+class NotAskedError(ReviewError):
+    """An answer to a question the project does not ask."""
 
 
 def status_for(label: str, predicted: str | None) -> str:
@@ -238,9 +242,12 @@ def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
 
 def record_overall(db: Database, annotator: str, sentence_id: str, label: str) -> bool:
     """Answer the overall question; like the last actor's label, it finishes the sentence
-    when every actor has a label or a pre-label. Returns whether it finished it."""
+    when every actor has a label or a pre-label. Returns whether it finished it. Refused
+    where the project does not ask the question: nobody was asked, so it is no decision."""
     if get_sentence(db, sentence_id) is None:
         raise ReviewError(f"no sentence with id {sentence_id!r}")
+    if not question_enabled(db):
+        raise NotAskedError("this project does not ask each sentence's overall sentiment")
     with db.atomic():
         require_holder(db, sentence_id, annotator)
         try:

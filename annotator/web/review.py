@@ -41,6 +41,12 @@ def unknown_target(error: store.ReviewError):
     return str(error), 404, {"Content-Type": "text/plain; charset=utf-8"}  # never as HTML
 
 
+@bp.errorhandler(store.NotAskedError)
+def not_asked(error: store.NotAskedError):
+    """An answer to a question the project does not ask: refused, nothing stored."""
+    return str(error), 409, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.errorhandler(NotHolderError)
 def not_in_queue(error: NotHolderError):
     """A sentence whose places other annotators hold: refused, saying why, nothing changed.
