@@ -1,5 +1,7 @@
 """Merging actors across the project, undoing a merge, and the actors page."""
 
+import json
+
 import pytest
 
 from annotator.store.actors import ActorError, list_actors, merge_actors, undo_merge
@@ -82,3 +84,90 @@ def test_a_merge_is_applied_to_every_later_import_until_undone(app, db, tmp_path
     merge_again = merge_actors(db, "Moscow", "Russian Federation")
     undo_merge(db, merge_again)  # a merge made after the import: its moves were recorded as usual
     assert "Moscow" in {a["name"] for a in list_actors(db)}
+
+
+def mentions_by_actor(db) -> dict[str, set[int]]:
+    by_actor: dict[str, set[int]] = {}
+    for row in db.query(
+        "select ac.name, m.id from mentions m join actors ac on ac.id = m.actor_id"
+    ):
+        by_actor.setdefault(row["name"], set()).add(row["id"])
+    return by_actor
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_chained_merges_undone_in_any_order_put_every_mention_and_alias_back(app, db, order):
+    from annotator.store.corpus import project_aliases
+
+    before = mentions_by_actor(db)
+    merges = [
+        merge_actors(db, "Moscow", "Russia"),
+        merge_actors(db, "Russia", "Russian Federation"),
+    ]
+    undo_merge(db, merges[order[0]])
+    if order[0] == 1:  # the later merge undone first: the earlier one's alias is as it was
+        assert project_aliases(db) == {"Moscow": "Russia"}
+        assert mentions_by_actor(db)["Russia"] == before["Russia"] | before["Moscow"]
+    else:
+        assert mentions_by_actor(db)["Moscow"] == before["Moscow"]
+    undo_merge(db, merges[order[1]])
+    assert project_aliases(db) == {}
+    after = mentions_by_actor(db)
+    assert after["Moscow"] == before["Moscow"] and after["Russia"] == before["Russia"]
+
+
+def test_an_undone_merge_keeps_its_id_so_a_stale_undo_is_refused(client, db):
+    first = merge_actors(db, "Moscow", "Russia")
+    assert client.post(f"/actors/merges/{first}/undo").status_code == 303
+    second = merge_actors(db, "Vladimir Putin", "Putin")
+    assert second != first
+    stale = client.post(f"/actors/merges/{first}/undo")  # the button of a page opened before
+    assert stale.status_code == 404 and "undone already" in stale.get_data(as_text=True)
+    assert "Vladimir Putin" not in {a["name"] for a in list_actors(db)}  # the second stands
+    assert "Moscow → Russia" not in client.get("/actors").get_data(as_text=True)
+
+
+def test_a_merge_made_twice_is_refused_and_its_alias_goes_with_its_undo(app, db):
+    from annotator.store.corpus import project_aliases
+
+    first = merge_actors(db, "Moscow", "Russia")
+    with pytest.raises(ActorError, match="no actor called 'Moscow'"):
+        merge_actors(db, "Moscow", "Russia")
+    undo_merge(db, first)
+    assert project_aliases(db) == {}
+    assert db.table("actor_merges").count == 1
+
+
+def test_parallel_equal_merges_make_one(app, db):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .conftest import signed_in
+
+    clients = [signed_in(app, "ana")] + [signed_in(app, f"lead{i}", "lead") for i in range(5)]
+    start = threading.Barrier(len(clients), timeout=30)
+
+    def merge(client):  # one client, hence one connection, per thread
+        start.wait()
+        return client.post("/actors/merge", data={"source": "Moscow", "target": "Russia"})
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = [r.status_code for r in pool.map(merge, clients)]
+    assert statuses == [303] * len(clients)  # one merged, the others told Moscow is gone
+    merges = list(db.query("select * from actor_merges"))
+    assert len(merges) == 1 and json.loads(merges[0]["moves"])[0]["mentions"]
+
+
+@pytest.mark.parametrize(
+    "name", ["\u200b", "\u200b\u200c ", "\u202eniTuP", "Pu\u2066tin", "\x00Putin", "\x1b[31m"]
+)
+def test_invisible_and_reordering_names_are_refused(client, db, name):
+    before = db.table("actor_merges").count, mentions_by_actor(db)
+    for path, data in [
+        ("/actors/merge", {"source": "Moscow", "target": name}),
+        ("/actors/merge", {"source": name, "target": "Russia"}),
+    ]:
+        assert client.post(path, data=data).status_code == 400
+    mention = next(db.query("select id from mentions order by id"))["id"]
+    assert client.post(f"/mentions/{mention}/actor", data={"actor": name}).status_code == 400
+    assert (db.table("actor_merges").count, mentions_by_actor(db)) == before

@@ -5,6 +5,12 @@ source actor move to the target actor of the same document (created when missing
 moves are recorded, so a merge can be undone exactly. A merge also becomes one of the
 project's aliases (`actor_aliases`: the source name is the target from now on), which every
 later import applies (`corpus.project_aliases`), so a merge never has to be made twice.
+
+Undone merges stay in `actor_merges`, marked `undone`: a merge's id is never given to another,
+so an undo button on a page opened before is refused instead of undoing something else. Merges
+can be undone in any order: a mention goes back only while it is where the merge put it (or
+where later merges still standing carried it on from there), and the aliases a merge changed are
+put back as they were unless something changed them since.
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ def create_alias_table(db: Database) -> None:
 
 class ActorError(ValueError):
     """A merge that cannot be done (unknown actor, same actor twice, …)."""
+
+
+class UnknownMergeError(ActorError):
+    """An undo of a merge that does not exist or was undone already."""
 
 
 def list_actors(db: Database) -> list[dict]:
@@ -67,12 +77,14 @@ def merge_actors(db: Database, source: str, target: str) -> int:
     source, target = " ".join(source.split()), " ".join(target.split())
     if not source or not target or source == target:
         raise ActorError("pick two different actors")
-    named = f"from actors where name = ? and {published('actors.document_id')}"
-    if first_row(db, f"select 1 {named}", [source]) is None:
-        raise ActorError(f"no actor called {source!r}")
+    named = f"""from actors where name = ? and {published("actors.document_id")}
+        and exists (select 1 from mentions m where m.actor_id = actors.id)"""
     moves = []
-    with db.atomic():
-        for actor in list(db.query(f"select * {named}", [source])):
+    with db.atomic():  # checked in the write transaction: two equal merges at once make one
+        actors = list(db.query(f"select * {named}", [source]))
+        if not actors:  # a merged actor's row stays, for undo, without mentions
+            raise ActorError(f"no actor called '{source}'")
+        for actor in actors:
             target_id = ensure_actor(db, actor["document_id"], target, actor["kind"])
             mention_ids = [
                 r["id"]
@@ -82,8 +94,20 @@ def merge_actors(db: Database, source: str, target: str) -> int:
                 "update mentions set actor_id = ? where actor_id = ?", [target_id, actor["id"]]
             )
             moves.append({"from": actor["id"], "mentions": mention_ids})
+        changed = list(
+            db.query(
+                "select alias, name, merge_id from actor_aliases where name = ? or alias in (?, ?)",
+                [source, source, target],
+            )
+        )
         table = db.table("actor_merges").insert(
-            {"source": source, "target": target, "moves": json.dumps(moves), "created": now()}
+            {
+                "source": source,
+                "target": target,
+                "moves": json.dumps(moves),
+                "aliases": json.dumps(changed),
+                "created": now(),
+            }
         )
         merge_id = table.last_pk
         # earlier aliases of the source follow it, and the target is nobody's alias any more
@@ -111,20 +135,35 @@ def record_alias_moves(db: Database, merge_id: int, moves: list[dict]) -> None:
 
 def undo_merge(db: Database, merge_id: int) -> None:
     """Put every moved mention back on its former actor: the actor it was moved from, or, for
-    a mention a later import stored under the merge's alias, the name that import gave it."""
-    merge = first_row(db, "select * from actor_merges where id = ?", [merge_id])
-    if merge is None:
-        raise ActorError(f"no merge with id {merge_id}")
+    a mention a later import stored under the merge's alias, the name that import gave it.
+    A mention moved elsewhere since (by hand, or back by undoing another merge) stays."""
     with db.atomic():
+        merge = first_row(
+            db, "select * from actor_merges where id = ? and undone is null", [merge_id]
+        )
+        if merge is None:
+            raise UnknownMergeError(f"no merge #{merge_id} to undo (unknown or undone already)")
+        # where the merge put its mentions: its target, and the names later merges still
+        # standing carried that target's mentions on to
+        carried_to = {merge["target"]}
+        for source, target in db.execute(
+            "select source, target from actor_merges where id > ? and undone is null order by id",
+            [merge_id],
+        ):
+            if source in carried_to:
+                carried_to.add(target)
         for move in json.loads(merge["moves"]):
             marks = ",".join("?" for _ in move["mentions"])
             present = [
                 mention_id
-                for (mention_id,) in db.execute(
-                    f"select id from mentions where id in ({marks})", move["mentions"]
+                for (mention_id, name) in db.execute(
+                    f"""select m.id, ac.name from mentions m join actors ac on ac.id = m.actor_id
+                    where m.id in ({marks})""",
+                    move["mentions"],
                 )
+                if name in carried_to
             ]
-            if not present:  # deleted since, with their document or one by one
+            if not present:  # deleted since, with their document or one by one, or moved on
                 continue
             home = move.get("from") or ensure_actor(
                 db, move["document"], move["name"], move["kind"]
@@ -132,8 +171,30 @@ def undo_merge(db: Database, merge_id: int) -> None:
             marks = ",".join("?" for _ in present)
             db.execute(f"update mentions set actor_id = ? where id in ({marks})", [home, *present])
         db.execute("delete from actor_aliases where merge_id = ?", [merge_id])
-        db.execute("delete from actor_merges where id = ?", [merge_id])
+        for before in json.loads(merge["aliases"] or "[]"):
+            now_row = first_row(
+                db, "select * from actor_aliases where alias = ?", [before["alias"]]
+            )
+            unchanged_since = now_row is None or (
+                now_row["name"] == merge["target"] and now_row["merge_id"] == before["merge_id"]
+            )
+            if unchanged_since and _standing(db, before["merge_id"]):
+                db.table("actor_aliases").upsert(before, pk="alias")
+        db.execute("update actor_merges set undone = ? where id = ?", [now(), merge_id])
+
+
+def _standing(db: Database, merge_id: int | None) -> bool:
+    """Whether an alias's merge still stands (an alias without one always does)."""
+    if merge_id is None:
+        return True
+    return first_row(
+        db, "select 1 from actor_merges where id = ? and undone is null", [merge_id]
+    ) is not None
 
 
 def recent_merges(db: Database, limit: int = 20) -> list[dict]:
-    return list(db.query("select * from actor_merges order by id desc limit ?", [limit]))
+    return list(
+        db.query(
+            "select * from actor_merges where undone is null order by id desc limit ?", [limit]
+        )
+    )

@@ -236,3 +236,10 @@ def create_review_counts(db: Database) -> None:
     from .review_counts import create_review_counts as create
 
     create(db)
+
+
+@MIGRATIONS()
+def add_merge_history(db: Database) -> None:
+    """Undone actor merges are kept (their ids are never reused) with the aliases each changed."""
+    db.table("actor_merges").add_column("aliases", str)
+    db.table("actor_merges").add_column("undone", str)

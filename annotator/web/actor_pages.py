@@ -37,7 +37,7 @@ def merge():
         flash(str(error), "error")
     else:
         flash(
-            f"Merged {form.source.data!r} into {form.target.data!r} in every document; "
+            f"Merged ‘{form.source.data}’ into ‘{form.target.data}’ in every document; "
             "later imports will do the same.",
             "info",
         )

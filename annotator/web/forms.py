@@ -40,11 +40,20 @@ def small_number(form, field) -> None:
         raise StopValidation("too large a number")
 
 
+# They reorder the text around them: "\u202eniTuP" shows as "Putin" and is something else.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def printable(form, field) -> None:
-    """Refuse names with control characters (NUL, escape, ...): they would be stored and shown
-    as names nobody can read or type."""
-    if field.data and any(unicodedata.category(c) == "Cc" for c in field.data):
+    """Refuse names nobody can read or type as they are stored: control characters (NUL,
+    escape, ...), the controls that show text reordered, and names with nothing visible in
+    them (zero-width spaces alone)."""
+    if not field.data:
+        return
+    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in field.data):
         raise ValidationError("no control characters")
+    if not any(unicodedata.category(c)[0] in "LNPS" for c in field.data):
+        raise ValidationError("nothing visible in it")
 
 
 class LoginForm(FlaskForm):
