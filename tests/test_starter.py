@@ -184,6 +184,32 @@ def test_serve_queues_the_starter_job_once_per_project(tmp_path):
     db.close()
 
 
+def test_a_few_gold_labels_do_not_outweigh_the_held_out_figure(tmp_path, small_data):
+    """Fifteen labels given beside the default's pre-labels (all of them its labels here):
+    fewer than MIN_COMPARED, so the starter is judged by its held-out NewsMTSC figure."""
+    from annotator.learning_plan import MIN_COMPARED
+    from annotator.store.review import accept_sentence
+
+    path = tmp_path / "p.db"
+    run("init", "--db", str(path), "--scheme", "sentiment")
+    lines = [f"{name} met the press in Rome on Friday." for name in NAMES]
+    run("import", "--db", str(path), str(write(tmp_path / "a.txt", "\n\n".join(lines))))
+    run("predict", "--db", str(path))
+    db = open_database(path)
+    sentences = [r["id"] for r in db.query("select id from sentences order by id")]
+    for sentence_id in sentences:
+        accept_sentence(db, "ana", sentence_id)  # the default's pre-labels become the gold
+    gold = db.execute("select count(*) from annotations").fetchone()[0]
+    assert 0 < gold < MIN_COMPARED
+    models_dir = models_dir_beside(path)
+    meta = build_starter(models_dir)
+    set_active_model(db, "embedding:all-MiniLM-L6-v2")
+    promoted, decision = adopt_starter(db, models_dir)
+    assert "NewsMTSC train labels" in decision and f"same {gold} gold" not in decision
+    assert promoted == (meta["cv_macro_f1"] - meta["default_macro_f1"] >= 0.01)
+    db.close()
+
+
 def test_the_starter_is_not_scored_on_gold_it_learned(tmp_path, small_data):
     """A project of NewsMTSC sentences: the starter learned four fifths of them, too much to
     compare on the rest (its held-out figure speaks for it instead)."""

@@ -187,9 +187,10 @@ def _standing(db: Database, merge_id: int | None) -> bool:
     """Whether an alias's merge still stands (an alias without one always does)."""
     if merge_id is None:
         return True
-    return first_row(
-        db, "select 1 from actor_merges where id = ? and undone is null", [merge_id]
-    ) is not None
+    return (
+        first_row(db, "select 1 from actor_merges where id = ? and undone is null", [merge_id])
+        is not None
+    )
 
 
 def recent_merges(db: Database, limit: int = 20) -> list[dict]:
