@@ -165,6 +165,33 @@ def test_the_starter_job_builds_decides_and_relabels(tmp_path, small_data, monke
     db.close()
 
 
+def test_a_starter_not_adopted_is_shown_with_its_figures_and_the_decision(tmp_path, small_data):
+    from annotator import create_app
+    from annotator.store.jobs import create_job
+    from annotator.tasks import STARTER
+    from annotator.worker import run_job
+
+    from .conftest import signed_in
+
+    path = tmp_path / "p.db"
+    run("init", "--db", str(path))
+    run("import", "--db", str(path), str(write(tmp_path / "a.txt", "Angela Merkel spoke.")))
+    run("predict", "--db", str(path))
+    db = open_database(path)
+    set_active_model(db, "nli:some/model")  # no figure on NewsMTSC: kept
+    run_job(str(path), create_job(db, STARTER, {}))
+    assert active_model(db) == "nli:some/model"
+    listed = run("models", "--db", str(path)).output
+    assert "starter (cross-encoder, trained on" in listed and "held-out macro-F1" in listed
+    app = create_app(
+        {"DB": str(path), "TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}
+    )
+    html = signed_in(app, "lena", "lead").get("/models").get_data(as_text=True)
+    assert "Starter model" in html and "held-out labels" in html
+    assert "starter model kept nli:some/model" in html and "--model starter" in html
+    db.close()
+
+
 def test_serve_queues_the_starter_job_once_per_project(tmp_path):
     from annotator.cli.server import _queue_starter
     from annotator.store.jobs import FAILED, update_job

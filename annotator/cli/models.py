@@ -10,10 +10,12 @@ import click
 from annotator.models import load_model
 from annotator.models.registry import (
     models_dir_beside,
+    starter_ready,
     trained_meta,
     trained_specs,
     training_keys,
 )
+from annotator.models.starter import STARTER_SPEC
 from annotator.store.database import project_scheme
 from annotator.store.prelabels import (
     active_model,
@@ -30,7 +32,7 @@ from .options import db_option, open_or_fail
 def project_models(db, folder: Path) -> list[str]:
     """The specs of the project's models: those that pre-labelled it, the active one, and
     every model trained for its scheme beside it (a model the loop did not promote has not
-    pre-labelled anything), oldest first."""
+    pre-labelled anything), oldest first, and the starter once it is built."""
     from annotator.learning_history import learned_for
 
     scheme, ours = project_scheme(db).name, learned_for(db)
@@ -44,6 +46,8 @@ def project_models(db, folder: Path) -> list[str]:
             continue
         if meta.get("cv_macro_f1") is None or ours(meta):  # another project's learned: no
             specs.append(spec)
+    if starter_ready(folder) and STARTER_SPEC not in specs:
+        specs.append(STARTER_SPEC)
     return specs
 
 
@@ -105,9 +109,8 @@ def models(ctx, db_path: Path, as_json: bool):
     for row in rows:
         trained = f", trained on {row['labels']} labels" if row["labels"] else ""
         if row["cv_macro_f1"] is not None:
-            trained += (
-                f", cross-validated macro-F1 {row['cv_macro_f1']:.3f} ± {row['cv_spread']:.3f}"
-            )
+            basis = "held-out" if row["spec"] == STARTER_SPEC else "cross-validated"
+            trained += f", {basis} macro-F1 {row['cv_macro_f1']:.3f} ± {row['cv_spread']:.3f}"
         left_out = f", {row['excluded']} it was trained on left out" if row["excluded"] else ""
         if row["heldout_n"]:
             scored = f"macro-F1 {_figure(row['heldout_macro_f1'])} on {row['heldout_n']} gold "

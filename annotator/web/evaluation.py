@@ -17,13 +17,14 @@ from flask import (
 
 from annotator.learning_history import learning_history
 from annotator.learning_plan import LearningError, plan_learning
-from annotator.models.registry import models_dir_beside, training_keys
+from annotator.models.registry import models_dir_beside, trained_meta, training_keys
+from annotator.models.starter import STARTER_SPEC
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
 from annotator.store.jobs import get_job
 from annotator.store.learning import learn_every, promotion_margin
 from annotator.store.prelabels import active_model
 from annotator.store.reports import model_reports
-from annotator.tasks import LEARN, learn_params
+from annotator.tasks import LEARN, STARTER, learn_params
 from annotator.wording import counted
 
 from .db import get_db, get_scheme
@@ -34,9 +35,20 @@ from .learning_curve import learning_curve
 bp = Blueprint("evaluation", __name__)
 
 
-def _last_learning_job(db) -> dict | None:
-    row = db.execute("select max(id) from jobs where kind = ?", [LEARN]).fetchone()
+def _last_job(db, kind: str) -> dict | None:
+    row = db.execute("select max(id) from jobs where kind = ?", [kind]).fetchone()
     return get_job(db, row[0]) if row[0] is not None else None
+
+
+def _starter(db, models_dir) -> dict | None:
+    """The built starter's held-out figures and this project's decision about it (its newest
+    starter job's): a starter that was not adopted has pre-labelled nothing, so no report
+    below names it."""
+    meta = trained_meta(STARTER_SPEC, models_dir)
+    if meta is None:
+        return None
+    job = _last_job(db, STARTER)
+    return {**meta, "decision": job["params"].get("summary") if job else None}
 
 
 @bp.get("/models")
@@ -54,7 +66,8 @@ def report():
         active=active,
         history=list(reversed(history)),
         curve=learning_curve(history, active),
-        job=_last_learning_job(db),
+        job=_last_job(db, LEARN),
+        starter=_starter(db, models_dir),
         learn_every=learn_every(db),
         margin=promotion_margin(db),
         form=ActionForm(),
