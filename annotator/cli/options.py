@@ -36,17 +36,23 @@ def _model_spec(ctx, param, value: str) -> str:
     return value
 
 
-model_option = click.option(
-    "--model",
-    "model_spec",
-    default=DEFAULT_MODEL,
-    envvar="ANNOTATOR_MODEL",
-    show_default=True,
-    show_envvar=True,
-    callback=_model_spec,
-    help="Model spec: 'embedding' (offline default), 'embedding:PATH', 'nli:NAME_OR_PATH', "
-    "'trained:NAME' or 'starter'.",
-)
+def _model_option(shown_default: bool | str):
+    return click.option(
+        "--model",
+        "model_spec",
+        default=DEFAULT_MODEL,
+        envvar="ANNOTATOR_MODEL",
+        show_default=shown_default,
+        show_envvar=True,
+        callback=_model_spec,
+        help="Model spec: 'embedding' (offline default), 'embedding:PATH', "
+        "'nli:NAME_OR_PATH', 'trained:NAME' or 'starter'.",
+    )
+
+
+model_option = _model_option(True)
+# the commands that pre-label run the project's active model unless told (`model_to_run`)
+prelabel_model_option = _model_option(f"the project's active model, else {DEFAULT_MODEL}")
 
 
 def model_to_run(ctx: click.Context, db, model_spec: str) -> str:

@@ -20,12 +20,12 @@ from annotator.prelabel import pending_count, prelabel, prelabel_summary
 from annotator.store.database import project_scheme
 from annotator.wording import counted
 
-from .options import db_option, model_option, model_to_run, open_or_fail
+from .options import db_option, model_to_run, open_or_fail, prelabel_model_option
 
 
 @click.command()
 @db_option
-@model_option
+@prelabel_model_option
 @click.pass_context
 @click.option(
     "--batch-size",

@@ -17,7 +17,7 @@ from annotator.store.users import ADMIN, create_user
 from annotator.wording import counted
 
 from .corpus import import_command, init
-from .options import db_option, model_option, model_to_run, open_or_fail
+from .options import db_option, model_to_run, open_or_fail, prelabel_model_option
 from .predicting import predict
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -134,7 +134,7 @@ def _stop_when_gone(pid: int) -> None:
 
 @click.command()
 @db_option
-@model_option
+@prelabel_model_option
 @server_options
 @worker_option
 @starter_option(default=True)
