@@ -189,8 +189,9 @@ def train_model(
     return meta
 
 
-def linear_features(examples: list[Example]):
-    """The frozen features the linear method learns from, one row per example.
+def linear_features(examples: list[Example], on_progress: Callable[[int], None] | None = None):
+    """The frozen features the linear method learns from, one row per example; each slice
+    done is reported to `on_progress` (its count of examples).
 
     In slices of FEATURE_SLICE: the token states of every sentence at once would hold
     gigabytes for a few thousand labels."""
@@ -200,8 +201,12 @@ def linear_features(examples: list[Example]):
     from annotator.models.features import pair_features
 
     encoder, pairs = load_model("embedding"), [e.pair for e in examples]
-    slices = range(0, len(pairs), FEATURE_SLICE)
-    return np.vstack([pair_features(encoder, pairs[i : i + FEATURE_SLICE]) for i in slices])
+    rows = []
+    for i in range(0, len(pairs), FEATURE_SLICE):
+        rows.append(pair_features(encoder, pairs[i : i + FEATURE_SLICE]))
+        if on_progress:
+            on_progress(len(rows[-1]))
+    return np.vstack(rows)
 
 
 def fit_linear(features, targets, label_count: int, seed: int = 0):
@@ -234,11 +239,12 @@ def _fit_linear(examples, labels, folder: Path, seed: int, on_progress, features
 
     from annotator.models.features import FEATURE_VERSION
 
-    if features is None:
-        features = linear_features(examples)
+    given = features is not None
+    if not given:  # the encoder's pass is what takes the time: the bar moves with it
+        features = linear_features(examples, on_progress)
     targets = np.array([labels.index(e.label) for e in examples])
     coef, intercept = fit_linear(features, targets, len(labels), seed)
     np.savez(folder / LINEAR_FILE, coef=coef, intercept=intercept)
-    if on_progress:
+    if on_progress and given:
         on_progress(len(examples))
     return {"features": FEATURE_VERSION, "C": LINEAR_C}
