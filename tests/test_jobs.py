@@ -49,6 +49,34 @@ def test_a_running_job_stops_at_its_next_step_when_cancelled(db):
     assert jobs.get_job(db, job_id)["done"] == 10
 
 
+def test_a_running_job_tells_its_time_left_from_its_bar_s_pace(client, db):
+    from datetime import datetime, timedelta
+
+    job_id = jobs.create_job(db, "starter", {})
+    jobs.claim_job(db, job_id, "host:1")
+    jobs.update_job(db, job_id, total=1000, done=0, unit="step")
+    job = jobs.get_job(db, job_id)
+    later = lambda seconds: (  # noqa: E731
+        datetime.fromisoformat(job["bar_started"]) + timedelta(seconds=seconds)
+    ).isoformat()
+    assert jobs.time_left(job, later(60)) is None  # nothing done yet: no pace
+    jobs.advance_job(db, job_id, 250)
+    job = jobs.get_job(db, job_id)
+    assert jobs.time_left(job, later(2)) is None  # too soon to tell
+    assert jobs.time_left(job, later(60)) == pytest.approx(180)
+    jobs.update_job(db, job_id, total=10, done=0, unit="mention")  # the next stage's bar
+    restarted = jobs.get_job(db, job_id)
+    assert restarted["bar_started"] >= job["bar_started"] and jobs.time_left(restarted) is None
+    db.execute(
+        "update jobs set bar_started = ?, done = 5 where id = ?",
+        ["2000-01-01T00:00:00+00:00", job_id],
+    )
+    html = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "5 / 10 mentions, about" in html and "min left" in html
+    jobs.update_job(db, job_id, status=jobs.DONE)
+    assert "left" not in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+
 def test_jobs_of_dead_workers_are_queued_again(db):
     dead, alive, cancelling = (jobs.create_job(db, "prelabel", {}) for _ in range(3))
     waiting = jobs.create_job(db, "prelabel", {})

@@ -9,6 +9,7 @@ runs once.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -17,6 +18,7 @@ from .database import first_row, now
 QUEUED, RUNNING, CANCELLING = "queued", "running", "cancelling"
 DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
 ACTIVE = (QUEUED, RUNNING, CANCELLING)
+MIN_PACE_SECONDS = 5  # a bar's time left is told once it has run this long
 
 
 class JobCancelled(Exception):
@@ -58,8 +60,28 @@ def claim_job(db: Database, job_id: int, worker: str) -> dict | None:
 
 
 def update_job(db: Database, job_id: int, **fields) -> None:
-    """Change a job's counts or message (and status, for the job's own runner)."""
-    db.table("jobs").update(job_id, {**fields, "updated": now()})
+    """Change a job's counts or message (and status, for the job's own runner). A new total
+    with nothing done starts a new progress bar, and its clock (`time_left`)."""
+    stamp = now()
+    if "total" in fields and fields.get("done") == 0:
+        fields["bar_started"] = stamp
+    db.table("jobs").update(job_id, {**fields, "updated": stamp})
+
+
+def time_left(job: dict, at: str | None = None) -> float | None:
+    """Seconds a running job's progress bar still needs at its pace so far, or None while
+    that pace is unknown (nothing done yet, or less than MIN_PACE_SECONDS since it started)."""
+    started, done, total = job.get("bar_started"), job["done"], job["total"]
+    if job["status"] != RUNNING or not started or not done or done >= total:
+        return None
+    elapsed = (_moment(at or now()) - _moment(started)).total_seconds()
+    if elapsed < MIN_PACE_SECONDS:
+        return None
+    return elapsed * (total - done) / done
+
+
+def _moment(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
 
 
 def save_job_params(db: Database, job_id: int, params: dict) -> None:

@@ -243,3 +243,9 @@ def add_merge_history(db: Database) -> None:
     """Undone actor merges are kept (their ids are never reused) with the aliases each changed."""
     db.table("actor_merges").add_column("aliases", str)
     db.table("actor_merges").add_column("undone", str)
+
+
+@MIGRATIONS()
+def add_job_bar_start(db: Database) -> None:
+    """When each job's current progress bar started: what its time left is reckoned from."""
+    db.table("jobs").add_column("bar_started", str)

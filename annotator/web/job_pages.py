@@ -7,7 +7,14 @@ from flask import Blueprint, abort, current_app, redirect, render_template, url_
 from annotator.models import DEFAULT_MODEL
 from annotator.models.registry import models_dir_beside, trained_specs
 from annotator.store.diff import model_versions
-from annotator.store.jobs import QUEUED, cancel_job, get_job, recent_jobs, running_job
+from annotator.store.jobs import (
+    QUEUED,
+    cancel_job,
+    get_job,
+    recent_jobs,
+    running_job,
+    time_left,
+)
 from annotator.store.users import LEAD
 from annotator.tasks import PRELABEL, prelabel_params
 
@@ -42,6 +49,17 @@ def job_ahead(job: dict) -> dict | None:
         return None
     running = running_job(get_db())
     return running if running and running["id"] != job["id"] else None
+
+
+@bp.app_template_global("time_left")
+def time_left_in_words(job: dict) -> str | None:
+    """ "about 3 min left" for a running job whose pace is known (every page that shows one)."""
+    seconds = time_left(job)
+    if seconds is None:
+        return None
+    if seconds < 60:
+        return "less than a minute left"
+    return f"about {round(seconds / 60)} min left"
 
 
 @bp.get("/jobs")
