@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.store import jobs
 from annotator.store.assignments import set_overlap
+from annotator.store.overall import set_question
 from annotator.store.users import UserError, authenticate, create_user, get_user_by_name, set_role
 
 from .conftest import FIRST, HX, PASSWORD, add_user, decisions_state, signed_in
@@ -166,6 +167,7 @@ def on_a_sentence(app, db) -> list[tuple[str, str, str, dict]]:
 
 
 def test_annotators_act_only_on_sentences_in_their_own_queue(app, db):
+    set_question(db, True)  # every request there is, the overall question's too
     holder, other = signed_in(app, "hana", "annotator"), signed_in(app, "otto", "annotator")
     assert holder.get("/review").status_code == 200  # k = 1: FIRST is hana's now
     mention = next(db.query("select id from mentions order by id limit 1"))["id"]
@@ -192,6 +194,7 @@ def test_annotators_act_only_on_sentences_in_their_own_queue(app, db):
 
 
 def test_leads_fix_actors_on_any_sentence_but_label_only_their_own(app, db):
+    set_question(db, True)
     holder, lead = signed_in(app, "hana", "annotator"), signed_in(app, "lea", "lead")
     holder.get("/review")
     for endpoint, method, url, data in on_a_sentence(app, db):

@@ -9,6 +9,7 @@ from annotator.store import assignments, queue, review
 from annotator.store.assignments import NotHolderError, set_overlap
 from annotator.store.flags import flag_sentence
 from annotator.store.mention_edits import add_mention, reassign_mention, remove_mention
+from annotator.store.overall import set_question
 
 from .conftest import SEED, decisions_state
 
@@ -46,6 +47,7 @@ def actions(db, sentence_id: str) -> dict:
 
 
 def test_with_every_place_taken_no_other_annotator_acts(seeded):
+    set_question(seeded, True)  # every decision there is, the overall question's too
     held = queue.next_sentence_id(seeded, "ana")  # k = 1: the place is ana's
     review.record_label(seeded, "ana", first_mention(seeded, held), "favor", STANCE.label_names)
     before = decisions_state(seeded)

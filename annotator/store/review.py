@@ -246,10 +246,10 @@ def record_overall(db: Database, annotator: str, sentence_id: str, label: str) -
     where the project does not ask the question: nobody was asked, so it is no decision."""
     if get_sentence(db, sentence_id) is None:
         raise ReviewError(f"no sentence with id {sentence_id!r}")
-    if not question_enabled(db):
-        raise NotAskedError("this project does not ask each sentence's overall sentiment")
     with db.atomic():
         require_holder(db, sentence_id, annotator)
+        if not question_enabled(db):
+            raise NotAskedError("this project does not ask each sentence's overall sentiment")
         try:
             previous = write_overall(db, sentence_id, annotator, label)
         except ValueError as error:
