@@ -29,6 +29,11 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def seconds_between(earlier: str, later: str) -> float:
+    """Seconds from one `now()` timestamp to another."""
+    return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds()
+
+
 class LockingDatabase(Database):
     """sqlite-utils' Database whose transactions take the write lock when they begin.
 

@@ -9,11 +9,10 @@ runs once.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from sqlite_utils import Database
 
-from .database import first_row, now
+from .database import first_row, now, seconds_between
 
 QUEUED, RUNNING, CANCELLING = "queued", "running", "cancelling"
 DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
@@ -74,14 +73,10 @@ def time_left(job: dict, at: str | None = None) -> float | None:
     started, done, total = job.get("bar_started"), job["done"], job["total"]
     if job["status"] != RUNNING or not started or not done or done >= total:
         return None
-    elapsed = (_moment(at or now()) - _moment(started)).total_seconds()
+    elapsed = seconds_between(started, at or now())
     if elapsed < MIN_PACE_SECONDS:
         return None
     return elapsed * (total - done) / done
-
-
-def _moment(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp)
 
 
 def save_job_params(db: Database, job_id: int, params: dict) -> None:

@@ -7,14 +7,20 @@ can walk back through an annotator's decisions one at a time.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from sqlite_utils import Database
 
 from .anchoring import hide_predictions, prelabels_hidden
 from .assignments import require_holder
 from .corpus import get_sentence, mentions_of_sentences
-from .database import first_row, insert_row, now, upsert_row, upsert_stamped
+from .database import (
+    first_row,
+    insert_row,
+    now,
+    seconds_between,
+    upsert_row,
+    upsert_stamped,
+)
 from .imports import published
 from .overall import question_enabled, question_open, write_overall
 from .prelabels import shown_prediction_id
@@ -117,7 +123,7 @@ def log_decision(db: Database, annotator: str, sentence_id: str, action: str, un
 
 def _seconds_between(earlier: str, later: str) -> float | None:
     """Seconds between two timestamps; None after a pause, which is no decision time."""
-    seconds = (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds()
+    seconds = seconds_between(earlier, later)
     return round(seconds, 3) if 0 <= seconds <= PAUSE_SECONDS else None
 
 
