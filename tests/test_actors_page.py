@@ -48,7 +48,17 @@ def test_actors_page_merge_and_undo(client, db):
     merge_id = next(db.query("select id from actor_merges"))["id"]
     assert client.post(f"/actors/merges/{merge_id}/undo").status_code == 303
     assert "Moscow" in {a["name"] for a in list_actors(db)}
-    assert client.post("/actors/merge", data={"source": "", "target": "x"}).status_code == 400
+    empty = client.post("/actors/merge", data={"source": "", "target": "x"})
+    assert empty.status_code == 400 and "Merge: This field is required." in empty.get_data(True)
+
+
+def test_a_refused_merge_answers_with_the_page_the_names_kept_and_the_reason(client, db):
+    before = mentions_by_actor(db)
+    response = client.post("/actors/merge", data={"source": "Atlantis", "target": "Russia"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "no actor called &#39;Atlantis&#39;" in html
+    assert 'value="Atlantis"' in html and 'value="Russia"' in html
+    assert mentions_by_actor(db) == before and db.table("actor_merges").count == 0
 
 
 def test_a_merge_is_applied_to_every_later_import_until_undone(app, db, tmp_path):
@@ -153,7 +163,7 @@ def test_parallel_equal_merges_make_one(app, db):
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         statuses = [r.status_code for r in pool.map(merge, clients)]
-    assert statuses == [303] * len(clients)  # one merged, the others told Moscow is gone
+    assert sorted(statuses) == [303] + [409] * (len(clients) - 1)  # the others: Moscow is gone
     merges = list(db.query("select * from actor_merges"))
     assert len(merges) == 1 and json.loads(merges[0]["moves"])[0]["mentions"]
 

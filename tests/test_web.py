@@ -117,6 +117,8 @@ def test_undo_reverses_the_last_decision(client, db, headers):
 def test_undo_with_nothing_to_undo_says_so(client):
     html = client.post("/review/undo", headers=HX).get_data(as_text=True)
     assert "Nothing to undo." in html
+    plain = client.post("/review/undo")  # a form without htmx: the page, refused
+    assert plain.status_code == 409 and "Nothing to undo." in plain.get_data(as_text=True)
 
 
 def test_unknown_sentence_is_404(client):

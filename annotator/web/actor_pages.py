@@ -1,4 +1,8 @@
-"""The actors page: every actor of the project, merging two of them, undoing a merge."""
+"""The actors page: every actor of the project, merging two of them, undoing a merge.
+
+A refused merge answers with the page itself, the names typed kept and the reason beside the
+form: 400 for a field the form refuses (empty, too long, invisible characters), 409 for a merge
+the project's actors refuse (an actor that is not there, perhaps merged away a moment ago)."""
 
 from __future__ import annotations
 
@@ -13,34 +17,39 @@ from .forms import ActionForm, MergeForm
 bp = Blueprint("actors", __name__)
 
 
-@bp.get("/actors")
-def index():
+def _page(form: MergeForm, status: int = 200):
     db = get_db()
-    return render_template(
+    html = render_template(
         "actors.html",
         actors=list_actors(db),
         merges=recent_merges(db),
         aliases=project_aliases(db),
-        form=MergeForm(),
+        form=form,
         action_form=ActionForm(),
     )
+    return html, status
+
+
+@bp.get("/actors")
+def index():
+    return _page(MergeForm())
 
 
 @bp.post("/actors/merge")
 def merge():
     form = MergeForm()
     if not form.validate_on_submit():
-        abort(400, "name the actor to merge and the actor to keep")
+        return _page(form, 400)
     try:
         merge_actors(get_db(), form.source.data, form.target.data)
     except ActorError as error:
-        flash(str(error), "error")
-    else:
-        flash(
-            f"Merged ‘{form.source.data}’ into ‘{form.target.data}’ in every document; "
-            "later imports will do the same.",
-            "info",
-        )
+        form.form_errors.append(str(error))
+        return _page(form, 409)
+    flash(
+        f"Merged ‘{form.source.data}’ into ‘{form.target.data}’ in every document; "
+        "later imports will do the same.",
+        "info",
+    )
     return redirect(url_for("actors.index"), 303)
 
 

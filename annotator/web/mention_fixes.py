@@ -65,7 +65,7 @@ def add(sentence_id: str):
     open_sentence(sentence_id)  # nothing of another's sentence is shown, not even an error
     if not form.validate_on_submit():
         field, messages = next(iter(form.errors.items()))
-        return respond_failed(sentence_id, f"{field}: {messages[0]}")
+        return respond_failed(sentence_id, f"{field}: {messages[0]}", status=400)
     try:
         if form.start.data is None:
             start, end = find_words(db, sentence_id, form.text.data)

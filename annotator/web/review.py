@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -131,12 +130,13 @@ def respond_after(sentence_id: str | None, focus: int | None = None):
     return redirect(url_for("review.sentence", sentence_id=sentence_id, focus=focus), 303)
 
 
-def respond_failed(sentence_id: str | None, message: str, focus: int | None = None):
-    """A rejected action: the same view with the message (htmx does not swap 4xx replies)."""
-    if htmx:
-        return _render(sentence_id, focus, error=message)
-    flash(message, "error")
-    return respond_after(sentence_id, focus)
+def respond_failed(
+    sentence_id: str | None, message: str, focus: int | None = None, status: int = 409
+):
+    """A rejected action: the same view with the message beside it. A plain form gets the
+    page with `status` (409: refused as things stand; 400: the form itself was wrong); htmx
+    gets 200, since it swaps no 4xx reply and the annotator would see nothing happen."""
+    return _render(sentence_id, focus, error=message, status=200 if htmx else status)
 
 
 @bp.get("/review")
