@@ -67,6 +67,19 @@ def test_train_predict_evaluate_end_to_end(tmp_path, gold):
     assert (row["heldout_macro_f1"], row["heldout_n"], row["excluded"]) == (None, 0, 18)
 
 
+def test_models_names_a_model_trained_for_another_scheme_beside_the_project(tmp_path, gold):
+    stance, feelings = str(tmp_path / "team.db"), str(tmp_path / "feelings.db")
+    assert run("init", "--db", stance).exit_code == 0
+    assert run("init", "--db", feelings, "--scheme", "sentiment").exit_code == 0
+    assert run("train", "--db", stance, "--name", "tiny", str(gold)).exit_code == 0
+    assert models_dir_beside(stance) == models_dir_beside(feelings)
+    listing = run("models", "--db", feelings).output
+    assert "no model has pre-labelled this project yet" in listing
+    assert "another label scheme (not usable here): trained:tiny (stance)" in listing
+    assert "another label scheme" not in run("models", "--db", stance).output
+    assert json.loads(run("models", "--db", feelings, "--json").output) == []
+
+
 def test_train_reads_a_gold_file_in_the_projects_scheme(tmp_path, monkeypatch):
     db = str(tmp_path / "feelings.db")
     assert run("init", "--db", db, "--scheme", "sentiment").exit_code == 0

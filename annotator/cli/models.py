@@ -51,6 +51,19 @@ def project_models(db, folder: Path) -> list[str]:
     return specs
 
 
+def other_scheme_models(db, folder: Path) -> dict[str, str]:
+    """The trained models beside the project made for another label scheme, with that
+    scheme: not the project's to use (their labels are not its labels), but a lead who
+    trained one by mistake should learn where it went."""
+    ours = project_scheme(db).name
+    found = {}
+    for spec in trained_specs(folder):
+        scheme = (trained_meta(spec, folder) or {}).get("scheme")
+        if scheme and scheme != ours:
+            found[spec] = scheme
+    return found
+
+
 def model_rows(db, db_path: Path) -> list[dict]:
     """One row per model of the project (`project_models`), as `models --json` prints them.
 
@@ -105,7 +118,6 @@ def models(ctx, db_path: Path, as_json: bool):
         return
     if not rows:
         click.echo("no model has pre-labelled this project yet: run `annotator predict`")
-        return
     for row in rows:
         trained = f", trained on {row['labels']} labels" if row["labels"] else ""
         if row["cv_macro_f1"] is not None:
@@ -122,6 +134,10 @@ def models(ctx, db_path: Path, as_json: bool):
         click.echo(
             f"{'*' if row['active'] else ' '} {row['spec']} ({row['method']}{trained}): {scored}"
         )
+    others = other_scheme_models(db, models_dir_beside(db_path))
+    if others:
+        listed = ", ".join(f"{spec} ({scheme})" for spec, scheme in others.items())
+        click.echo(f"beside them, trained for another label scheme (not usable here): {listed}")
 
 
 @models.command("use")
