@@ -135,7 +135,8 @@ def respond_failed(
 ):
     """A rejected action: the same view with the message beside it. A plain form gets the
     page with `status` (409: refused as things stand; 400: the form itself was wrong); htmx
-    gets 200, since it swaps no 4xx reply and the annotator would see nothing happen."""
+    gets 200, since it swaps no 4xx reply but a 403 (`responseHandling` in base.html) and the
+    annotator would see nothing happen."""
     return _render(sentence_id, focus, error=message, status=200 if htmx else status)
 
 
