@@ -1,5 +1,7 @@
 """Diffing two model versions and sending the changes back to review."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from annotator.models import Prediction
 from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
@@ -53,5 +55,13 @@ def test_diff_page_and_requeue_button(client, db):
     [new, old] = [f"{v['template_version']}:{v['model']}" for v in model_versions(db)]
     response = client.post("/models/diff/requeue", data={"old": old, "new": new, "wrong": "y"})
     assert response.status_code == 303
+    where = urlsplit(response.location)
+    assert where.path == "/models/diff"
+    assert parse_qs(where.query) == {"old": [old], "new": [new], "wrong": ["y"]}
+    # fields the form does not have are not passed on (url_for's own options among them)
+    extra = {"endpoint": "x", "_external": "1", "_scheme": "https", "csrf_token": "t"}
+    response = client.post("/models/diff/requeue", data={"old": old, "new": new, **extra})
+    assert response.status_code == 303
+    assert parse_qs(urlsplit(response.location).query) == {"old": [old], "new": [new]}
     assert db.table("reviews").get((FIRST, "ana"))["status"] == "requeued"
     assert client.get("/models/diff?old=x&new=y").status_code == 400

@@ -126,4 +126,8 @@ def requeue():
     count = requeue_sentences(get_db(), sorted({c["sentence_id"] for c in changes}))
     sentences = counted(count, "reviewed sentence")
     flash(f"{sentences} sent back to the front of the review queue.", "info")
-    return redirect(url_for("evaluation.diff", **request.form.to_dict(flat=True)), 303)
+    # back to the same diff, named by its fields alone (not the token, nor url_for's own options)
+    shown = {"old": form.old.data, "new": form.new.data}
+    if form.wrong.data:
+        shown["wrong"] = "y"
+    return redirect(url_for("evaluation.diff", **shown), 303)
