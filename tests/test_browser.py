@@ -827,3 +827,27 @@ def test_escape_closes_a_panel_and_gives_the_keys_back(server, page, problems, d
     db.close()
     assert row["name"] == name and row["label"] is not None
     assert problems == []
+
+
+def test_a_refused_missed_actor_keeps_its_words_to_correct(server, page, problems, db_path):
+    """m, words that are not in the sentence, Enter: the panel stays open with the words in it,
+    the reason beside them and the focus on them; retyped, Enter adds the actor."""
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "kim", db_path)
+    [words] = free_words(db_path, FIRST, 1)
+    page.keyboard.press("m")
+    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+    page.keyboard.type("Atlantis")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#add-mention-error")
+    page.wait_for_selector("#add-mention[open] input[name=text][aria-invalid=true]:focus")
+    assert page.input_value("#add-mention input[name=text]") == "Atlantis"
+    assert "Atlantis" in page.text_content("#add-mention-error")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(words)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".actor-name:text-is('{words}')")
+    page.wait_for_function(FOCUSED_LABEL_STARTS, arg=words)
+    assert page.query_selector("#add-mention-error") is None
+    assert nothing_labelled(db_path, "kim")
+    assert problems == []

@@ -88,15 +88,24 @@ def test_adding_by_selection_checks_the_offsets_match_the_words(client, db, head
     start, end = unmentioned_word(db)
     data = {"text": "something else", "start": start, "end": end}
     refused, wrong = (200, 200) if headers else (409, 400)  # htmx swaps no 4xx reply
+    data["actor"] = "Someone <b>"
     response = client.post(f"/sentences/{FIRST}/mentions", data=data, headers=headers)
     assert response.status_code == refused
-    assert "not “something else”" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "not “something else”" in html
+    # the panel stays open with what was typed, the message beside it, the focus in it
+    assert '<details class="add-mention" id="add-mention" open>' in html
+    assert 'value="something else" aria-invalid="true" aria-describedby="add-mention-error"' in html
+    assert 'value="Someone &lt;b&gt;"' in html
+    assert html.count("autofocus") == 1 and html.index("autofocus") > html.index('name="text"')
     assert db.table("mentions").count_where("sentence_id = ? and start = ?", [FIRST, start]) == 0
     response = client.post(
         f"/sentences/{FIRST}/mentions", data={"text": "x", "start": 3}, headers=headers
     )
     assert response.status_code == wrong
-    assert "give both offsets or neither" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'id="add-mention-error" role="alert">End: give both offsets or neither' in html
+    assert 'value="x"' in html
     assert client.post("/sentences/nope:0/mentions", data={"text": "x"}).status_code == 404
 
 

@@ -63,9 +63,11 @@ def add(sentence_id: str):
     """Add a missed mention, from a selection in the sentence or from typed words."""
     db, form = get_db(), MentionForm()
     open_sentence(sentence_id)  # nothing of another's sentence is shown, not even an error
+    entry = {"text": form.text.data or "", "actor": form.actor.data or ""}
     if not form.validate_on_submit():
         field, messages = next(iter(form.errors.items()))
-        return respond_failed(sentence_id, f"{field}: {messages[0]}", status=400)
+        message = f"{form[field].label.text}: {messages[0]}"
+        return respond_failed(sentence_id, message, status=400, entry=entry)
     try:
         if form.start.data is None:
             start, end = find_words(db, sentence_id, form.text.data)
@@ -80,5 +82,5 @@ def add(sentence_id: str):
             db, current_annotator(), sentence_id, start, end, form.actor.data, lead=_lead()
         )
     except ReviewError as error:
-        return respond_failed(sentence_id, str(error))
+        return respond_failed(sentence_id, str(error), entry=entry)
     return respond_after(sentence_id, focus_on(sentence_id, mention_id))

@@ -79,11 +79,16 @@ def _next_id() -> str | None:
 
 
 def _render(
-    sentence_id: str | None, focus: int | None = None, error: str | None = None, status: int = 200
+    sentence_id: str | None,
+    focus: int | None = None,
+    error: str | None = None,
+    status: int = 200,
+    entry: dict | None = None,
 ):
     """The review page, or its `#review` partial plus the out-of-band progress for htmx.
     `focus`: the card's focus stop; None for the first actor this annotator has not labelled
-    (a card opened again, or after a flag, goes on where the work is)."""
+    (a card opened again, or after a flag, goes on where the work is). `entry`: a refused
+    missed actor (`respond_failed`)."""
     db, annotator = get_db(), current_annotator()
     sentence = queue.sentence_for_review(db, sentence_id, annotator) if sentence_id else None
     if sentence_id and sentence is None:
@@ -99,6 +104,7 @@ def _render(
         "sentence": sentence,
         "focus": focus,
         "error": error,
+        "entry": entry,
         "progress": queue.review_progress(db, annotator),
         "action_form": ActionForm(),
         "order_form": OrderForm(order=queue_order()),
@@ -131,13 +137,22 @@ def respond_after(sentence_id: str | None, focus: int | None = None):
 
 
 def respond_failed(
-    sentence_id: str | None, message: str, focus: int | None = None, status: int = 409
+    sentence_id: str | None,
+    message: str,
+    focus: int | None = None,
+    status: int = 409,
+    entry: dict | None = None,
 ):
     """A rejected action: the same view with the message beside it. A plain form gets the
     page with `status` (409: refused as things stand; 400: the form itself was wrong); htmx
     gets 200, since it swaps no 4xx reply but a 403 (`responseHandling` in base.html) and the
-    annotator would see nothing happen."""
-    return _render(sentence_id, focus, error=message, status=200 if htmx else status)
+    annotator would see nothing happen. `entry`: what was typed into the card's Add a missed
+    actor panel, shown again in the open panel with the message beside it, to correct rather
+    than retype."""
+    status = 200 if htmx else status
+    if entry is not None:
+        return _render(sentence_id, focus, status=status, entry={**entry, "error": message})
+    return _render(sentence_id, focus, error=message, status=status)
 
 
 @bp.get("/review")
