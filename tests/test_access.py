@@ -181,7 +181,7 @@ def test_annotators_act_only_on_sentences_in_their_own_queue(app, db):
             response = other.open(url, method=method, data=data, headers=headers)
             assert response.status_code == 403, (endpoint, method, headers)
             body = response.get_data(as_text=True)
-            assert "held by other annotators" in body, endpoint
+            assert "is held by another annotator" in body and "not in your queue" in body, endpoint
             assert words not in body, endpoint  # nothing of the sentence is shown
             if headers:  # htmx swaps it in place of the card (responseHandling in base.html)
                 assert 'id="review"' in body and "Back to your queue" in body

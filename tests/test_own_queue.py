@@ -54,7 +54,7 @@ def test_with_every_place_taken_no_other_annotator_acts(seeded):
     assert assignments.may_act_on(seeded, held, "ana")
     assert not assignments.may_act_on(seeded, held, "ben")
     for name, act in actions(seeded, held).items():
-        with pytest.raises(assignments.NotHolderError, match="held by other annotators"):
+        with pytest.raises(assignments.NotHolderError, match="held by another annotator"):
             act("ben")
         assert decisions_state(seeded) == before, name
     for act in actions(seeded, held).values():
@@ -70,7 +70,7 @@ def test_a_free_place_is_taken_by_the_first_decision(seeded):
         "select annotator from assignments where sentence_id = ? order by annotator", [held]
     )
     assert [row["annotator"] for row in holders] == ["ana", "ben"]
-    with pytest.raises(assignments.NotHolderError):  # both places are taken now
+    with pytest.raises(assignments.NotHolderError, match="held by 2 other annotators"):
         review.skip_sentence(seeded, "cleo", held)
 
 

@@ -63,7 +63,11 @@ def test_label_htmx_returns_the_partial_with_progress(client, db):
 def test_label_outside_the_scheme_is_rejected(client, db):
     response = client.post(f"/mentions/{first_mention(db)}/label", data={"label": "happy"})
     assert response.status_code == 400 and db.table("annotations").count == 0
-    assert client.post("/mentions/99999/label", data={"label": "favor"}).status_code == 404
+    gone = client.post("/mentions/99999/label", data={"label": "favor"})
+    assert gone.status_code == 404 and gone.mimetype == "text/html"  # a page of the app
+    assert "no mention with id 99999" in gone.get_data(as_text=True)
+    gone = client.post("/mentions/99999/label", data={"label": "favor"}, headers=HX)
+    assert gone.status_code == 404 and "<html" not in gone.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("headers", [{}, HX])

@@ -105,8 +105,10 @@ def require_holder(db: Database, sentence_id: str, annotator: str, anywhere: boo
         return
     with db.atomic():
         if not may_act_on(db, sentence_id, annotator):
+            places = overlap(db)
+            held = "another annotator" if places == 1 else f"{places} other annotators"
             raise NotHolderError(
-                f"Sentence {sentence_id} is held by other annotators (all {overlap(db)} of its"
-                " places are taken); it is not in your queue."
+                f"Sentence {sentence_id} is held by {held}, as many as the project asks to"
+                " review it; it is not in your queue."
             )
         claim(db, sentence_id, annotator)

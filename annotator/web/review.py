@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
+from werkzeug.exceptions import Conflict, NotFound
 
 from annotator.schemes import OVERALL_CHOICES
 from annotator.store import queue
@@ -26,6 +27,7 @@ from annotator.store.users import LEAD, set_queue_order
 from .access import requires
 from .auth import current_annotator
 from .db import get_db, get_scheme
+from .errors import refused
 from .forms import ActionForm, FlagForm, LabelForm, OrderForm, OverallForm
 from .htmx import htmx
 from .job_queue import learn_when_due
@@ -36,14 +38,15 @@ OVERALL_STOP = 10_000  # a focus past the last actor lands on the overall questi
 
 @bp.errorhandler(store.ReviewError)
 def unknown_target(error: store.ReviewError):
-    """A decision about a mention or sentence that does not exist."""
-    return str(error), 404, {"Content-Type": "text/plain; charset=utf-8"}  # never as HTML
+    """A decision about a mention or sentence that does not exist (undone in another tab):
+    the app's refusal page, or its message alone for htmx."""
+    return refused(NotFound(str(error)))
 
 
 @bp.errorhandler(store.NotAskedError)
 def not_asked(error: store.NotAskedError):
     """An answer to a question the project does not ask: refused, nothing stored."""
-    return str(error), 409, {"Content-Type": "text/plain; charset=utf-8"}
+    return refused(Conflict(str(error)))
 
 
 @bp.errorhandler(NotHolderError)
