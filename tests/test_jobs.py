@@ -201,6 +201,11 @@ def test_a_queued_job_can_be_cancelled_from_its_page(client, db, db_path, header
         ("", "This field is required"),
         ("gpt:4", "unknown model spec"),
         ("trained:missing", "no trained model &#39;missing&#39;"),
+        ("nli:../../../no/such/model", "nor a Hub model name"),
+        ("nli:/etc/passwd", "&#39;/etc/passwd&#39; is not a model folder"),
+        ("embedding:/etc", "&#39;/etc&#39; is not a model folder"),
+        ("nli:/no/such/folder", "no model folder &#39;/no/such/folder&#39;"),
+        ("nli:owner/name/more", "nor a Hub model name"),
     ],
 )
 def test_the_rerun_form_names_a_bad_model(client, db, spec, message):

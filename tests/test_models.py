@@ -121,3 +121,14 @@ def test_pooling_centres_on_the_mention():
     assert np.argmax(vector) == 2
     assert vector[1] == pytest.approx(vector[3])
     assert np.linalg.norm(vector) == pytest.approx(1)
+
+
+def test_a_model_place_is_a_model_folder_or_a_hub_name(tmp_path, nli_model_dir):
+    from annotator.models.registry import check_spec
+
+    assert check_spec(f"nli:{nli_model_dir}", tmp_path) == f"nli:{nli_model_dir}"
+    assert check_spec(" nli:MoritzLaurer/DeBERTa-v3-base-mnli ", tmp_path).endswith("mnli")
+    assert check_spec("embedding:all-MiniLM-L6-v2", tmp_path) == "embedding:all-MiniLM-L6-v2"
+    for refused in ("nli:" + str(tmp_path), "embedding:../x/../../y", "nli:a b", "nli:~root/.ssh"):
+        with pytest.raises(ValueError):
+            check_spec(refused, tmp_path)

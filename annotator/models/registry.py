@@ -20,6 +20,8 @@ DEFAULT_MODELS_DIR = Path("instance") / "models"
 BACKENDS = ("embedding", "nli", "trained", "starter")
 MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 STARTER_FOLDER = "starter"  # in the models folder, beside the trained models
+# A model on the Hugging Face Hub: "name" or "owner/name", no path steps
+HUB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,95})?$")
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -96,7 +98,24 @@ def check_spec(spec: str, models_dir: str | Path) -> str:
         raise ValueError(f"no trained model {argument!r}; train one with `annotator train`")
     if backend == "starter" and not starter_ready(models_dir):
         raise ValueError("the starter model is not built yet: `annotator predict --model starter`")
+    if backend in ("embedding", "nli") and argument:
+        _check_model_place(backend, argument)
     return spec.strip()
+
+
+def _check_model_place(backend: str, argument: str) -> None:
+    """An `embedding:` or `nli:` argument is a folder of a transformers model on this
+    machine or, not being one, a Hub model's name; refused otherwise, before any job waits
+    on it (a hub name is only checked for its form: this machine may not reach the Hub)."""
+    folder = Path(argument).expanduser()
+    if folder.exists():
+        if not (folder / "config.json").is_file():
+            raise ValueError(f"{argument!r} is not a model folder: it holds no config.json")
+    elif ".." in argument or not HUB_NAME.match(argument):
+        raise ValueError(
+            f"no model folder {argument!r} on this machine, nor a Hub model name"
+            f" ({backend}:OWNER/NAME)"
+        )
 
 
 def starter_ready(models_dir: str | Path) -> bool:
