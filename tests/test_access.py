@@ -441,6 +441,12 @@ def test_admins_add_users_and_change_roles_in_the_browser(app, db):
         "/users", data={"username": "cleo", "password": "long enough", "role": "lead"}
     )
     assert response.status_code == 400 and "is taken" in response.get_data(as_text=True)
+    response = admin.post(
+        "/users", data={"username": "CLEO", "password": "long enough", "role": "annotator"}
+    )
+    assert response.status_code == 400
+    assert "is taken (as &#39;cleo&#39;)" in response.get_data(as_text=True)
+    assert get_user_by_name(db, "CLEO") is None
     response = admin.post("/users", data={"username": "<b>", "password": "short", "role": "x"})
     html = response.get_data(as_text=True)
     assert (

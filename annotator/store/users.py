@@ -65,23 +65,29 @@ def _check(username: str, password: str | None, role: str | None) -> None:
 def create_user(db: Database, username: str, password: str, role: str = ANNOTATOR) -> int:
     """Add an account; raise UserError for a bad or taken username."""
     _check(username, password, role)
-    if get_user_by_name(db, username) is not None:
-        raise UserError(f"username {username!r} is taken")
-    stamp = now()
-    return (
-        db.table("users")
-        .insert(
-            {
-                "username": username,
-                "password_hash": _hasher.hash(password),
-                "role": role,
-                "active": 1,
-                "created": stamp,
-                "updated": stamp,
-            }
+    password_hash, stamp = _hasher.hash(password), now()
+    with db.atomic():
+        # "ANA" beside "ana" would be two people to the team and one to the eye
+        taken = first_row(
+            db, "select username from users where username = ? collate nocase", [username]
         )
-        .last_pk
-    )
+        if taken is not None:
+            also = "" if taken["username"] == username else f" (as {taken['username']!r})"
+            raise UserError(f"username {username!r} is taken{also}")
+        return (
+            db.table("users")
+            .insert(
+                {
+                    "username": username,
+                    "password_hash": password_hash,
+                    "role": role,
+                    "active": 1,
+                    "created": stamp,
+                    "updated": stamp,
+                }
+            )
+            .last_pk
+        )
 
 
 def get_user(db: Database, user_id: int) -> dict | None:
