@@ -141,7 +141,7 @@ def test_a_merge_made_twice_is_refused_and_its_alias_goes_with_its_undo(app, db)
     from annotator.store.corpus import project_aliases
 
     first = merge_actors(db, "Moscow", "Russia")
-    with pytest.raises(ActorError, match="no actor called 'Moscow'"):
+    with pytest.raises(ActorError, match="'Moscow' is merged into 'Russia' already"):
         merge_actors(db, "Moscow", "Russia")
     undo_merge(db, first)
     assert project_aliases(db) == {}
@@ -162,8 +162,11 @@ def test_parallel_equal_merges_make_one(app, db):
         return client.post("/actors/merge", data={"source": "Moscow", "target": "Russia"})
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        statuses = [r.status_code for r in pool.map(merge, clients)]
+        responses = list(pool.map(merge, clients))
+    statuses = [r.status_code for r in responses]
     assert sorted(statuses) == [303] + [409] * (len(clients) - 1)  # the others: Moscow is gone
+    refusals = [r.get_data(as_text=True) for r in responses if r.status_code == 409]
+    assert all("&#39;Moscow&#39; is merged into &#39;Russia&#39; already" in r for r in refusals)
     merges = list(db.query("select * from actor_merges"))
     assert len(merges) == 1 and json.loads(merges[0]["moves"])[0]["mentions"]
 

@@ -83,6 +83,9 @@ def merge_actors(db: Database, source: str, target: str) -> int:
     with db.atomic():  # checked in the write transaction: two equal merges at once make one
         actors = list(db.query(f"select * {named}", [source]))
         if not actors:  # a merged actor's row stays, for undo, without mentions
+            alias = first_row(db, "select name from actor_aliases where alias = ?", [source])
+            if alias is not None:
+                raise ActorError(f"'{source}' is merged into '{alias['name']}' already")
             raise ActorError(f"no actor called '{source}'")
         for actor in actors:
             target_id = ensure_actor(db, actor["document_id"], target, actor["kind"])
