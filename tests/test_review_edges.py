@@ -87,3 +87,39 @@ def test_the_card_and_the_flag_form_repeat_no_element_id(client, db):
     page = client.get(f"/review/{FIRST}").get_data(as_text=True)
     flag = client.get(f"/sentences/{FIRST}/flag", headers=HX).get_data(as_text=True)
     assert 'id="csrf_token"' not in page + flag
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/documents",
+        "/actors",
+        "/adjudicate",
+        "/flags",
+        "/jobs",
+        "/models",
+        "/stats",
+        "/users",
+        "/settings",
+        "/search?q=Putin",
+        f"/review/{FIRST}",
+    ],
+)
+def test_no_page_repeats_an_element_id(app, client, db, url):
+    """Each page with its repeated parts present (a merge to undo, several accounts)."""
+    import re
+    from collections import Counter
+
+    from annotator.store.actors import merge_actors
+
+    from .conftest import add_user
+
+    merge_actors(db, "Moscow", "Russia")
+    merge_actors(db, "Vladimir Putin", "Putin")
+    add_user(app.config["DB"], "ben", "annotator")
+    app.config["WTF_CSRF_ENABLED"] = True  # the forms' tokens rendered as in use
+    response = client.get(url)
+    assert response.status_code == 200
+    ids = Counter(re.findall(r'\sid="([^"]+)"', response.get_data(as_text=True)))
+    assert [name for name, count in ids.items() if count > 1] == []
+
