@@ -122,4 +122,3 @@ def test_no_page_repeats_an_element_id(app, client, db, url):
     assert response.status_code == 200
     ids = Counter(re.findall(r'\sid="([^"]+)"', response.get_data(as_text=True)))
     assert [name for name, count in ids.items() if count > 1] == []
-
