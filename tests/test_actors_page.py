@@ -1,6 +1,7 @@
 """Merging actors across the project, undoing a merge, and the actors page."""
 
 import json
+import re
 
 import pytest
 
@@ -50,6 +51,9 @@ def test_actors_page_merge_and_undo(client, db):
     assert "Moscow" in {a["name"] for a in list_actors(db)}
     empty = client.post("/actors/merge", data={"source": "", "target": "x"})
     assert empty.status_code == 400 and "Merge: This field is required." in empty.get_data(True)
+    [source, target] = re.findall(r"<input[^>]*list=\"actor-names\"[^>]*>", empty.get_data(True))
+    assert 'aria-invalid="true"' in source and 'aria-describedby="merge-errors"' in source
+    assert "aria-invalid" not in target  # the field that was fine
 
 
 def test_a_refused_merge_answers_with_the_page_the_names_kept_and_the_reason(client, db):
@@ -58,6 +62,7 @@ def test_a_refused_merge_answers_with_the_page_the_names_kept_and_the_reason(cli
     html = response.get_data(as_text=True)
     assert response.status_code == 409 and "no actor called &#39;Atlantis&#39;" in html
     assert 'value="Atlantis"' in html and 'value="Russia"' in html
+    assert html.count('aria-describedby="merge-errors"') == 2  # the pair of names was refused
     assert mentions_by_actor(db) == before and db.table("actor_merges").count == 0
 
 
