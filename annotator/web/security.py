@@ -11,6 +11,8 @@ hold (a larger one is no id: 404, not an overflow).
 from __future__ import annotations
 
 from flask import abort, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 LARGEST_ID = 2**63 - 1  # SQLite's largest integer
@@ -57,8 +59,15 @@ def refuse_json_bodies():
         abort(415, "Send the form as a form (application/x-www-form-urlencoded).")
 
 
+def csrf_field() -> Markup:
+    """A form's hidden token field, for templates: one definition for every form, without the
+    element id WTForms gives its own (a page of many forms would repeat that id)."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
 def init_app(app) -> None:
     """Call before the blueprints are registered: their routes read the id converter."""
     app.url_map.converters["int"] = SQLiteId
+    app.add_template_global(csrf_field)
     app.before_request(refuse_json_bodies)
     app.after_request(add_security_headers)
