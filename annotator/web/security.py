@@ -62,7 +62,7 @@ def refuse_json_bodies():
 def csrf_field() -> Markup:
     """A form's hidden token field, for templates: one definition for every form, without the
     element id WTForms gives its own (a page of many forms would repeat that id)."""
-    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+    return Markup('<input name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
 
 
 def init_app(app) -> None:
