@@ -68,6 +68,7 @@ def test_label_outside_the_scheme_is_rejected(client, db):
     assert "no mention with id 99999" in gone.get_data(as_text=True)
     gone = client.post("/mentions/99999/label", data={"label": "favor"}, headers=HX)
     assert gone.status_code == 404 and "<html" not in gone.get_data(as_text=True)
+    assert "Reload the page" in gone.get_data(as_text=True)  # what to do, in the alert line
 
 
 @pytest.mark.parametrize("headers", [{}, HX])

@@ -15,7 +15,7 @@ from .database import first_row, insert_row
 from .imports import published
 from .priority import refresh_priority
 from .queue import count_sentences_with_actors
-from .review import ReviewError, log_decision
+from .review import ReviewError, log_decision, no_mention
 
 MAX_ACTOR_NAME = 100
 
@@ -29,7 +29,7 @@ def _mention(db: Database, mention_id: int) -> dict:
         [mention_id],
     )
     if mention is None:
-        raise ReviewError(f"no mention with id {mention_id}")
+        raise no_mention(mention_id)
     return mention
 
 

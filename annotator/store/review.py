@@ -35,6 +35,15 @@ class ReviewError(ValueError):
     """A decision that cannot be applied (unknown mention, no label to accept, …)."""
 
 
+def no_mention(mention_id: int) -> ReviewError:
+    """A decision about a mention that is not there: most often one removed (or its addition
+    undone) in another tab or by a lead since the page was loaded."""
+    return ReviewError(
+        f"no mention with id {mention_id}: it was removed since this page was loaded."
+        " Reload the page to see the sentence as it is now."
+    )
+
+
 class NotAskedError(ReviewError):
     """An answer to a question the project does not ask."""
 
@@ -152,7 +161,7 @@ def record_label(
         [mention_id],
     )
     if mention is None:
-        raise ReviewError(f"no mention with id {mention_id}")
+        raise no_mention(mention_id)
     sentence_id = mention["sentence_id"]
     hidden = prelabels_hidden(db, sentence_id, annotator)
     shown = None
