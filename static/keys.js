@@ -116,14 +116,9 @@
   // Escape closes the panel that holds the focus (Fix actor, Add a missed actor, Flag) without
   // sending it, and gives the focus back to the panel's actor, or to the current actor.
   function closePanel(target) {
-    const panel = target && target.closest && target.closest("details[open], form#flag-panel");
+    const panel = target && target.closest && target.closest("details[open]");
     if (!panel) return false;
-    if (panel.matches("details")) panel.open = false;
-    else {  // the flag form, loaded into its empty placeholder: put the placeholder back
-      const placeholder = document.createElement("div");
-      placeholder.id = "flag-panel";
-      panel.replaceWith(placeholder);
-    }
+    panel.open = false;
     const home = panel.closest("[data-keyscope]") ||
       document.querySelector("[data-keyscope][data-current]");
     if (home) home.focus();

@@ -813,7 +813,7 @@ def test_escape_closes_a_panel_and_gives_the_keys_back(server, page, problems, d
     page.keyboard.press("f")
     page.wait_for_selector("form#flag-panel input[type=radio]:focus")
     page.keyboard.press("Escape")
-    page.wait_for_selector("div#flag-panel", state="attached")
+    page.wait_for_selector("#flag-details:not([open])")
     assert focused_mention(page) == first
 
     page.keyboard.press("2")
@@ -850,4 +850,30 @@ def test_a_refused_missed_actor_keeps_its_words_to_correct(server, page, problem
     page.wait_for_function(FOCUSED_LABEL_STARTS, arg=words)
     assert page.query_selector("#add-mention-error") is None
     assert nothing_labelled(db_path, "kim")
+    assert problems == []
+
+
+def test_keys_typed_right_after_f_land_in_the_flag_panel(server, page, problems, db_path):
+    """f, then at once ArrowDown, Tab, a comment, Tab and Enter, with no pause for the panel:
+    the panel is part of the card, so none of these keys goes anywhere else."""
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "liv", db_path)
+    for key in ("f", "ArrowDown", "Tab"):
+        page.keyboard.press(key)
+    page.keyboard.type("unsure")  # u and s are shortcuts outside the panel
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".badge.flagged:text('flagged: reported speech')")
+    db = open_database(db_path)
+    [row] = db.table("flags").rows_where("annotator = 'liv'")
+    db.close()
+    assert (row["reason"], row["comment"], row["sentence_id"]) == (
+        "reported speech",
+        "unsure",
+        FIRST,
+    )
+    assert nothing_labelled(db_path, "liv")
+    page.keyboard.press("f")  # opened again, the panel shows the flag as it stands
+    page.wait_for_selector("#flag-details[open] input[type=radio]:focus")
+    assert page.input_value("#flag-details textarea[name=comment]") == "unsure"
     assert problems == []

@@ -108,6 +108,7 @@ def _render(
         "focus": focus,
         "error": error,
         "entry": entry,
+        "flag_form": FlagForm(formdata=None, data=sentence["flag"] or None) if sentence else None,
         "progress": queue.review_progress(db, annotator),
         "action_form": ActionForm(),
         "order_form": OrderForm(order=queue_order()),
