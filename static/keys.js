@@ -125,6 +125,12 @@
     return true;
   }
 
+  // A panel's Cancel button closes it as Escape does, sending nothing.
+  document.addEventListener("click", function (event) {
+    const cancel = event.target.closest && event.target.closest("[data-close-panel]");
+    if (cancel && closePanel(cancel)) event.preventDefault();
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     if (event.key === "Escape" && closePanel(event.target)) {

@@ -27,6 +27,7 @@ REQUIRED = {
     "review.skip": "annotator",
     "review.undo": "annotator",
     "review.order": "annotator",
+    "review.post_only": "annotator",
     "review.flag": "annotator",
     "mention_fixes.reassign": "annotator",
     "mention_fixes.remove": "annotator",

@@ -877,3 +877,38 @@ def test_keys_typed_right_after_f_land_in_the_flag_panel(server, page, problems,
     page.wait_for_selector("#flag-details[open] input[type=radio]:focus")
     assert page.input_value("#flag-details textarea[name=comment]") == "unsure"
     assert problems == []
+
+
+def test_a_flag_without_a_reason_keeps_the_panel_and_cancel_closes_it(
+    server, page, problems, db_path
+):
+    """Flag with no reason picked: the browser asks for one (the radios are required) and the
+    panel stays open with the comment kept; Cancel (Enter on it, or a click) closes the panel
+    and sends nothing. (A client that sends it anyway gets the card back with the panel open
+    and the reason: tests/test_flags.py.)"""
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "liv", db_path)
+    page.keyboard.press("f")
+    page.wait_for_selector("#flag-details[open] input[type=radio]:focus")
+    page.keyboard.press("Tab")
+    page.keyboard.type("not sure")
+    page.keyboard.press("Tab")  # the Flag button
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flag-details[open] input[type=radio]:focus")
+    assert page.input_value("#flag-details textarea[name=comment]").strip() == "not sure"
+    assert page.locator("#review mark[data-mention]").count() > 0  # the card, not a bare form
+    for key in ("Tab", "Tab", "Tab"):  # the comment, Flag, Cancel
+        page.keyboard.press(key)
+    assert page.evaluate("document.activeElement.hasAttribute('data-close-panel')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flag-details:not([open])", state="attached")
+    assert page.evaluate("!!document.activeElement.closest('[data-keyscope]')")
+    page.keyboard.press("f")
+    page.wait_for_selector("#flag-details[open]")
+    page.click("#flag-details [data-close-panel]")
+    page.wait_for_selector("#flag-details:not([open])", state="attached")
+    db = open_database(db_path)
+    assert db.table("flags").count == 0
+    db.close()
+    assert nothing_labelled(db_path, "liv")
+    assert problems == []

@@ -1,5 +1,7 @@
 """Flagging a sentence as uncertain: store, web (plain and htmx) and undo."""
 
+import re
+
 import pytest
 
 from annotator.ingest import import_file
@@ -48,8 +50,8 @@ def test_flag_form_and_post_plain(client, db):
 
 
 def test_flag_form_and_post_htmx(client, db):
-    panel = client.get(f"/sentences/{FIRST}/flag", headers=HX).get_data(as_text=True)
-    assert panel.lstrip().startswith('<form id="flag-panel"') and "<html" not in panel
+    card = client.get(f"/review/{FIRST}").get_data(as_text=True)
+    assert '<details class="flag" id="flag-details">' in card  # in the card, closed
     response = client.post(f"/sentences/{FIRST}/flag", data={"reason": "other"}, headers=HX)
     assert "flagged: other" in response.get_data(as_text=True)
     assert db.table("flags").count == 1
@@ -58,6 +60,11 @@ def test_flag_form_and_post_htmx(client, db):
 def test_flag_without_reason_comes_back_with_the_error(client, db):
     response = client.post(f"/sentences/{FIRST}/flag", data={"comment": "x"})
     assert response.status_code == 400 and "Pick a reason." in response.get_data(as_text=True)
-    response = client.post(f"/sentences/{FIRST}/flag", data={}, headers=HX)
-    assert response.status_code == 200 and "Pick a reason." in response.get_data(as_text=True)
+    response = client.post(f"/sentences/{FIRST}/flag", data={"comment": "x"}, headers=HX)
+    html = response.get_data(as_text=True)
+    # the whole card back (it is what htmx swaps), its flag panel open with the reason
+    assert response.status_code == 200 and html.lstrip().startswith('<section id="review"')
+    assert '<details class="flag" id="flag-details" open>' in html
+    assert "Pick a reason." in html and re.search(r">\s*x</textarea>", html)  # kept
+    assert re.search(r'<input autofocus[^>]*name="reason"', html)
     assert db.table("flags").count == 0

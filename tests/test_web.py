@@ -66,9 +66,26 @@ def test_label_outside_the_scheme_is_rejected(client, db):
     gone = client.post("/mentions/99999/label", data={"label": "favor"})
     assert gone.status_code == 404 and gone.mimetype == "text/html"  # a page of the app
     assert "no mention with id 99999" in gone.get_data(as_text=True)
-    gone = client.post("/mentions/99999/label", data={"label": "favor"}, headers=HX)
-    assert gone.status_code == 404 and "<html" not in gone.get_data(as_text=True)
-    assert "Reload the page" in gone.get_data(as_text=True)  # what to do, in the alert line
+    assert "reload the page" in gone.get_data(as_text=True)  # what to do about it
+
+
+def test_a_key_on_a_mention_removed_meanwhile_refreshes_the_card_it_was_pressed_on(client, db):
+    """htmx: the card the key was pressed on comes back as it is now, the reason above it,
+    instead of a line saying to reload while the stale card stays."""
+    second = db.execute(
+        "select sentence_id from mentions where sentence_id != ? order by id", [FIRST]
+    ).fetchone()[0]
+    shown = {**HX, "HX-Current-URL": f"http://localhost/review/{second}?focus=0"}
+    gone = client.post("/mentions/99999/label", data={"label": "favor"}, headers=shown)
+    html = gone.get_data(as_text=True)
+    assert gone.status_code == 200 and html.lstrip().startswith('<section id="review"')
+    assert "no mention with id 99999" in html and "as it is now" in html
+    assert gone.headers["HX-Push-Url"] == f"/review/{second}"
+    assert db.table("annotations").count == 0
+    # a page that is no review card (or another site's URL): the next sentence of the queue
+    elsewhere = {**HX, "HX-Current-URL": "http://localhost/documents"}
+    html = client.post("/mentions/99999/label", data={"label": "favor"}, headers=elsewhere)
+    assert html.headers["HX-Push-Url"] == f"/review/{FIRST}"
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
@@ -119,11 +136,19 @@ def test_undo_reverses_the_last_decision(client, db, headers):
         )
 
 
-def test_undo_with_nothing_to_undo_says_so(client):
-    html = client.post("/review/undo", headers=HX).get_data(as_text=True)
-    assert "Nothing to undo." in html
-    plain = client.post("/review/undo")  # a form without htmx: the page, refused
-    assert plain.status_code == 409 and "Nothing to undo." in plain.get_data(as_text=True)
+def test_undo_with_nothing_to_undo_says_so_without_an_error(client):
+    for headers in (HX, {}):
+        response = client.post("/review/undo", headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert re.search(r'class="flash info" role="status">Nothing to undo', html)
+        assert 'class="flash error" role="alert">Nothing' not in html
+
+
+@pytest.mark.parametrize("path", ["/review/undo", "/review/order"])
+def test_opening_a_post_only_review_path_is_405_not_a_missing_sentence(client, path):
+    response = client.get(path)
+    assert response.status_code == 405 and response.headers["Allow"] == "POST"
 
 
 def test_unknown_sentence_is_404(client):

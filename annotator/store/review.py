@@ -35,12 +35,16 @@ class ReviewError(ValueError):
     """A decision that cannot be applied (unknown mention, no label to accept, …)."""
 
 
-def no_mention(mention_id: int) -> ReviewError:
+class MentionGoneError(ReviewError):
     """A decision about a mention that is not there: most often one removed (or its addition
-    undone) in another tab or by a lead since the page was loaded."""
-    return ReviewError(
+    undone) in another tab or by a lead since the page was loaded. The web layer answers it
+    with the sentence as it is now where it can."""
+
+
+def no_mention(mention_id: int) -> MentionGoneError:
+    """The one wording of a decision about a mention that is not there."""
+    return MentionGoneError(
         f"no mention with id {mention_id}: it was removed since this page was loaded."
-        " Reload the page to see the sentence as it is now."
     )
 
 

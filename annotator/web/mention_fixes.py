@@ -12,7 +12,7 @@ from annotator.store.mention_edits import (
     reassign_mention,
     remove_mention,
 )
-from annotator.store.review import ReviewError
+from annotator.store.review import MentionGoneError, ReviewError
 from annotator.store.users import LEAD
 
 from .auth import current_annotator
@@ -20,6 +20,7 @@ from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
 from .review import (
     focus_on,
+    mention_gone,
     not_in_queue,
     open_sentence,
     respond_after,
@@ -29,6 +30,7 @@ from .review import (
 
 bp = Blueprint("mention_fixes", __name__)
 bp.register_error_handler(ReviewError, unknown_target)
+bp.register_error_handler(MentionGoneError, mention_gone)
 bp.register_error_handler(NotHolderError, not_in_queue)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     abort,
@@ -13,12 +15,12 @@ from flask import (
 )
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
-from werkzeug.exceptions import Conflict, NotFound
+from werkzeug.exceptions import Conflict, HTTPException, MethodNotAllowed, NotFound
 
 from annotator.schemes import OVERALL_CHOICES
 from annotator.store import queue
 from annotator.store import review as store
-from annotator.store.assignments import NotHolderError, require_holder
+from annotator.store.assignments import NotHolderError, may_act_on, require_holder
 from annotator.store.corpus import get_sentence
 from annotator.store.flags import flag_sentence, list_flags
 from annotator.store.undo import undo_last
@@ -41,6 +43,34 @@ def unknown_target(error: store.ReviewError):
     """A decision about a mention or sentence that does not exist (undone in another tab):
     the app's refusal page, or its message alone for htmx."""
     return refused(NotFound(str(error)))
+
+
+@bp.errorhandler(store.MentionGoneError)
+def mention_gone(error: store.MentionGoneError):
+    """A decision about a mention removed since the page was loaded. htmx gets the card it
+    was pressed on as it is now, the reason above it, so the next key acts on what is there;
+    a plain form gets the refusal page, saying to reload."""
+    if htmx:
+        message = f"{error} Here is the sentence as it is now."
+        return respond_failed(shown_sentence_id() or _next_id(), message)
+    advice = "Go back and reload the page to see the sentence as it is now."
+    return refused(NotFound(f"{error} {advice}"))
+
+
+def shown_sentence_id() -> str | None:
+    """The sentence on the review page that sent this htmx request (its HX-Current-URL), if
+    this annotator may act on it; None when the page is another one."""
+    path = urlsplit(htmx.current_url or "").path
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    sentence_id = args.get("sentence_id") if endpoint == "review.sentence" else None
+    if sentence_id is None or get_sentence(get_db(), sentence_id) is None:
+        return None
+    if current_user.can(LEAD) or may_act_on(get_db(), sentence_id, current_annotator()):
+        return sentence_id
+    return None
 
 
 @bp.errorhandler(store.NotAskedError)
@@ -87,11 +117,15 @@ def _render(
     error: str | None = None,
     status: int = 200,
     entry: dict | None = None,
+    notice: str | None = None,
+    flag_form: FlagForm | None = None,
 ):
     """The review page, or its `#review` partial plus the out-of-band progress for htmx.
     `focus`: the card's focus stop; None for the first actor this annotator has not labelled
     (a card opened again, or after a flag, goes on where the work is). `entry`: a refused
-    missed actor (`respond_failed`)."""
+    missed actor (`respond_failed`). `notice`: a line that informs without refusing anything.
+    `flag_form`: a refused flag, shown in the open flag panel with its errors.
+    """
     db, annotator = get_db(), current_annotator()
     sentence = queue.sentence_for_review(db, sentence_id, annotator) if sentence_id else None
     if sentence_id and sentence is None:
@@ -107,8 +141,10 @@ def _render(
         "sentence": sentence,
         "focus": focus,
         "error": error,
+        "notice": notice,
         "entry": entry,
-        "flag_form": FlagForm(formdata=None, data=sentence["flag"] or None) if sentence else None,
+        "flag_form": flag_form or _flag_form(sentence),
+        "flag_open": flag_form is not None,
         "progress": queue.review_progress(db, annotator),
         "action_form": ActionForm(),
         "order_form": OrderForm(order=queue_order()),
@@ -122,6 +158,11 @@ def _render(
             push = url_for("review.next_item")
         return htmx_response(body, status, push_url=push)
     return render_template("review.html", **context), status
+
+
+def _flag_form(sentence: dict | None) -> FlagForm | None:
+    """The card's flag panel, filled in with the sentence's flag if it has one."""
+    return FlagForm(formdata=None, data=sentence["flag"] or None) if sentence else None
 
 
 def focus_on(sentence_id: str, mention_id: int | None) -> int:
@@ -224,11 +265,18 @@ def undo():
     if not ActionForm().validate_on_submit():
         abort(400)
     undone = undo_last(get_db(), current_annotator())
-    if undone is None:
-        return respond_failed(_next_id(), "Nothing to undo.")
+    if undone is None:  # not a refusal: there is simply nothing left to take back
+        return _render(_next_id(), notice="Nothing to undo.")
     if undone.overall:  # back to the question it answered
         return respond_after(undone.sentence_id, OVERALL_STOP)
     return respond_after(undone.sentence_id, focus_on(undone.sentence_id, undone.mention_id))
+
+
+@bp.get("/review/undo")
+@bp.get("/review/order")
+def post_only():
+    """These take a post. Without this a GET would be read as a sentence called "undo"."""
+    raise MethodNotAllowed(valid_methods=["POST"])
 
 
 @bp.post("/review/order")
@@ -243,7 +291,8 @@ def order():
 
 @bp.route("/sentences/<path:sentence_id>/flag", methods=["GET", "POST"])
 def flag(sentence_id: str):
-    """The flag form (a panel in the review card for htmx, a page otherwise) and its post."""
+    """The flag form's post, from the card's flag panel; the form as a page of its own for a
+    GET (a browser without scripts, or a link)."""
     open_sentence(sentence_id)
     sentence = queue.sentence_for_review(get_db(), sentence_id, current_annotator())
     form = FlagForm(data=sentence["flag"] or None)
@@ -252,8 +301,8 @@ def flag(sentence_id: str):
             get_db(), current_annotator(), sentence_id, form.reason.data, form.comment.data
         )
         return respond_after(sentence_id)
-    if htmx:  # htmx does not swap 4xx replies: errors come back as 200
-        return render_template("_flag_form.html", form=form, sentence=sentence)
+    if htmx and form.errors:  # the card again, its flag panel open with the errors (200:
+        return _render(sentence_id, flag_form=form)  # htmx swaps no 4xx reply)
     status = 400 if form.errors else 200
     return render_template("flag.html", form=form, sentence=sentence), status
 
