@@ -18,7 +18,7 @@ from annotator.store.users import LEAD
 from .auth import current_annotator
 from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
-from .review import (
+from .review_card import (
     focus_on,
     mention_gone,
     not_in_queue,

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_htmx import make_response as htmx_response
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from werkzeug.exceptions import Conflict, HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import MethodNotAllowed
 
-from annotator.schemes import OVERALL_CHOICES
 from annotator.store import queue
 from annotator.store import review as store
-from annotator.store.assignments import NotHolderError, may_act_on, require_holder
+from annotator.store.assignments import NotHolderError
 from annotator.store.corpus import get_sentence
 from annotator.store.flags import flag_sentence, list_flags
 from annotator.store.undo import undo_last
@@ -29,186 +17,39 @@ from annotator.store.users import LEAD, set_queue_order
 from .access import requires
 from .auth import current_annotator
 from .db import get_db, get_scheme
-from .errors import refused
 from .forms import ActionForm, FlagForm, LabelForm, OrderForm, OverallForm
 from .htmx import htmx
 from .job_queue import learn_when_due
+from .review_card import (
+    OVERALL_STOP,
+    focus_on,
+    mention_gone,
+    next_id,
+    not_asked,
+    not_in_queue,
+    open_sentence,
+    render_card,
+    respond_after,
+    respond_failed,
+    unknown_target,
+)
 
 bp = Blueprint("review", __name__)
-OVERALL_STOP = 10_000  # a focus past the last actor lands on the overall question
-
-
-@bp.errorhandler(store.ReviewError)
-def unknown_target(error: store.ReviewError):
-    """A decision about a mention or sentence that does not exist (undone in another tab):
-    the app's refusal page, or its message alone for htmx."""
-    return refused(NotFound(str(error)))
-
-
-@bp.errorhandler(store.MentionGoneError)
-def mention_gone(error: store.MentionGoneError):
-    """A decision about a mention removed since the page was loaded. htmx gets the card it
-    was pressed on as it is now, the reason above it, so the next key acts on what is there;
-    a plain form gets the refusal page, saying to reload."""
-    if htmx:
-        message = f"{error} Here is the sentence as it is now."
-        return respond_failed(shown_sentence_id() or _next_id(), message)
-    advice = "Go back and reload the page to see the sentence as it is now."
-    return refused(NotFound(f"{error} {advice}"))
-
-
-def shown_sentence_id() -> str | None:
-    """The sentence on the review page that sent this htmx request (its HX-Current-URL), if
-    this annotator may act on it; None when the page is another one."""
-    path = urlsplit(htmx.current_url or "").path
-    try:
-        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
-    except HTTPException:
-        return None
-    sentence_id = args.get("sentence_id") if endpoint == "review.sentence" else None
-    if sentence_id is None or get_sentence(get_db(), sentence_id) is None:
-        return None
-    if current_user.can(LEAD) or may_act_on(get_db(), sentence_id, current_annotator()):
-        return sentence_id
-    return None
-
-
-@bp.errorhandler(store.NotAskedError)
-def not_asked(error: store.NotAskedError):
-    """An answer to a question the project does not ask: refused, nothing stored."""
-    return refused(Conflict(str(error)))
-
-
-@bp.errorhandler(NotHolderError)
-def not_in_queue(error: NotHolderError):
-    """A sentence whose places other annotators hold: refused, saying why, nothing changed.
-
-    htmx swaps this 403 (see `responseHandling` in base.html): the reason takes the card's
-    place, so a key that was refused never looks as if it did nothing."""
-    if htmx:
-        return render_template("_not_in_queue.html", message=str(error)), 403
-    return render_template("error.html", title="Not yours to change", message=str(error)), 403
-
-
-def open_sentence(sentence_id: str) -> None:
-    """Let the caller open a sentence only if it is theirs (leads look at any sentence).
-
-    404 for an unknown sentence; a free place is claimed, as the queue would.
-    """
-    db = get_db()
-    if get_sentence(db, sentence_id) is None:
-        abort(404, f"No sentence {sentence_id!r} in this project.")
-    require_holder(db, sentence_id, current_annotator(), anywhere=current_user.can(LEAD))
-
-
-def queue_order() -> str:
-    """The annotator's chosen queue order (kept with the account), else the configured default."""
-    order = current_user.queue_order or current_app.config["REVIEW_ORDER"]
-    return order if order in queue.ORDERS else "document"
-
-
-def _next_id() -> str | None:
-    return queue.next_sentence_id(get_db(), current_annotator(), queue_order())
-
-
-def _render(
-    sentence_id: str | None,
-    focus: int | None = None,
-    error: str | None = None,
-    status: int = 200,
-    entry: dict | None = None,
-    notice: str | None = None,
-    flag_form: FlagForm | None = None,
-):
-    """The review page, or its `#review` partial plus the out-of-band progress for htmx.
-    `focus`: the card's focus stop; None for the first actor this annotator has not labelled
-    (a card opened again, or after a flag, goes on where the work is). `entry`: a refused
-    missed actor (`respond_failed`). `notice`: a line that informs without refusing anything.
-    `flag_form`: a refused flag, shown in the open flag panel with its errors.
-    """
-    db, annotator = get_db(), current_annotator()
-    sentence = queue.sentence_for_review(db, sentence_id, annotator) if sentence_id else None
-    if sentence_id and sentence is None:
-        abort(404, f"No sentence {sentence_id!r} in this project.")
-    if focus is None:
-        mentions = sentence["mentions"] if sentence else []
-        focus = next((i for i, m in enumerate(mentions) if m["label"] is None), 0)
-    if sentence is not None:
-        # The overall question, when asked, is one more stop after the last actor.
-        stops = len(sentence["mentions"]) + (1 if sentence["overall"]["asked"] else 0)
-        focus = min(max(focus, 0), max(stops - 1, 0))
-    context = {
-        "sentence": sentence,
-        "focus": focus,
-        "error": error,
-        "notice": notice,
-        "entry": entry,
-        "flag_form": flag_form or _flag_form(sentence),
-        "flag_open": flag_form is not None,
-        "progress": queue.review_progress(db, annotator),
-        "action_form": ActionForm(),
-        "order_form": OrderForm(order=queue_order()),
-        "overall_choices": OVERALL_CHOICES,
-    }
-    if htmx:
-        body = render_template("_review.html", oob=True, **context)
-        if sentence_id:
-            push = url_for("review.sentence", sentence_id=sentence_id)
-        else:
-            push = url_for("review.next_item")
-        return htmx_response(body, status, push_url=push)
-    return render_template("review.html", **context), status
-
-
-def _flag_form(sentence: dict | None) -> FlagForm | None:
-    """The card's flag panel, filled in with the sentence's flag if it has one."""
-    return FlagForm(formdata=None, data=sentence["flag"] or None) if sentence else None
-
-
-def focus_on(sentence_id: str, mention_id: int | None) -> int:
-    """The card's focus index of a mention of the sentence (the first actor if it is gone)."""
-    sentence = queue.sentence_for_review(get_db(), sentence_id, current_annotator())
-    mentions = [m["id"] for m in sentence["mentions"]] if sentence else []
-    return mentions.index(mention_id) if mention_id in mentions else 0
-
-
-def respond_after(sentence_id: str | None, focus: int | None = None):
-    """Where an action lands: a redirect for plain forms, the partial for htmx."""
-    if htmx:
-        return _render(sentence_id, focus)
-    if sentence_id is None:
-        return redirect(url_for("review.next_item"), 303)
-    return redirect(url_for("review.sentence", sentence_id=sentence_id, focus=focus), 303)
-
-
-def respond_failed(
-    sentence_id: str | None,
-    message: str,
-    focus: int | None = None,
-    status: int = 409,
-    entry: dict | None = None,
-):
-    """A rejected action: the same view with the message beside it. A plain form gets the
-    page with `status` (409: refused as things stand; 400: the form itself was wrong); htmx
-    gets 200, since it swaps no 4xx reply but a 403 (`responseHandling` in base.html) and the
-    annotator would see nothing happen. `entry`: what was typed into the card's Add a missed
-    actor panel, shown again in the open panel with the message beside it, to correct rather
-    than retype."""
-    status = 200 if htmx else status
-    if entry is not None:
-        return _render(sentence_id, focus, status=status, entry={**entry, "error": message})
-    return _render(sentence_id, focus, error=message, status=status)
+bp.register_error_handler(store.ReviewError, unknown_target)
+bp.register_error_handler(store.MentionGoneError, mention_gone)
+bp.register_error_handler(store.NotAskedError, not_asked)
+bp.register_error_handler(NotHolderError, not_in_queue)
 
 
 @bp.get("/review")
 def next_item():
-    return _render(_next_id())
+    return render_card(next_id())
 
 
 @bp.get("/review/<path:sentence_id>")
 def sentence(sentence_id: str):
     open_sentence(sentence_id)
-    return _render(sentence_id, request.args.get("focus", type=int))
+    return render_card(sentence_id, request.args.get("focus", type=int))
 
 
 @bp.post("/mentions/<int:mention_id>/label")
@@ -221,7 +62,7 @@ def label(mention_id: int):
     )
     learn_when_due(get_db())
     if finished:  # the last actor was labelled: the sentence is saved, on to the next
-        return respond_after(_next_id())
+        return respond_after(next_id())
     return respond_after(sentence_id, form.focus.data or 0)
 
 
@@ -238,7 +79,7 @@ def accept(sentence_id: str):
     learn_when_due(get_db())
     if not finished:  # the overall question is still open: go to it
         return respond_after(sentence_id, OVERALL_STOP)
-    return respond_after(_next_id())
+    return respond_after(next_id())
 
 
 @bp.post("/sentences/<path:sentence_id>/overall")
@@ -248,7 +89,7 @@ def overall(sentence_id: str):
     if not form.validate_on_submit():
         abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     if store.record_overall(get_db(), current_annotator(), sentence_id, form.label.data):
-        return respond_after(_next_id())
+        return respond_after(next_id())
     return respond_after(sentence_id, 0)
 
 
@@ -257,7 +98,7 @@ def skip(sentence_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     store.skip_sentence(get_db(), current_annotator(), sentence_id)
-    return respond_after(_next_id())
+    return respond_after(next_id())
 
 
 @bp.post("/review/undo")
@@ -266,7 +107,7 @@ def undo():
         abort(400)
     undone = undo_last(get_db(), current_annotator())
     if undone is None:  # not a refusal: there is simply nothing left to take back
-        return _render(_next_id(), notice="Nothing to undo.")
+        return render_card(next_id(), notice="Nothing to undo.")
     if undone.overall:  # back to the question it answered
         return respond_after(undone.sentence_id, OVERALL_STOP)
     return respond_after(undone.sentence_id, focus_on(undone.sentence_id, undone.mention_id))
@@ -286,7 +127,7 @@ def order():
         abort(400, "unknown queue order")
     set_queue_order(get_db(), current_user.user_id, form.order.data)
     current_user.queue_order = form.order.data
-    return respond_after(_next_id())
+    return respond_after(next_id())
 
 
 @bp.route("/sentences/<path:sentence_id>/flag", methods=["GET", "POST"])
@@ -302,7 +143,7 @@ def flag(sentence_id: str):
         )
         return respond_after(sentence_id)
     if htmx and form.errors:  # the card again, its flag panel open with the errors (200:
-        return _render(sentence_id, flag_form=form)  # htmx swaps no 4xx reply)
+        return render_card(sentence_id, flag_form=form)  # htmx swaps no 4xx reply)
     status = 400 if form.errors else 200
     return render_template("flag.html", form=form, sentence=sentence), status
 
