@@ -4,7 +4,7 @@ on the card. Shared by the review routes and the actor fixes made from the card.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, redirect, render_template, url_for
 from flask_htmx import make_response as htmx_response
@@ -47,7 +47,7 @@ def mention_gone(error: store.MentionGoneError):
 def shown_sentence_id() -> str | None:
     """The sentence on the review page that sent this htmx request (its HX-Current-URL), if
     this annotator may act on it; None when the page is another one."""
-    path = urlsplit(htmx.current_url or "").path
+    path = unquote(urlsplit(htmx.current_url or "").path)  # as the URL map reads paths
     try:
         endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
     except HTTPException:
