@@ -131,6 +131,41 @@ def test_chained_merges_undone_in_any_order_put_every_mention_and_alias_back(app
     assert after["Moscow"] == before["Moscow"] and after["Russia"] == before["Russia"]
 
 
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_opposite_merges_undone_in_any_order_take_the_actors_apart(app, db, order):
+    """Moscow into Russia, then Russia into Moscow: undoing both, in either order, gives each
+    its own mentions back (undoing the older first used to leave all of them on Russia)."""
+    from annotator.store.corpus import project_aliases
+
+    before = mentions_by_actor(db)
+    merges = [merge_actors(db, "Moscow", "Russia"), merge_actors(db, "Russia", "Moscow")]
+    both = before["Moscow"] | before["Russia"]
+    assert mentions_by_actor(db)["Moscow"] == both
+    undo_merge(db, merges[order[0]])
+    if order[0] == 0:  # the later merge stands: everything is still Moscow
+        assert mentions_by_actor(db)["Moscow"] == both and "Russia" not in mentions_by_actor(db)
+    else:  # the earlier one stands: everything is Russia
+        assert mentions_by_actor(db)["Russia"] == both and "Moscow" not in mentions_by_actor(db)
+    undo_merge(db, merges[order[1]])
+    after = mentions_by_actor(db)
+    assert after["Moscow"] == before["Moscow"] and after["Russia"] == before["Russia"]
+    assert project_aliases(db) == {}
+
+
+def test_a_mention_moved_by_hand_between_merges_goes_back_where_the_hand_put_it(app, db):
+    from annotator.store.mention_edits import reassign_mention
+
+    before = mentions_by_actor(db)
+    moscow = min(before["Moscow"])
+    first = merge_actors(db, "Moscow", "Russia")
+    undo_merge(db, first)
+    reassign_mention(db, "ana", moscow, "Kremlin", lead=True)  # by hand, between the merges
+    second = merge_actors(db, "Kremlin", "Russia")
+    undo_merge(db, second)
+    after = mentions_by_actor(db)
+    assert after["Kremlin"] == {moscow} and after["Moscow"] == before["Moscow"] - {moscow}
+
+
 def test_an_undone_merge_keeps_its_id_so_a_stale_undo_is_refused(client, db):
     first = merge_actors(db, "Moscow", "Russia")
     assert client.post(f"/actors/merges/{first}/undo").status_code == 303

@@ -137,9 +137,10 @@ def record_alias_moves(db: Database, merge_id: int, moves: list[dict]) -> None:
 
 
 def undo_merge(db: Database, merge_id: int) -> None:
-    """Put every moved mention back on its former actor: the actor it was moved from, or, for
-    a mention a later import stored under the merge's alias, the name that import gave it.
-    A mention moved elsewhere since (by hand, or back by undoing another merge) stays."""
+    """Take a merge back: each mention it moved goes where the merges still standing would
+    have put it without this one (`_home_without`), so merges can be undone in any order,
+    opposite ones included (Seoul into South Korea, then South Korea into Seoul). A mention
+    moved elsewhere since (by hand) stays."""
     with db.atomic():
         merge = first_row(
             db, "select * from actor_merges where id = ? and undone is null", [merge_id]
@@ -155,9 +156,10 @@ def undo_merge(db: Database, merge_id: int) -> None:
         ):
             if source in carried_to:
                 carried_to.add(target)
+        history = _merges_by_mention(db)
         for move in json.loads(merge["moves"]):
             marks = ",".join("?" for _ in move["mentions"])
-            present = [
+            present = [  # still where the merges put them: not deleted, not moved by hand
                 mention_id
                 for (mention_id, name) in db.execute(
                     f"""select m.id, ac.name from mentions m join actors ac on ac.id = m.actor_id
@@ -166,13 +168,9 @@ def undo_merge(db: Database, merge_id: int) -> None:
                 )
                 if name in carried_to
             ]
-            if not present:  # deleted since, with their document or one by one, or moved on
-                continue
-            home = move.get("from") or ensure_actor(
-                db, move["document"], move["name"], move["kind"]
-            )
-            marks = ",".join("?" for _ in present)
-            db.execute(f"update mentions set actor_id = ? where id in ({marks})", [home, *present])
+            for mention_id in present:
+                home = _home_without(db, merge_id, history[mention_id])
+                db.execute("update mentions set actor_id = ? where id = ?", [home, mention_id])
         db.execute("delete from actor_aliases where merge_id = ?", [merge_id])
         for before in json.loads(merge["aliases"] or "[]"):
             now_row = first_row(
@@ -184,6 +182,53 @@ def undo_merge(db: Database, merge_id: int) -> None:
             if unchanged_since and _standing(db, before["merge_id"]):
                 db.table("actor_aliases").upsert(before, pk="alias")
         db.execute("update actor_merges set undone = ? where id = ?", [now(), merge_id])
+
+
+def _merges_by_mention(db: Database) -> dict[int, list[tuple[int, dict]]]:
+    """Every merge that moved each mention, oldest first, with the move that says where the
+    mention was before it: (merge id, move)."""
+    history: dict[int, list[tuple[int, dict]]] = {}
+    for merge_id, moves in db.execute("select id, moves from actor_merges order by id"):
+        for move in json.loads(moves):
+            for mention_id in move["mentions"]:
+                history.setdefault(mention_id, []).append((merge_id, move))
+    return history
+
+
+def _before(db: Database, move: dict) -> tuple[int | None, int, str, str]:
+    """Where a move took its mentions from: (actor id or None, document, name, kind)."""
+    if "from" in move:
+        actor = db.table("actors").get(move["from"])
+        return move["from"], actor["document_id"], actor["name"], actor["kind"]
+    return None, move["document"], move["name"], move["kind"]
+
+
+def _home_without(db: Database, undone_id: int, merges: list[tuple[int, dict]]) -> int:
+    """The actor a mention belongs to once merge `undone_id` is taken back.
+
+    Its origin is where it was before the unbroken run of merges that carried it to the
+    undone one (a merge that took it from where the one before left it; a move by hand
+    breaks the run). From there the merges still standing are replayed by name, in order.
+    """
+    position = next(i for i, (merge_id, _) in enumerate(merges) if merge_id == undone_id)
+    start_id, start = merges[position]
+    for merge_id, move in reversed(merges[:position]):
+        target = db.execute("select target from actor_merges where id = ?", [merge_id]).fetchone()
+        if target[0] != _before(db, start)[2]:
+            break  # moved by hand between the two: the run starts after this merge
+        start_id, start = merge_id, move
+    actor_id, document, name, kind = _before(db, start)
+    origin = name
+    for source, target in db.execute(
+        """select source, target from actor_merges
+        where id >= ? and id != ? and undone is null order by id""",
+        [start_id, undone_id],
+    ):
+        if name == source:
+            name = target
+    if actor_id is not None and name == origin:
+        return actor_id
+    return ensure_actor(db, document, name, kind)
 
 
 def _standing(db: Database, merge_id: int | None) -> bool:
