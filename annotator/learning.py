@@ -16,8 +16,9 @@ One run (`annotator learn`, Train now, or by itself every N gold labels):
    newest one: see `learning_plan`) and save it with these figures;
 6. promote it when it is better by the project's margin, else keep it only to compare.
 
-A promoted model then re-labels the unreviewed mentions (`relabel_unreviewed`) and becomes
-active once they all have its pre-label, so a card never shows a mix of two models.
+A promoted model then re-labels the mentions still to review (`relabel_unreviewed`) and becomes
+active once they all have its pre-label, so the pre-labels still to decide on a card never come
+from two models (a label given keeps the pre-label it was made beside).
 """
 
 from __future__ import annotations
@@ -190,7 +191,7 @@ def relabel_unreviewed(
     batch_size: int = 64,
     on_progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Pre-label every unreviewed mention with the promoted model, then make it active.
+    """Pre-label every mention still to review with the promoted model, then make it active.
 
     Interrupted, it resumes where it stopped (only mentions without its pre-label are
     predicted); reviewed decisions keep the pre-label they were made beside.

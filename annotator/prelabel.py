@@ -48,7 +48,8 @@ def prelabel(
 
     With `documents`, only their mentions: an import labels what it brought, not every
     mention of the project that this model has not seen. With `unreviewed`, only mentions
-    nobody has labelled yet (what a newly promoted model re-labels).
+    still to review: labelled by fewer than the project's k annotators, and not adjudicated
+    (what a newly promoted model re-labels).
     """
     version = model.template_version(scheme)
     done = last = 0

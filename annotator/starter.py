@@ -24,7 +24,7 @@ margin). A project with gold of its own scores the starter and the active model 
 (`learning.compare_with_active`: the starter learned none of it). Without enough gold, the
 starter's held-out figure is set against the zero-shot default's on the same NewsMTSC
 labels; another active model (a trained one, an NLI model) without a figure on them is kept.
-A promoted starter re-labels the unreviewed mentions and becomes the active model.
+A promoted starter re-labels the mentions still to review and becomes the active model.
 """
 
 from __future__ import annotations

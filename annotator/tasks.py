@@ -185,7 +185,7 @@ def run_learn(db: Database, db_path: str, job: dict) -> str:
     spec = params["spec"]
     model = load_model(spec, models_dir)
     total = pending_count(db, model, project_scheme(db), unreviewed=True)
-    message = f"re-labelling the unreviewed mentions with {spec}"
+    message = f"re-labelling the mentions still to review with {spec}"
     _count_from_zero(db, job_id, total, "mention", message)
     count = relabel_unreviewed(
         db, models_dir, spec, params["batch_size"], lambda n: advance_job(db, job_id, n)
@@ -198,7 +198,7 @@ def run_learn(db: Database, db_path: str, job: dict) -> str:
 
 def run_starter(db: Database, db_path: str, job: dict) -> str:
     """Build the starter model when the models folder has none, decide by the learning loop's
-    rule whether the project uses it, and re-label the unreviewed mentions with it if so.
+    rule whether the project uses it, and re-label the mentions still to review with it if so.
     Resumed after an interruption, a run that had decided goes straight to the re-labelling."""
     from annotator.models.registry import starter_ready
     from annotator.models.starter import STARTER_SPEC
@@ -223,7 +223,7 @@ def run_starter(db: Database, db_path: str, job: dict) -> str:
         return params["summary"]
     model = load_model(STARTER_SPEC, models_dir)
     total = pending_count(db, model, project_scheme(db), unreviewed=True)
-    message = f"re-labelling the unreviewed mentions with {STARTER_SPEC}"
+    message = f"re-labelling the mentions still to review with {STARTER_SPEC}"
     _count_from_zero(db, job_id, total, "mention", message)
     count = relabel_unreviewed(
         db, models_dir, STARTER_SPEC, 64, lambda n: advance_job(db, job_id, n)

@@ -180,6 +180,34 @@ def test_a_promoted_model_relabels_only_unreviewed_mentions_then_becomes_active(
     db.close()
 
 
+def test_with_two_annotators_a_promoted_model_relabels_what_the_second_has_to_review(
+    project, tmp_path
+):
+    """k = 2: a mention one annotator labelled is still to review for the second, who must
+    see the new active model's pre-label on it, not none."""
+    from annotator.store.assignments import set_overlap
+    from annotator.store.prelabels import shown_labels
+
+    db = open_database(project)
+    unreviewed = _add_unreviewed_text(db, tmp_path)
+    prelabel(db, FirstLabelModel(), project_scheme(db))
+    set_overlap(db, 2)
+    decisions = list(db.query("select * from annotations order by mention_id"))
+    meta = learn(db, models_dir_beside(project))
+    assert meta["promoted"]
+    relabel_unreviewed(db, models_dir_beside(project), meta["spec"])
+    labelled_once = {row["mention_id"] for row in decisions}
+    predicted = {
+        row["mention_id"]
+        for row in db.query("select mention_id from predictions where model = ?", [meta["spec"]])
+    }
+    assert predicted == set(unreviewed) | labelled_once
+    every = [row["id"] for row in db.query("select id from mentions")]
+    assert set(shown_labels(db, every)) == set(every)  # no card left without pre-labels
+    assert list(db.query("select * from annotations order by mention_id")) == decisions
+    db.close()
+
+
 def test_a_model_is_compared_only_on_gold_it_never_saw(project, tmp_path, monkeypatch):
     import annotator.cross_validation as cross_validation
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from .assignments import OVERLAP_SQL
 from .database import first_row, now
 from .imports import published
 from .prelabels import activate_first_model, active_model
@@ -22,9 +23,12 @@ _UNPREDICTED = f"""
 """
 # Only the mentions of these documents (a JSON list of ids), e.g. those one import added.
 _IN_DOCUMENTS = " and s.document_id in (select value from json_each(:documents))"
-# Only the mentions nobody has labelled or adjudicated: a promoted model re-labels what is
-# still to review, and reviewed decisions keep the pre-label they were made beside.
-_UNREVIEWED = """ and not exists (select 1 from annotations a where a.mention_id = m.id)
+# Only the mentions still to review: labelled by fewer annotators than the project's k, and
+# not adjudicated. A promoted model re-labels those, so the next annotator of a sentence the
+# first one has done sees its pre-labels too; decisions made keep the pre-label they were
+# made beside.
+_UNREVIEWED = f""" and (select count(*) from annotations a where a.mention_id = m.id)
+      < {OVERLAP_SQL}
     and not exists (select 1 from adjudications j where j.mention_id = m.id)"""
 
 
