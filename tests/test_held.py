@@ -119,3 +119,62 @@ def _undo_migration(db) -> None:
             db.execute(f"drop {kind} {name}")
     db.execute("alter table assignments drop column finished")
     db.execute("delete from _sqlite_migrations where name = 'index_the_queue'")
+
+
+def _backdate(db, sentence_id: str, annotator: str, hours: float) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    when = (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="milliseconds")
+    db.execute(
+        "update assignments set created = ? where sentence_id = ? and annotator = ?",
+        [when, sentence_id, annotator],
+    )
+
+
+def _work_through(db, annotator: str) -> list[str]:
+    served = []
+    while (sentence_id := queue.next_sentence_id(db, annotator)) is not None:
+        assert sentence_id not in served
+        served.append(sentence_id)
+        review.accept_sentence(db, annotator, sentence_id)
+    return served
+
+
+def test_a_place_opened_and_left_idle_goes_to_an_annotator_who_has_nothing_else(spread):
+    """k = 1: cat opens two sentences and decides one label on the second, then leaves.
+    An hour on, ben's queue ends with the one cat left untouched, not the one cat began."""
+    order = reference_order(spread, "document")
+    left, begun = order[3], order[4]
+    for sentence_id in (left, begun):
+        assignments.require_holder(spread, sentence_id, "cat")
+    mention = spread.execute(
+        "select id from mentions where sentence_id = ? order by start limit 1", [begun]
+    ).fetchone()[0]
+    review.record_label(spread, "cat", mention, "against", STANCE.label_names)
+    _backdate(spread, left, "cat", 0.5)  # not idle long enough yet
+    _backdate(spread, begun, "cat", 2)
+    assert left not in _work_through(spread, "ben")
+    _backdate(spread, left, "cat", 2)
+    assert _work_through(spread, "ben") == [left]  # freed once ben had nothing else
+    assert begun not in {
+        row["sentence_id"] for row in spread.table("reviews").rows_where("annotator = 'ben'")
+    }
+    with pytest.raises(assignments.NotHolderError):  # cat, back: told it was taken
+        assignments.require_holder(spread, left, "cat")
+    assignments.require_holder(spread, begun, "cat")  # what cat began stays cat's
+    assert_flags_current(spread)
+
+
+def test_switching_an_account_off_frees_the_places_it_decided_nothing_on(spread):
+    from annotator.store.users import create_user, set_active
+
+    user_id = create_user(spread, "cat", "a long enough password")
+    order = reference_order(spread, "document")
+    for sentence_id in order[:2]:
+        assignments.require_holder(spread, sentence_id, "cat")
+    review.accept_sentence(spread, "cat", order[1])
+    set_active(spread, user_id, False)
+    held = {
+        row["sentence_id"] for row in spread.table("assignments").rows_where("annotator = 'cat'")
+    }
+    assert held == {order[1]}  # the decided one keeps its place, with cat's labels

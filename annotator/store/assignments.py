@@ -6,12 +6,21 @@ At most k annotators (the project's overlap) hold each sentence, and only they a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlite_utils import Database
 
 from .database import first_row, now, set_setting
 
 OVERLAP_SETTING = "overlap"
 MAX_OVERLAP = 20
+# A place held this long with no decision on its sentence (opened, then left) is given to
+# another annotator who has nothing else left; the holder, back later, is told it was taken.
+IDLE_PLACE = timedelta(hours=1)
+# A held place on which its holder has decided nothing: no label, skip, flag or answer
+# (an undone decision leaves no trace either).
+_UNDECIDED = """finished = 0 and not exists (select 1 from decisions d
+  where d.annotator = assignments.annotator and d.sentence_id = assignments.sentence_id)"""
 
 
 class NotHolderError(PermissionError):
@@ -76,6 +85,28 @@ def claim_free_place(db: Database, sentence_id: str, annotator: str) -> bool:
         ).rowcount
         == 1
     )
+
+
+def release_idle_places(db: Database, besides: str) -> int:
+    """Free the places other annotators than `besides` took over `IDLE_PLACE` ago and decided
+    nothing on (a sentence opened and left, a lead's look through the queue), so that a place
+    is never held for good by someone who is not working on it; return how many. The queue
+    calls this when it has nothing else for `besides`."""
+    cutoff = (datetime.now(UTC) - IDLE_PLACE).isoformat(timespec="milliseconds")
+    with db.atomic():
+        return db.execute(
+            f"delete from assignments where {_UNDECIDED} and created < ? and annotator != ?",
+            [cutoff, besides],
+        ).rowcount
+
+
+def release_places_of(db: Database, annotator: str) -> int:
+    """Free every place the annotator holds without a decision on it (an account switched
+    off); their decisions, and the places those hold, stay. Runs in the caller's
+    transaction."""
+    return db.execute(
+        f"delete from assignments where {_UNDECIDED} and annotator = ?", [annotator]
+    ).rowcount
 
 
 def may_act_on(db: Database, sentence_id: str, annotator: str) -> bool:

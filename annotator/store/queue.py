@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from . import queue_walk
 from .anchoring import hide_predictions, prelabels_hidden
-from .assignments import claim_free_place, overlap
+from .assignments import claim_free_place, overlap, release_idle_places
 from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
 from .imports import unpublished_sentence
@@ -88,6 +88,8 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
 
     In turn: sentences sent back to them (requeued), those they hold but have not finished,
     a new sentence that fewer than k annotators hold (claimed now), then those they skipped.
+    With no new sentence left, places other annotators took and left idle are freed first
+    (`assignments.release_idle_places`) and the walk runs again.
 
     A new sentence is found without any lock, by walking the order's index (see `priority`)
     to the first sentence the annotator could claim, from where their last walk stopped
@@ -109,6 +111,8 @@ def next_sentence_id(db: Database, annotator: str, order: str = "document") -> s
         k = overlap(db)
         candidate = queue_walk.first_free(db, annotator, walk, k, since)
         if candidate is None:
+            if release_idle_places(db, besides=annotator):
+                continue  # places others took and left: walk again
             break
         with db.atomic():
             held = _held(db, annotator, order)  # another tab may have claimed one meanwhile

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
+from .assignments import release_places_of
 from .database import first_row, now
 
 ANNOTATOR, LEAD, ADMIN = "annotator", "lead", "admin"
@@ -160,6 +161,7 @@ def set_active(db: Database, user_id: int, active: bool) -> None:
         db.table("users").update(user_id, {"active": int(active), "updated": now()})
         if not active:
             end_sessions(db, user_id)
+            release_places_of(db, get_user(db, user_id)["username"])
 
 
 def _keep_an_admin(db: Database, user_id: int, stays_admin: bool) -> None:
