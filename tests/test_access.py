@@ -276,6 +276,21 @@ def test_sign_in_and_out(app):
     assert client.get("/review").status_code == 303
 
 
+def test_a_username_signs_in_whatever_its_case_and_its_failures_count_together(app):
+    add_user(app.config["DB"], "ana", "annotator")
+    client = app.test_client()
+    for typed in ("Ana", "aNa", "ANA", "anA", "AnA"):  # five failures, each cased otherwise
+        assert (
+            client.post("/login", data={"username": typed, "password": "wrong"}).status_code == 400
+        )
+    locked = client.post("/login", data={"username": "ana", "password": PASSWORD})
+    assert locked.status_code == 429
+    other = app.test_client()
+    add_user(app.config["DB"], "ben", "annotator")
+    response = other.post("/login", data={"username": "BEN", "password": PASSWORD})
+    assert response.status_code == 303 and "ben (annotator)" in other.get("/review").get_data(True)
+
+
 @pytest.mark.parametrize("headers", [{}, HX])
 def test_a_session_cookie_copied_before_sign_out_no_longer_works(app, headers):
     client = signed_in(app, "ana", "annotator")

@@ -104,8 +104,15 @@ def list_users(db: Database) -> list[dict]:
 
 
 def authenticate(db: Database, username: str, password: str) -> dict | None:
-    """The active user with this username and password, or None (never saying which was wrong)."""
-    user = get_user_by_name(db, username or "")
+    """The active user with this username and password, or None (never saying which was wrong).
+
+    The username is matched regardless of case, as `create_user` keeps names unique (an exact
+    match first, for accounts made before that rule)."""
+    user = first_row(
+        db,
+        "select * from users where username = ? collate nocase order by username = ? desc",
+        [username or "", username or ""],
+    )
     try:
         _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):

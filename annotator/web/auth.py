@@ -104,12 +104,13 @@ def login():
     error = None
     if form.validate_on_submit():
         username, address = form.username.data.strip(), request.remote_addr or "?"
-        if not reserve_attempt(get_db(), username, address):
+        counted_as = username.lower()  # names match regardless of case: so do their limits
+        if not reserve_attempt(get_db(), counted_as, address):
             error = "Too many failed sign-ins: wait a few minutes and try again."
             return render_template("login.html", form=form, error=error), 429
         row = authenticate(get_db(), username, form.password.data)
         if row is not None:
-            forget_failures(get_db(), username, address)
+            forget_failures(get_db(), counted_as, address)
             user = User(row)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_for(user), 303)
