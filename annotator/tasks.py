@@ -34,12 +34,20 @@ IMPORT, PRELABEL, STATS, LEARN, MARGINS = "import", "prelabel", "stats", "learn"
 STARTER = "starter"
 
 
-def import_params(path: str, source: str, annotator: str | None, model: str, batch_size: int):
-    """The parameters of an import job: the stored upload, its name as the user knows it, and
-    the model that pre-labels what it adds."""
+def import_params(
+    path: str,
+    source: str,
+    annotator: str | None,
+    model: str,
+    batch_size: int,
+    fmt: str = "auto",
+):
+    """The parameters of an import job: the stored upload, its name as the user knows it, its
+    format (`ingest.formats.FORMATS`) and the model that pre-labels what it adds."""
     return {
         "path": path,
         "source": source,
+        "format": fmt,
         "annotator": annotator,
         "model": model,
         "batch_size": batch_size,
@@ -57,7 +65,8 @@ def run_import(db: Database, db_path: str, job: dict) -> str:
     if path.exists():
         try:
             labels = project_scheme(db).label_names
-            records = read_records(path, "auto", labels, params["source"])
+            fmt = params.get("format", "auto")  # jobs queued before formats were chosen
+            records = read_records(path, fmt, labels, params["source"])
             update_job(
                 db,
                 job_id,

@@ -2,8 +2,26 @@
 //
 // htmx reports the bytes sent while a multipart request uploads; the bar shows them, so a
 // large file never looks stuck before the import job takes over with its own progress.
+//
+// A file input with data-max-bytes refuses a file over the server's upload limit as soon as
+// it is chosen: the server would cut such an upload off, and the browser would only report a
+// reset connection instead of the limit.
 (function () {
   "use strict";
+  function mebibytes(bytes) {
+    return (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MiB";
+  }
+  document.addEventListener("change", function (event) {
+    const input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    const limit = Number(input.dataset.maxBytes);
+    const file = input.files && input.files[0];
+    input.setCustomValidity(file && file.size > limit
+      ? file.name + " is " + mebibytes(file.size) + ", over the " + mebibytes(limit) +
+        " limit of an upload."
+      : "");
+    input.reportValidity();
+  });
   function barIn(element) {
     const form = element && element.closest && element.closest("form");
     return form && form.querySelector("progress[data-upload-progress]");

@@ -266,6 +266,28 @@ def test_an_import_job_reports_progress_and_finishes_in_the_page(server, page, d
     assert "done" in text and "10 / 10 mentions" in text  # its last step: pre-labelling
 
 
+def test_a_file_over_the_upload_limit_is_refused_when_chosen(server, page, problems, db_path):
+    """The server cuts off an upload over its limit (the browser would only report a reset
+    connection): the file is refused as soon as it is chosen, naming the limit, and Import
+    sends nothing."""
+    start_review(page, f"{server}/review", "ana", db_path)
+    page.goto(f"{server}/imports/new")
+    big = {"name": "huge.txt", "mimeType": "text/plain", "buffer": b"x" * (17 * 1024 * 1024)}
+    page.set_input_files("#file", big)
+    message = page.evaluate("document.getElementById('file').validationMessage")
+    assert message == "huge.txt is 17 MiB, over the 16 MiB limit of an upload."
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.focus("#import-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    assert not any("/imports/new" in url for url in requests)
+    small = {"name": "fine.txt", "mimeType": "text/plain", "buffer": b"Merkel met Macron."}
+    page.set_input_files("#file", small)  # another choice clears the refusal
+    assert page.evaluate("document.getElementById('file').validity.valid")
+    assert problems == []
+
+
 SELECT_WORDS = """(words) => {
     const sentence = document.getElementById("sentence-text");
     const walker = document.createTreeWalker(sentence, NodeFilter.SHOW_TEXT);

@@ -179,6 +179,24 @@ def test_bad_uploads_are_reported_on_the_form_and_not_kept(client, db, db_path):
     assert db.table("jobs").count == 0 and list(uploads_dir(db_path).iterdir()) == []
 
 
+def test_an_upload_whose_format_is_named_on_the_form_is_read_in_that_format(client, db):
+    lines = b'{"title": "Summit", "text": "Merkel met Macron in Paris."}\n'
+    data = {"file": (io.BytesIO(lines), "export.txt"), "format": "jsonl"}  # not one document
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert jobs.get_job(db, job_id_of(response))["params"]["format"] == "jsonl"
+    # a CSV whose header tells nothing: the reason says how to name it, in the browser too
+    data = {"file": (io.BytesIO(b"who,what\nMerkel,spoke\n"), "table.csv")}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Format on the Import page" in html
+    data = {"file": (io.BytesIO(lines), "export.jsonl"), "format": "excel"}
+    response = client.post("/imports/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(True)
+    page = client.get("/imports/new").get_data(as_text=True)
+    assert f'data-max-bytes="{16 * 1024 * 1024}"' in page and "up to 16 MiB" in page
+
+
 @pytest.mark.parametrize("headers", [{}, HX])
 def test_a_queued_job_can_be_cancelled_from_its_page(client, db, db_path, headers):
     response = client.post("/jobs", data={"model": "embedding"})

@@ -313,7 +313,7 @@ def test_a_bad_line_is_named_and_nothing_is_stored(stance_db, tmp_path, name, fm
 
 def test_a_csv_without_a_known_header_asks_for_the_format(stance_db, tmp_path):
     path = write(tmp_path / "other.csv", "a,b\n1,2\n")
-    with pytest.raises(InputError, match="pass --format"):
+    with pytest.raises(InputError, match="name its format"):
         import_file(stance_db, path, "auto", STANCE)
 
 

@@ -21,6 +21,19 @@ READERS = {
     "pstance": read_pstance,
 }
 FORMATS = ("auto", *READERS)
+NAME_IT = "name its format (--format of `annotator import`, Format on the Import page)"
+# What each format is, in words, for a form that offers them.
+FORMAT_NAMES = {
+    "auto": "tell from the file",
+    "txt": "plain text (one document)",
+    "jsonl": "JSON lines (text, optional labels)",
+    "newsmtsc": "NewsMTSC",
+    "label-studio": "Label Studio (JSON export)",
+    "doccano": "doccano (JSONL)",
+    "prodigy": "Prodigy (JSONL)",
+    "semeval": "SemEval-2016 stance (CSV)",
+    "pstance": "P-Stance (CSV)",
+}
 
 
 # How many of a file's first non-blank lines detection reads: a tool's first record can
@@ -40,10 +53,10 @@ def detect_format(path: Path, text: str, source: str) -> str:
         found = header_format(text)
         if found:
             return found
-        raise InputError(source, "a CSV file needs SemEval's or P-Stance's header; pass --format")
+        raise InputError(source, f"a CSV file needs SemEval's or P-Stance's header; or {NAME_IT}")
     if suffix in (".txt", ".text", ".md", ""):
         return "txt"
-    raise InputError(source, f"cannot tell the format of a {suffix} file; pass --format")
+    raise InputError(source, f"cannot tell the format of a {suffix} file; {NAME_IT}")
 
 
 def _json_lines_format(text: str) -> str:

@@ -26,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from annotator.ingest.formats import FORMAT_NAMES
 from annotator.models.registry import check_spec
 from annotator.schemes import OVERALL_LABELS
 from annotator.store.flags import MAX_COMMENT, REASONS
@@ -125,6 +126,11 @@ class ImportForm(FlaskForm):
                 "Upload .txt, .jsonl, .json (Label Studio) or .csv (SemEval, P-Stance) files.",
             )
         ],
+    )
+    format = SelectField(
+        "Format",
+        choices=[SelectChoice(key, name) for key, name in FORMAT_NAMES.items()],
+        default="auto",
     )
 
     def validate(self, extra_validators=None) -> bool:

@@ -50,13 +50,13 @@ def _save(form: ImportForm) -> tuple[Path, str]:
     return path, name
 
 
-def _check(path: Path, source: str) -> None:
+def _check(path: Path, source: str, fmt: str) -> None:
     """Read the whole file now, so bad input is reported on the form, not later in a job.
 
     A file that fails in any way is deleted: the job never sees it.
     """
     try:
-        read_records(path, "auto", get_scheme().label_names, source)
+        read_records(path, fmt, get_scheme().label_names, source)
     except Exception:
         path.unlink()
         raise
@@ -68,14 +68,15 @@ def new():
     error = None
     if form.validate_on_submit():
         path, source = _save(form)
+        fmt = "jsonl" if source == "pasted text" else form.format.data  # kept as JSON lines
         try:
-            _check(path, source)
+            _check(path, source, fmt)
         except InputError as failure:
             error = str(failure)
         else:
             config = current_app.config
             params = import_params(
-                str(path), source, current_annotator(), config["MODEL"], config["BATCH_SIZE"]
+                str(path), source, current_annotator(), config["MODEL"], config["BATCH_SIZE"], fmt
             )
             job_id = get_queue().submit(IMPORT, params)
             target = url_for("job_pages.show", job_id=job_id)
