@@ -114,11 +114,23 @@
   document.addEventListener("toggle", (event) => focusPanel(event.target), true);
 
   // Escape closes the panel that holds the focus (Fix actor, Add a missed actor, Flag) without
-  // sending it, and gives the focus back to the panel's actor, or to the current actor.
+  // sending it, and gives the focus back to the panel's actor, or to the current actor. What
+  // was typed there is dropped, as is a refusal shown in it: opened again, the panel starts
+  // from what is stored (the sentence's flag, the actor's name), not from a draft.
   function closePanel(target) {
     const panel = target && target.closest && target.closest("details[open]");
     if (!panel) return false;
     panel.open = false;
+    panel.querySelectorAll("[data-refusal]").forEach((line) => line.remove());
+    panel.querySelectorAll("[aria-invalid]").forEach((field) => {
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-describedby");
+    });
+    panel.querySelectorAll("[data-draft]").forEach((field) => {  // a refused entry's words
+      field.removeAttribute("data-draft");
+      field.defaultValue = "";
+    });
+    panel.querySelectorAll("form").forEach((form) => form.reset());
     const home = panel.closest("[data-keyscope]") ||
       document.querySelector("[data-keyscope][data-current]");
     if (home) home.focus();

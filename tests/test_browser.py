@@ -875,6 +875,48 @@ def test_a_refused_missed_actor_keeps_its_words_to_correct(server, page, problem
     assert problems == []
 
 
+def test_escape_and_cancel_drop_what_a_panel_held(server, page, problems, db_path):
+    """A refused missed actor, then Escape: m opens a clean panel. A flag comment typed, then
+    Cancel: f opens the panel as stored, and a flag sent later carries only its own words."""
+    page.set_default_timeout(8000)
+    start_review(page, f"{server}/review", "kim", db_path)
+    page.keyboard.press("m")
+    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+    page.keyboard.type("Atlantis")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#add-mention-error")
+    page.keyboard.press("Escape")
+    page.keyboard.press("m")
+    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+    assert page.query_selector("#add-mention-error") is None
+    assert page.input_value("#add-mention input[name=text]") == ""
+    assert page.get_attribute("#add-mention input[name=text]", "aria-invalid") is None
+    page.keyboard.press("Escape")
+    page.keyboard.press("f")
+    page.wait_for_selector("#flag-details[open] input[type=radio]:focus")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type("draft")
+    for key in ("Tab", "Tab", "Enter"):  # Flag, Cancel, pressed
+        page.keyboard.press(key)
+    page.wait_for_selector("#flag-details:not([open])", state="attached")
+    page.keyboard.press("f")
+    page.wait_for_selector("#flag-details[open] input[type=radio]:focus")
+    assert page.input_value("#flag-details textarea[name=comment]") == ""
+    assert page.evaluate("!document.querySelector('#flag-details input[type=radio]:checked')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kept")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".badge.flagged")
+    db = open_database(db_path)
+    [row] = db.table("flags").rows_where("annotator = 'kim'")
+    db.close()
+    assert row["comment"] == "kept"
+    assert problems == []
+
+
 def test_keys_typed_right_after_f_land_in_the_flag_panel(server, page, problems, db_path):
     """f, then at once ArrowDown, Tab, a comment, Tab and Enter, with no pause for the panel:
     the panel is part of the card, so none of these keys goes anywhere else."""
