@@ -46,6 +46,7 @@ def test_actors_page_merge_and_undo(client, db):
     assert "Moscow" not in {a["name"] for a in list_actors(db)}
     html = client.get("/actors").get_data(as_text=True)
     assert "Moscow → Russia" in html
+    assert 'aria-label="Undo the merge of Moscow into Russia"' in html  # which one, by ear
     merge_id = next(db.query("select id from actor_merges"))["id"]
     assert client.post(f"/actors/merges/{merge_id}/undo").status_code == 303
     assert "Moscow" in {a["name"] for a in list_actors(db)}

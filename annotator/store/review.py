@@ -44,7 +44,8 @@ class MentionGoneError(ReviewError):
 def no_mention(mention_id: int) -> MentionGoneError:
     """The one wording of a decision about a mention that is not there."""
     return MentionGoneError(
-        f"no mention with id {mention_id}: it was removed since this page was loaded."
+        f"no mention with id {mention_id}: it was removed since this page was loaded"
+        " (or never existed)."
     )
 
 
