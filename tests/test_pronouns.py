@@ -99,3 +99,30 @@ def test_the_review_card_marks_a_pronoun_mention(client, db):
     ).fetchone()[0]
     page = client.get(f"/review/{sentence_id}").get_data(as_text=True)
     assert "”, pronoun</span>" in page and "a pronoun taken to refer to" in page
+
+
+def test_a_person_the_recogniser_calls_an_organisation_still_takes_the_pronoun():
+    """"Olaf Scholz" comes out of the small recogniser as an organisation: "his" used to go
+    back to the sentence before, to Macron. A common first name makes it a person's name."""
+    text = (
+        "Angela Merkel praised Emmanuel Macron in Berlin on Monday. "
+        "Critics attacked Olaf Scholz for his weak leadership. Scholz denied it."
+    )
+    [document] = list(analyse_documents([text], processes=1))
+    found = [[(m.text, m.actor, m.kind) for m in s.mentions] for s in document]
+    assert ("his", "Olaf Scholz", "PERSON") in found[1]
+    assert ("Olaf Scholz", "Olaf Scholz", "PERSON") in found[1]
+    assert found[2] == [("Scholz", "Olaf Scholz", "PERSON")]
+
+
+def test_only_an_organisation_that_reads_as_a_first_and_last_name_becomes_a_person():
+    from annotator.text.known_people import first_named_people
+
+    sentence = "Olaf Scholz met Victoria Station staff, Jordan Brand and Gazprom Neft."
+    spans = [(0, 11, "ORG"), (16, 32, "ORG"), (40, 52, "ORG"), (57, 69, "ORG")]
+    assert [kind for _, _, kind in first_named_people(sentence, spans)] == [
+        "PERSON",
+        "ORG",
+        "ORG",
+        "ORG",
+    ]

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .missed_names import GROUPS, OPENERS
+from .pronouns import FIRST_NAMES
 from .titles import OFFICES
 
 PERSON = "PERSON"
@@ -99,6 +100,40 @@ def names_in(sentence: str, taken: Iterable[tuple[int, int]], accept) -> list[tu
             if _stands_alone(sentence, start, end):
                 chosen.append((part_start, part_end))
     return chosen
+
+
+ORG = "ORG"
+_FIRST_NAMES = FIRST_NAMES["male"] | FIRST_NAMES["female"]
+# Second words that make "<first name> <word>" an organisation or a place after all
+# ("Victoria Station", "Jordan Brand").
+_NOT_SURNAMES = frozenset(
+    "group foundation institute company brand bank church university college hospital school "
+    "airlines airways motors media news times post capital partners holdings station beach "
+    "street square river lake island county city hall center centre fund trust party club "
+    "hotel records studios fc united".split()
+)
+
+
+def first_named_people(
+    sentence: str, spans: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """The spans with each "organisation" that reads as a person's name made a person's:
+    two capitalised words, the first a common first name ("Olaf Scholz", which the small
+    recogniser calls an organisation). A pronoun can then refer to that person, and the
+    surname alone, later, is found as theirs."""
+    result = []
+    for start, end, kind in spans:
+        words = sentence[start:end].split()
+        if (
+            kind == ORG
+            and len(words) == 2
+            and all(word.isalpha() and word[0].isupper() for word in words)
+            and words[0].lower() in _FIRST_NAMES
+            and words[1].lower() not in _NOT_SURNAMES
+        ):
+            kind = PERSON
+        result.append((start, end, kind))
+    return result
 
 
 def repeated_in_document(

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from .actors import GPE, NORP, PERSON, group_actors
 from .descriptions import description_mentions
-from .known_people import KnownPeople, repeated_in_document
+from .known_people import KnownPeople, first_named_people, repeated_in_document
 from .missed_names import missed_people
 from .parallel import map_in_workers
 from .pronouns import is_pronoun, pronoun_mentions
@@ -256,7 +256,8 @@ def _with_actors(found: list[tuple[str, list[tuple[int, int, str]]]]) -> list[Fo
     """One document's sentences with its mentions grouped into actors, then the pronouns and
     descriptions that refer to one of its people (`pronouns`, `descriptions`)."""
     texts = [sentence for sentence, _ in found]
-    found = list(zip(texts, repeated_in_document(texts, [spans for _, spans in found])))
+    spans = [first_named_people(sentence, spans) for sentence, spans in found]
+    found = list(zip(texts, repeated_in_document(texts, spans)))
     flat = [(sentence[s:e], kind) for sentence, spans in found for s, e, kind in spans]
     actors = iter(group_actors(flat))
     named = []
