@@ -102,7 +102,7 @@ def test_the_review_card_marks_a_pronoun_mention(client, db):
 
 
 def test_a_person_the_recogniser_calls_an_organisation_still_takes_the_pronoun():
-    """"Olaf Scholz" comes out of the small recogniser as an organisation: "his" used to go
+    """ "Olaf Scholz" comes out of the small recogniser as an organisation: "his" used to go
     back to the sentence before, to Macron. A common first name makes it a person's name."""
     text = (
         "Angela Merkel praised Emmanuel Macron in Berlin on Monday. "

@@ -77,3 +77,18 @@ def test_on_a_hidden_sentence_nothing_can_be_accepted_and_labels_are_marked(app,
     assert figures["hidden"] == len(card["mentions"]) and figures["hidden_agreement"] == 0.0
     stats = signed_in(app, "lea", "lead").get("/stats").get_data(as_text=True)
     assert "Anchoring" in stats and "100%" in stats
+
+
+def test_the_documents_page_shows_the_teams_progress_beside_the_leads_own(app, db):
+    from annotator.store.assignments import set_overlap
+
+    set_overlap(db, 2)
+    for annotator in ("ana", "ben"):
+        review.accept_sentence(db, annotator, FIRST)
+    lead = signed_in(app, "lea", "lead")
+    html = lead.get("/documents").get_data(as_text=True)
+    assert "Reviewed by you</th>" in html and "Done by the team" in html
+    row = html[html.index("<tbody>") :]
+    assert "<td>0</td><td>1</td>" in row  # not by lea; by two, as k = 2 asks
+    review.skip_sentence(db, "ana", FIRST)  # one review left: not done by the team any more
+    assert "<td>0</td><td>0</td>" in lead.get("/documents").get_data(as_text=True)
