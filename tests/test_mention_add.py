@@ -1,6 +1,7 @@
 """Adding a missed mention: by offsets or by words, validated, undoable, exported."""
 
 import json
+import re
 
 import pytest
 
@@ -17,7 +18,8 @@ def sentence_text(db, sentence_id=FIRST):
 
 
 def unmentioned_word(db, sentence_id=FIRST) -> tuple[int, int]:
-    """A word inside the sentence, between spaces, that no mention covers."""
+    """A word inside the sentence, between spaces, that no mention covers and that the
+    sentence has once (typed words that occur twice are refused)."""
     text = sentence_text(db, sentence_id)
     taken = [
         (m["start"], m["end"])
@@ -29,7 +31,8 @@ def unmentioned_word(db, sentence_id=FIRST) -> tuple[int, int]:
         end = start + len(word)
         position = end
         inside = start > 0 and text[start - 1] == " " and text[end : end + 1] == " "
-        if word.isalpha() and inside and not any(s < end and e > start for s, e in taken):
+        once = len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", text)) == 1
+        if word.isalpha() and inside and once and not any(s < end and e > start for s, e in taken):
             return start, end
     raise AssertionError("every word is a mention")
 
@@ -62,6 +65,22 @@ def test_add_mention_rejects_overlaps_and_bad_spans(app, db):
         add_mention(db, "ana", "nope:1", 0, 1)
     with pytest.raises(ReviewError, match="is not in the sentence"):
         find_words(db, FIRST, "Angela Merkel")
+
+
+def test_typed_words_are_whole_words_and_one_place(app, db):
+    """ "the" is inside "there" or "mother" in no sense an actor; typed words the sentence
+    has twice are refused instead of marking the first, which may not be the one meant."""
+    text = sentence_text(db)
+    repeated = next(
+        w for w in text.split() if w.isalpha() and len(re.findall(rf"(?<!\w){w}(?!\w)", text)) > 1
+    )
+    with pytest.raises(ReviewError, match="times: type more of the words around"):
+        find_words(db, FIRST, repeated)
+    start, end = unmentioned_word(db)
+    word = text[start:end]
+    with pytest.raises(ReviewError, match="is not in the sentence"):
+        find_words(db, FIRST, word[1:])  # a piece of a word is no word
+    assert find_words(db, FIRST, f"  {word} ") == (start, end)
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
@@ -104,7 +123,8 @@ def test_adding_by_selection_checks_the_offsets_match_the_words(client, db, head
     )
     assert response.status_code == wrong
     html = response.get_data(as_text=True)
-    assert 'id="add-mention-error" role="alert">End: give both offsets or neither' in html
+    refusal = 'id="add-mention-error" role="alert" data-refusal>End: give both offsets or neither'
+    assert refusal in html
     assert 'value="x"' in html
     assert client.post("/sentences/nope:0/mentions", data={"text": "x"}).status_code == 404
 

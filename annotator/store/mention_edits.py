@@ -7,6 +7,8 @@ the sentences they hold (`assignments.require_holder`); a lead (`lead=True`) fix
 
 from __future__ import annotations
 
+import re
+
 from sqlite_utils import Database
 
 from .assignments import NotHolderError, require_holder
@@ -183,22 +185,31 @@ def _free_span(db: Database, sentence: dict, start: int, end: int) -> tuple[int,
 
 
 def find_words(db: Database, sentence_id: str, words: str) -> tuple[int, int]:
-    """The first span of the sentence equal to `words` that no mention covers yet."""
+    """The one span of the sentence that is `words`, as whole words, and that no mention
+    covers yet. Typed words that occur there more than once are refused: taking the first
+    would mark a place the annotator may not have meant ("the" before another noun)."""
     sentence = first_row(db, "select text from sentences where id = ?", [sentence_id])
     if sentence is None:
         raise ReviewError(f"no sentence with id {sentence_id!r}")
-    words = words.strip()
+    words = " ".join(words.split())
     taken = [
         (m["start"], m["end"])
         for m in db.query("select start, end from mentions where sentence_id = ?", [sentence_id])
     ]
-    start = sentence["text"].find(words) if words else -1
-    while start >= 0:
-        end = start + len(words)
-        if not any(s < end and e > start for s, e in taken):
-            return start, end
-        start = sentence["text"].find(words, start + 1)
-    raise ReviewError(f"“{words}” is not in the sentence, or is already a mention")
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words.split()) + r"(?!\w)"
+    free = [
+        found.span()
+        for found in (re.finditer(pattern, sentence["text"]) if words else ())
+        if not any(s < found.end() and e > found.start() for s, e in taken)
+    ]
+    if not free:
+        raise ReviewError(f"“{words}” is not in the sentence, or is already a mention")
+    if len(free) > 1:
+        raise ReviewError(
+            f"“{words}” is in the sentence {len(free)} times: type more of the words around"
+            " the one you mean, or select it in the sentence"
+        )
+    return free[0]
 
 
 def undo_mention_edit(db: Database, undo: dict) -> None:
