@@ -70,6 +70,10 @@ def test_a_lead_settles_a_dispute_with_one_key(app, db, disputed, headers):
         "lea",
     )
     assert dispute_counts(db) == {"disputed": 1, "open": 0}
+    sentence = db.execute("select sentence_id from mentions where id = ?", [first]).fetchone()[0]
+    page = lead.get(f"/adjudicate/{sentence}").get_data(as_text=True)
+    assert f'action="/adjudicate/mentions/{first}/reopen"' in page  # the way back, shown
+    assert 'data-key="u">Reopen <kbd>u</kbd>' in page
     response = lead.post(f"/adjudicate/mentions/{first}/reopen", headers=headers)
     assert response.status_code == (200 if headers else 303)
     assert dispute_counts(db)["open"] == 1

@@ -416,6 +416,14 @@ def test_a_lead_adjudicates_from_the_keyboard(server, page, db_path):
     rows = list(db.query("select label, adjudicator from adjudications"))
     db.close()
     assert rows == [{"label": labels[2], "adjudicator": "lea"}] * len(mentions)
+    page.goto(f"{server}/adjudicate/{FIRST}")  # back to it: u reopens the focused decision
+    page.wait_for_selector("#adjudication .mention[data-current]:focus")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+    page.keyboard.press("u")
+    page.wait_for_selector(f"#adjudicate-{mentions[0]} .status:text-is('disputed')")
+    db = open_database(db_path)
+    assert db.table("adjudications").count == len(mentions) - 1
+    db.close()
 
 
 def test_an_admin_sets_up_overlap_and_anchoring_then_stats_show_agreement(server, page, db_path):
