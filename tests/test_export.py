@@ -64,3 +64,23 @@ def test_export_import_export_is_the_identity(db, stub_model, tmp_path):
     import_file(other, path, "auto", STANCE.label_names)
     second = export_lines(other)
     assert second == first
+
+
+def test_with_two_annotators_asked_a_label_one_gave_shows_as_one_of_them(db, stub_model):
+    from annotator.store.assignments import set_overlap
+
+    import_file(db, SEED, "auto", STANCE.label_names)
+    prelabel(db, stub_model, STANCE)
+    set_overlap(db, 2)
+    first = queue.next_sentence_id(db, "ana")
+    review.accept_sentence(db, "ana", first)
+    [record] = [line for line in export_lines(db) if line["id"] == first]
+    for target in record["targets"]:
+        assert target["labels"] == [
+            {"annotator": "ana", "label": target["label"], "status": "accepted"}
+        ]  # one of the two asked for: the reader sees the second has not labelled yet
+    unreviewed = next(line for line in export_lines(db) if line["id"] != first)
+    assert all("labels" not in target for target in unreviewed["targets"])
+    set_overlap(db, 1)
+    [record] = [line for line in export_lines(db) if line["id"] == first]
+    assert all("labels" not in target for target in record["targets"])

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
+from .assignments import OVERLAP_SQL
 from .gold import GOLD_VIEW, UNREVIEWED
 from .imports import published
 from .prelabels import shown_prediction_id
@@ -41,7 +42,7 @@ with gold as materialized (select * from {GOLD_VIEW})
 select '{{"id":' || json_quote(s.id) || ',"document_id":' || json_quote(s.document_id)
   || ',"text":' || json_quote(s.text) || ',"targets":' || (
     select json_group_array(case
-      when g.status = 'adjudicated' or g.people > 1
+      when g.status = 'adjudicated' or g.people > 1 or (g.people > 0 and {OVERLAP_SQL} > 1)
       then json_object({_TARGET_FIELDS}, 'labels', {_LABELS})
       else json_object({_TARGET_FIELDS}) end)
     from (select * from mentions where sentence_id = s.id order by start, "end") m
