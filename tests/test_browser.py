@@ -859,16 +859,21 @@ def test_escape_closes_a_panel_and_gives_the_keys_back(server, page, problems, d
     assert problems == []
 
 
+def add_missed_actor_by_keys(page, words: str) -> None:
+    """m, the words typed into the panel, Enter."""
+    page.keyboard.press("m")
+    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
+    page.keyboard.type(words)
+    page.keyboard.press("Enter")
+
+
 def test_a_refused_missed_actor_keeps_its_words_to_correct(server, page, problems, db_path):
     """m, words that are not in the sentence, Enter: the panel stays open with the words in it,
     the reason beside them and the focus on them; retyped, Enter adds the actor."""
     page.set_default_timeout(8000)
     start_review(page, f"{server}/review", "kim", db_path)
     [words] = free_words(db_path, FIRST, 1)
-    page.keyboard.press("m")
-    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
-    page.keyboard.type("Atlantis")
-    page.keyboard.press("Enter")
+    add_missed_actor_by_keys(page, "Atlantis")  # not in the sentence: refused
     page.wait_for_selector("#add-mention-error")
     page.wait_for_selector("#add-mention[open] input[name=text][aria-invalid=true]:focus")
     assert page.input_value("#add-mention input[name=text]") == "Atlantis"
@@ -888,10 +893,7 @@ def test_escape_and_cancel_drop_what_a_panel_held(server, page, problems, db_pat
     Cancel: f opens the panel as stored, and a flag sent later carries only its own words."""
     page.set_default_timeout(8000)
     start_review(page, f"{server}/review", "kim", db_path)
-    page.keyboard.press("m")
-    page.wait_for_selector("#add-mention[open] input[name=text]:focus")
-    page.keyboard.type("Atlantis")
-    page.keyboard.press("Enter")
+    add_missed_actor_by_keys(page, "Atlantis")  # not in the sentence: refused
     page.wait_for_selector("#add-mention-error")
     page.keyboard.press("Escape")
     page.keyboard.press("m")
