@@ -859,6 +859,14 @@ def test_escape_closes_a_panel_and_gives_the_keys_back(server, page, problems, d
     assert problems == []
 
 
+def the_flag_of(db_path, annotator: str) -> dict:
+    """The one flag the annotator has set."""
+    db = open_database(db_path)
+    [row] = db.table("flags").rows_where("annotator = ?", [annotator])
+    db.close()
+    return row
+
+
 def add_missed_actor_by_keys(page, words: str) -> None:
     """m, the words typed into the panel, Enter."""
     page.keyboard.press("m")
@@ -914,16 +922,13 @@ def test_escape_and_cancel_drop_what_a_panel_held(server, page, problems, db_pat
     page.wait_for_selector("#flag-details[open] input[type=radio]:focus")
     assert page.input_value("#flag-details textarea[name=comment]") == ""
     assert page.evaluate("!document.querySelector('#flag-details input[type=radio]:checked')")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Tab")
+    for key in ("ArrowDown", "Tab"):
+        page.keyboard.press(key)
     page.keyboard.type("kept")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_selector(".badge.flagged")
-    db = open_database(db_path)
-    [row] = db.table("flags").rows_where("annotator = 'kim'")
-    db.close()
-    assert row["comment"] == "kept"
+    assert the_flag_of(db_path, "kim")["comment"] == "kept"
     assert problems == []
 
 
@@ -938,9 +943,7 @@ def test_keys_typed_right_after_f_land_in_the_flag_panel(server, page, problems,
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_selector(".badge.flagged:text('flagged: reported speech')")
-    db = open_database(db_path)
-    [row] = db.table("flags").rows_where("annotator = 'liv'")
-    db.close()
+    row = the_flag_of(db_path, "liv")
     assert (row["reason"], row["comment"], row["sentence_id"]) == (
         "reported speech",
         "unsure",
