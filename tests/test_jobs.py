@@ -202,6 +202,8 @@ def test_a_queued_job_can_be_cancelled_from_its_page(client, db, db_path, header
     response = client.post("/jobs", data={"model": "embedding"})
     assert response.status_code == 303
     job_id = job_id_of(response)
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'hx-trigger="every 3s"' in page  # queued: it only waits for its turn
     response = client.post(f"/jobs/{job_id}/cancel", headers=headers)
     if headers:
         assert response.status_code == 200
