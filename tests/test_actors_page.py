@@ -1,5 +1,6 @@
 """Merging actors across the project, undoing a merge, and the actors page."""
 
+import itertools
 import json
 import re
 
@@ -151,6 +152,26 @@ def test_opposite_merges_undone_in_any_order_take_the_actors_apart(app, db, orde
     after = mentions_by_actor(db)
     assert after["Moscow"] == before["Moscow"] and after["Russia"] == before["Russia"]
     assert project_aliases(db) == {}
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_three_merges_undone_in_any_order_put_every_mention_back(app, db, order):
+    """Moscow into Zed, Russia into Moscow, Moscow into Russia: undoing Moscow into Zed while
+    the last stands carries Moscow's mention to Russia; undoing that last merge afterwards
+    must bring it back too (it used to stay on Russia)."""
+    from annotator.store.corpus import project_aliases
+
+    before = mentions_by_actor(db)
+    merges = [
+        merge_actors(db, "Moscow", "Zed"),
+        merge_actors(db, "Russia", "Moscow"),
+        merge_actors(db, "Moscow", "Russia"),
+    ]
+    for index in order:
+        undo_merge(db, merges[index])
+    after = mentions_by_actor(db)
+    assert after["Moscow"] == before["Moscow"] and after["Russia"] == before["Russia"]
+    assert "Zed" not in after and project_aliases(db) == {}
 
 
 def test_a_mention_moved_by_hand_between_merges_goes_back_where_the_hand_put_it(app, db):

@@ -169,8 +169,15 @@ def undo_merge(db: Database, merge_id: int) -> None:
                 if name in carried_to
             ]
             for mention_id in present:
-                home = _home_without(db, merge_id, history[mention_id])
+                merges = history[mention_id]
+                home, carried = _home_without(db, merge_id, merges)
                 db.execute("update mentions set actor_id = ? where id = ?", [home, mention_id])
+                # a standing merge that now carries the mention records it, so that undoing
+                # that merge later brings it back too
+                known = {known_id for known_id, _ in merges}
+                for carrier, move in carried:
+                    if carrier not in known:
+                        record_alias_moves(db, carrier, [{**move, "mentions": [mention_id]}])
         db.execute("delete from actor_aliases where merge_id = ?", [merge_id])
         for before in json.loads(merge["aliases"] or "[]"):
             now_row = first_row(
@@ -203,8 +210,11 @@ def _before(db: Database, move: dict) -> tuple[int | None, int, str, str]:
     return None, move["document"], move["name"], move["kind"]
 
 
-def _home_without(db: Database, undone_id: int, merges: list[tuple[int, dict]]) -> int:
-    """The actor a mention belongs to once merge `undone_id` is taken back.
+def _home_without(
+    db: Database, undone_id: int, merges: list[tuple[int, dict]]
+) -> tuple[int, list[tuple[int, dict]]]:
+    """The actor a mention belongs to once merge `undone_id` is taken back, and the standing
+    merges that carry it there, each with a move saying where it was before that merge.
 
     Its origin is where it was before the unbroken run of merges that carried it to the
     undone one (a merge that took it from where the one before left it; a move by hand
@@ -218,17 +228,18 @@ def _home_without(db: Database, undone_id: int, merges: list[tuple[int, dict]]) 
             break  # moved by hand between the two: the run starts after this merge
         start_id, start = merge_id, move
     actor_id, document, name, kind = _before(db, start)
-    origin = name
-    for source, target in db.execute(
-        """select source, target from actor_merges
+    origin, carried = name, []
+    for merge_id, source, target in db.execute(
+        """select id, source, target from actor_merges
         where id >= ? and id != ? and undone is null order by id""",
         [start_id, undone_id],
     ):
         if name == source:
+            carried.append((merge_id, {"document": document, "name": name, "kind": kind}))
             name = target
     if actor_id is not None and name == origin:
-        return actor_id
-    return ensure_actor(db, document, name, kind)
+        return actor_id, carried
+    return ensure_actor(db, document, name, kind), carried
 
 
 def _standing(db: Database, merge_id: int | None) -> bool:
