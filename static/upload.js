@@ -11,13 +11,16 @@
   function mebibytes(bytes) {
     return (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MiB";
   }
+  // The server's limit counts the whole request: the form's other fields and the multipart
+  // wrapping take a little of it (a pasted text goes in the text box, not with a file).
+  const WRAPPING = 64 * 1024;
   document.addEventListener("change", function (event) {
     const input = event.target;
     if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
     const limit = Number(input.dataset.maxBytes);
     const file = input.files && input.files[0];
-    input.setCustomValidity(file && file.size > limit
-      ? file.name + " is " + mebibytes(file.size) + ", over the " + mebibytes(limit) +
+    input.setCustomValidity(file && file.size > limit - WRAPPING
+      ? file.name + " is " + mebibytes(file.size) + ": too large for the " + mebibytes(limit) +
         " limit of an upload."
       : "");
     input.reportValidity();

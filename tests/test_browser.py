@@ -275,7 +275,12 @@ def test_a_file_over_the_upload_limit_is_refused_when_chosen(server, page, probl
     big = {"name": "huge.txt", "mimeType": "text/plain", "buffer": b"x" * (17 * 1024 * 1024)}
     page.set_input_files("#file", big)
     message = page.evaluate("document.getElementById('file').validationMessage")
-    assert message == "huge.txt is 17 MiB, over the 16 MiB limit of an upload."
+    assert message == "huge.txt is 17 MiB: too large for the 16 MiB limit of an upload."
+    just_under = {**big, "name": "near.txt", "buffer": b"x" * (16 * 1024 * 1024 - 100)}
+    page.set_input_files("#file", just_under)  # the form around it would pass the limit
+    message = page.evaluate("document.getElementById('file').validationMessage")
+    assert message == "near.txt is 16 MiB: too large for the 16 MiB limit of an upload."
+    page.set_input_files("#file", big)
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.focus("#import-form button[type=submit]")

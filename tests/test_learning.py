@@ -423,3 +423,16 @@ def test_the_active_model_is_compared_only_on_gold_the_candidate_was_scored_on(
     assert compared["basis"] == "same gold" and compared["n"] == len(examples) - 10
     assert compared["candidate"] == 1.0
     db.close()
+
+
+def test_a_trained_model_whose_files_are_not_beside_the_database_is_not_called_zero_shot(
+    project,
+):
+    from annotator.store.prelabels import set_active_model
+
+    db = open_database(project)
+    set_active_model(db, "starter")  # as in a copy of a database, without its models folder
+    db.close()
+    rows = json.loads(run("models", "--db", str(project), "--json").output)
+    [starter] = [row for row in rows if row["spec"] == "starter"]
+    assert starter["method"] == "files missing"

@@ -78,7 +78,7 @@ def test_typed_words_are_whole_words_and_one_place(app, db):
         find_words(db, FIRST, repeated)
     start, end = unmentioned_word(db)
     word = text[start:end]
-    with pytest.raises(ReviewError, match="is not in the sentence"):
+    with pytest.raises(ReviewError, match="is not in the sentence as whole words"):
         find_words(db, FIRST, word[1:])  # a piece of a word is no word
     assert find_words(db, FIRST, f"  {word} ") == (start, end)
 

@@ -31,6 +31,7 @@ def test_filters_by_actor_label_status_annotator_flag_and_model(app, db):
     review.record_label(db, "ana", first, "against", ["favor", "against", "neutral"])
     assert ids(db, label="against") == [FIRST]
     assert ids(db, status="corrected", annotator="ana") == [FIRST]
+    assert ids(db, status="corrected", annotator="ANA") == [FIRST]  # as sign-in reads names
     assert ids(db, annotator="ben") == []
     assert FIRST in ids(db, status="unreviewed")  # its other actors are not labelled yet
     assert ids(db, flagged=True) == []

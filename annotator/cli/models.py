@@ -82,7 +82,7 @@ def model_rows(db, db_path: Path) -> list[dict]:
             {
                 "spec": spec,
                 "active": spec == active,
-                "method": meta.get("method", "zero-shot") if meta is not None else "zero-shot",
+                "method": _method(spec, meta),
                 "labels": meta.get("examples") if meta else None,
                 "cv_macro_f1": meta.get("cv_macro_f1") if meta else None,
                 "cv_spread": meta.get("cv_spread") if meta else None,
@@ -167,3 +167,13 @@ def use(db_path: Path, spec: str):
     missing = mentions_without_prelabel(db, spec)
     note = f"; {missing} mentions have no pre-label from it yet" if missing else ""
     click.echo(f"active model: {spec}{note}")
+
+
+def _method(spec: str, meta: dict | None) -> str:
+    """How the model was made: its recorded method, "zero-shot" for a spec that trains
+    nothing, or "files missing" for a trained one whose folder is not beside this database
+    (a copy of the database, say)."""
+    if meta is not None:
+        return meta.get("method", "zero-shot")
+    backend = spec.partition(":")[0]
+    return "files missing" if backend in ("trained", "starter") else "zero-shot"

@@ -203,7 +203,12 @@ def find_words(db: Database, sentence_id: str, words: str) -> tuple[int, int]:
         if not any(s < found.end() and e > found.start() for s, e in taken)
     ]
     if not free:
-        raise ReviewError(f"“{words}” is not in the sentence, or is already a mention")
+        inside = words in sentence["text"]  # as part of a longer word, say
+        raise ReviewError(
+            f"“{words}” is not in the sentence as whole words, or is already a mention"
+            if inside
+            else f"“{words}” is not in the sentence, or is already a mention"
+        )
     if len(free) > 1:
         raise ReviewError(
             f"“{words}” is in the sentence {len(free)} times: type more of the words around"

@@ -69,7 +69,7 @@ def search_sentences(db: Database, query: SentenceFilter, limit: int = 50) -> li
     if query.annotator:
         mention_clauses.append(
             "exists (select 1 from annotations a"
-            " where a.mention_id = m.id and a.annotator = :annotator)"
+            " where a.mention_id = m.id and a.annotator = :annotator collate nocase)"
         )
         params["annotator"] = query.annotator
     if mention_clauses:
