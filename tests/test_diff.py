@@ -58,6 +58,7 @@ def test_diff_page_and_requeue_button(client, db):
     where = urlsplit(response.location)
     assert where.path == "/models/diff"
     assert parse_qs(where.query) == {"old": [old], "new": [new], "wrong": ["y"]}
+    assert "1 review of 1 sentence sent back" in client.get(response.location).get_data(True)
     # fields the form does not have are not passed on (url_for's own options among them)
     extra = {"endpoint": "x", "_external": "1", "_scheme": "https", "csrf_token": "t"}
     response = client.post("/models/diff/requeue", data={"old": old, "new": new, **extra})

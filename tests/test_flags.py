@@ -68,3 +68,13 @@ def test_flag_without_reason_comes_back_with_the_error(client, db):
     assert "Pick a reason." in html and re.search(r">\s*x</textarea>", html)  # kept
     assert re.search(r'<input autofocus[^>]*name="reason"', html)
     assert db.table("flags").count == 0
+
+
+@pytest.mark.parametrize("comment", ["nul\x00byte", "\u202eniTuP", "bell\x07"])
+def test_a_flag_comment_with_control_characters_is_refused(client, db, comment):
+    response = client.post(f"/sentences/{FIRST}/flag", data={"reason": "other", "comment": comment})
+    assert response.status_code == 400 and "no control characters" in response.get_data(True)
+    assert db.table("flags").count == 0
+    lines = "first line\r\nsecond\tline"  # a comment of several lines is fine
+    response = client.post(f"/sentences/{FIRST}/flag", data={"reason": "other", "comment": lines})
+    assert response.status_code == 303 and db.table("flags").count == 1

@@ -99,6 +99,9 @@ def test_the_review_card_marks_a_pronoun_mention(client, db):
     ).fetchone()[0]
     page = client.get(f"/review/{sentence_id}").get_data(as_text=True)
     assert "”, pronoun</span>" in page and "a pronoun taken to refer to" in page
+    document_id = db.table("sentences").get(sentence_id)["document_id"]
+    page = client.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert "“his”, pronoun</span>" in page  # the document page marks it as the card does
 
 
 def test_a_person_the_recogniser_calls_an_organisation_still_takes_the_pronoun():

@@ -92,3 +92,24 @@ def test_the_documents_page_shows_the_teams_progress_beside_the_leads_own(app, d
     assert "<td>0</td><td>1</td>" in row  # not by lea; by two, as k = 2 asks
     review.skip_sentence(db, "ana", FIRST)  # one review left: not done by the team any more
     assert "<td>0</td><td>0</td>" in lead.get("/documents").get_data(as_text=True)
+
+
+def test_a_fix_refused_for_anothers_label_keeps_the_card_with_the_reason(app, db):
+    from annotator.store.assignments import set_overlap
+
+    from .conftest import HX
+
+    set_overlap(db, 2)
+    mention = next(db.query("select id from mentions where sentence_id = ?", [FIRST]))["id"]
+    review.record_label(db, "ana", mention, "against", LABELS)
+    ben = signed_in(app, "ben", "annotator")
+    ben.get(f"/review/{FIRST}")  # ben takes the second place
+    shown = {**HX, "HX-Current-URL": f"http://localhost/review/{FIRST}"}
+    response = ben.post(f"/mentions/{mention}/remove", headers=shown)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith('<section id="review"')
+    assert "only a lead can move or remove it" in html and 'role="alert"' in html
+    assert response.headers["HX-Push-Url"] == f"/review/{FIRST}"
+    plain = ben.post(f"/mentions/{mention}/actor", data={"actor": "Somebody"})
+    assert plain.status_code == 403 and "only a lead" in plain.get_data(as_text=True)
+    assert db.table("mentions").count_where("id = ?", [mention]) == 1

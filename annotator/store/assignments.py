@@ -140,6 +140,7 @@ def require_holder(db: Database, sentence_id: str, annotator: str, anywhere: boo
             held = "another annotator" if places == 1 else f"{places} other annotators"
             raise NotHolderError(
                 f"Sentence {sentence_id} is held by {held}, as many as the project asks to"
-                " review it; it is not in your queue."
+                " review it; it is not in your queue. (A place left for an hour with no"
+                " decision on it goes to an annotator who has nothing else to do.)"
             )
         claim(db, sentence_id, annotator)

@@ -35,6 +35,10 @@ def _mention(db: Database, mention_id: int) -> dict:
     return mention
 
 
+class LabelledByOthersError(NotHolderError):
+    """A move or removal of a mention another annotator has labelled, by an annotator."""
+
+
 def _require_no_other_labels(db: Database, mention: dict, annotator: str, lead: bool) -> None:
     """An annotator never moves or removes a mention someone else has labelled (their label
     would change meaning or vanish without them knowing); a lead may."""
@@ -46,7 +50,7 @@ def _require_no_other_labels(db: Database, mention: dict, annotator: str, lead: 
         [mention["id"], annotator],
     )
     if other is not None:
-        raise NotHolderError(
+        raise LabelledByOthersError(
             f"Another annotator has labelled “{mention['text']}”: only a lead can move or"
             " remove it."
         )

@@ -123,9 +123,14 @@ def requeue():
     changes = changed_labels(
         get_db(), form.split(form.old.data), form.split(form.new.data), form.wrong.data
     )
-    count = requeue_sentences(get_db(), sorted({c["sentence_id"] for c in changes}))
-    sentences = counted(count, "reviewed sentence")
-    flash(f"{sentences} sent back to the front of the review queue.", "info")
+    sentence_ids = sorted({c["sentence_id"] for c in changes})
+    count = requeue_sentences(get_db(), sentence_ids)
+    reviews = counted(count, "review")  # one per annotator of each sentence
+    flash(
+        f"{reviews} of {counted(len(sentence_ids), 'sentence')} sent back to the front of"
+        " the review queues.",
+        "info",
+    )
     # back to the same diff, named by its fields alone (not the token, nor url_for's own options)
     shown = {"old": form.old.data, "new": form.new.data}
     if form.wrong.data:

@@ -57,6 +57,15 @@ def printable(form, field) -> None:
         raise ValidationError("nothing visible in it")
 
 
+def printable_text(form, field) -> None:
+    """`printable` for free text of several lines: line breaks and tabs are fine."""
+    if field.data and any(
+        (unicodedata.category(c) == "Cc" and c not in "\n\r\t") or c in BIDI_CONTROLS
+        for c in field.data
+    ):
+        raise ValidationError("no control characters")
+
+
 class LoginForm(FlaskForm):
     """A username and password."""
 
@@ -165,7 +174,9 @@ class FlagForm(FlaskForm):
         choices=[SelectChoice(reason) for reason in REASONS],
         validators=[DataRequired(message="Pick a reason.")],
     )
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=MAX_COMMENT)])
+    comment = TextAreaField(
+        "Comment", validators=[Optional(), Length(max=MAX_COMMENT), printable_text]
+    )
 
 
 class SearchForm(FlaskForm):

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from annotator.store.assignments import NotHolderError
 from annotator.store.mention_edits import (
+    LabelledByOthersError,
     add_mention,
     find_words,
     reassign_mention,
@@ -20,6 +21,7 @@ from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
 from .review_card import (
     focus_on,
+    labelled_by_others,
     mention_gone,
     not_in_queue,
     open_sentence,
@@ -32,6 +34,7 @@ bp = Blueprint("mention_fixes", __name__)
 bp.register_error_handler(ReviewError, unknown_target)
 bp.register_error_handler(MentionGoneError, mention_gone)
 bp.register_error_handler(NotHolderError, not_in_queue)
+bp.register_error_handler(LabelledByOthersError, labelled_by_others)
 
 
 def _lead() -> bool:

@@ -75,6 +75,14 @@ def not_in_queue(error: NotHolderError):
     return render_template("error.html", title="Not yours to change", message=str(error)), 403
 
 
+def labelled_by_others(error: NotHolderError):
+    """A fix refused because another annotator labelled the mention: htmx gets the card it was
+    pressed on with the reason above it, as other refused fixes do; a plain form the page."""
+    if htmx:
+        return respond_failed(shown_sentence_id() or next_id(), str(error))
+    return not_in_queue(error)
+
+
 def open_sentence(sentence_id: str) -> None:
     """Let the caller open a sentence only if it is theirs (leads look at any sentence).
 
