@@ -66,7 +66,7 @@ def test_export_import_export_is_the_identity(db, stub_model, tmp_path):
     assert second == first
 
 
-def test_with_two_annotators_asked_a_label_one_gave_shows_as_one_of_them(db, stub_model):
+def test_with_two_annotators_asked_a_label_one_gave_is_pending_and_listed(db, stub_model):
     from annotator.store.assignments import set_overlap
 
     import_file(db, SEED, "auto", STANCE.label_names)
@@ -75,12 +75,14 @@ def test_with_two_annotators_asked_a_label_one_gave_shows_as_one_of_them(db, stu
     first = queue.next_sentence_id(db, "ana")
     review.accept_sentence(db, "ana", first)
     [record] = [line for line in export_lines(db) if line["id"] == first]
-    for target in record["targets"]:
+    for target in record["targets"]:  # one of the two asked for: no gold yet
+        assert (target["label"], target["status"], target["annotator"]) == (None, "pending", None)
         assert target["labels"] == [
-            {"annotator": "ana", "label": target["label"], "status": "accepted"}
-        ]  # one of the two asked for: the reader sees the second has not labelled yet
+            {"annotator": "ana", "label": target["prediction"]["label"], "status": "accepted"}
+        ]
     unreviewed = next(line for line in export_lines(db) if line["id"] != first)
     assert all("labels" not in target for target in unreviewed["targets"])
-    set_overlap(db, 1)
+    review.accept_sentence(db, "ben", first)  # the second agrees: gold
     [record] = [line for line in export_lines(db) if line["id"] == first]
-    assert all("labels" not in target for target in record["targets"])
+    assert all(target["status"] == "accepted" and target["label"] for target in record["targets"])
+    assert all(len(target["labels"]) == 2 for target in record["targets"])

@@ -191,10 +191,10 @@ def test_with_two_annotators_a_promoted_model_relabels_what_the_second_has_to_re
     db = open_database(project)
     unreviewed = _add_unreviewed_text(db, tmp_path)
     prelabel(db, FirstLabelModel(), project_scheme(db))
-    set_overlap(db, 2)
     decisions = list(db.query("select * from annotations order by mention_id"))
     meta = learn(db, models_dir_beside(project))
     assert meta["promoted"]
+    set_overlap(db, 2)  # the team now asks for a second annotator on every sentence
     relabel_unreviewed(db, models_dir_beside(project), meta["spec"])
     labelled_once = {row["mention_id"] for row in decisions}
     predicted = {

@@ -113,3 +113,20 @@ def test_a_fix_refused_for_anothers_label_keeps_the_card_with_the_reason(app, db
     plain = ben.post(f"/mentions/{mention}/actor", data={"actor": "Somebody"})
     assert plain.status_code == 403 and "only a lead" in plain.get_data(as_text=True)
     assert db.table("mentions").count_where("id = ?", [mention]) == 1
+
+
+def test_with_k_2_one_label_is_pending_everywhere_until_the_second_agrees(app, db):
+    from annotator.store.assignments import set_overlap
+    from annotator.store.gold import gold_count, gold_of_mentions
+    from annotator.store.search import SentenceFilter, search_sentences
+
+    set_overlap(db, 2)
+    mention = next(db.query("select id from mentions where sentence_id = ?", [FIRST]))["id"]
+    review.record_label(db, "ana", mention, "against", LABELS)
+    assert gold_of_mentions(db, [mention])[mention]["status"] == "pending"
+    assert gold_count(db) == 0
+    found = search_sentences(db, SentenceFilter(status="pending"))
+    assert [row["id"] for row in found] == [FIRST]
+    review.record_label(db, "ben", mention, "against", LABELS)
+    gold = gold_of_mentions(db, [mention])[mention]
+    assert (gold["label"], gold["status"], gold_count(db)) == ("against", "corrected", 1)

@@ -1,33 +1,42 @@
 """Which label is gold: one rule, as one SQL view, for every page, command and export.
 
 - a lead's adjudication wins;
-- otherwise, when every annotator who labelled the mention gave the same label, that label
-  (one annotator alone counts as agreeing with themselves);
-- otherwise the mention is disputed and has no gold label until a lead adjudicates it.
+- otherwise, when every annotator who labelled the mention gave the same label and there are
+  as many of them as the project asks for (k, `assignments.overlap`), that label (with k = 1,
+  one annotator agrees with themselves);
+- when they gave different labels, the mention is disputed and has no gold label until a
+  lead adjudicates it;
+- when they agree but are fewer than k, it is pending: no gold label yet, since the others
+  may not agree (a model trained on it would show one annotator's label to the next).
 
 The view `gold_labels` has one row per mention that anyone labelled or adjudicated:
-`label` (null while disputed), `status` (the agreeing annotators' accepted / corrected /
-manual, or adjudicated / disputed), `annotator` (the adjudicator, or the first agreeing
-annotator by name), `people` (how many annotators labelled it) and `prediction_id` (the
-pre-label that annotator was shown). A mention without a row is unreviewed.
+`label` (null while disputed or pending), `status` (the agreeing annotators' accepted /
+corrected / manual, or adjudicated / disputed / pending), `annotator` (the adjudicator, or
+the first agreeing annotator by name), `people` (how many annotators labelled it) and
+`prediction_id` (the pre-label that annotator was shown). A mention without a row is
+unreviewed.
 """
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .assignments import OVERLAP_SQL
+
 ADJUDICATED, DISPUTED, UNREVIEWED = "adjudicated", "disputed", "unreviewed"
+PENDING = "pending"
 GOLD_VIEW = "gold_labels"
 
 # SQLite takes the bare columns (label, status, prediction_id) from the row that min()
 # picked: the first annotator by name.
 _GOLD_SQL = f"""
 select g.mention_id,
-  case when j.label is not null then j.label when g.labels = 1 then g.label end as label,
+  case when j.label is not null then j.label
+    when g.labels = 1 and g.people >= {OVERLAP_SQL} then g.label end as label,
   case when j.label is not null then '{ADJUDICATED}' when g.labels > 1 then '{DISPUTED}'
-    else g.status end as status,
-  case when j.label is not null then j.adjudicator when g.labels = 1 then g.annotator end
-    as annotator,
+    when g.people < {OVERLAP_SQL} then '{PENDING}' else g.status end as status,
+  case when j.label is not null then j.adjudicator
+    when g.labels = 1 and g.people >= {OVERLAP_SQL} then g.annotator end as annotator,
   g.people,
   case when j.label is null and g.labels = 1 then g.prediction_id end as prediction_id
 from (
@@ -63,5 +72,5 @@ def gold_of_mentions(db: Database, mention_ids: list[int]) -> dict[int, dict]:
 
 
 def gold_count(db: Database) -> int:
-    """How many mentions have a gold label (disputed ones have none)."""
+    """How many mentions have a gold label (disputed and pending ones have none)."""
     return db.execute(f"select count(*) from {GOLD_VIEW} where label is not null").fetchone()[0]

@@ -249,3 +249,11 @@ def add_merge_history(db: Database) -> None:
 def add_job_bar_start(db: Database) -> None:
     """When each job's current progress bar started: what its time left is reckoned from."""
     db.table("jobs").add_column("bar_started", str)
+
+
+@MIGRATIONS()
+def gold_waits_for_k_annotators(db: Database) -> None:
+    """Gold needs as many agreeing annotators as the project asks for (k); fewer is pending."""
+    from .gold import create_gold_view
+
+    create_gold_view(db)

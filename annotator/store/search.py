@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from .corpus import mentions_of_sentences
-from .gold import GOLD_VIEW, UNREVIEWED
+from .gold import GOLD_VIEW, PENDING, UNREVIEWED
 from .imports import published
 
-STATUSES = ("accepted", "corrected", "manual", "adjudicated", "disputed", UNREVIEWED)
+STATUSES = ("accepted", "corrected", "manual", "adjudicated", "disputed", PENDING, UNREVIEWED)
 
 
 @dataclass(frozen=True)
