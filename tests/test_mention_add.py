@@ -67,20 +67,35 @@ def test_add_mention_rejects_overlaps_and_bad_spans(app, db):
         find_words(db, FIRST, "Angela Merkel")
 
 
-def test_typed_words_are_whole_words_and_one_place(app, db):
-    """ "the" is inside "there" or "mother" in no sense an actor; typed words the sentence
-    has twice are refused instead of marking the first, which may not be the one meant."""
+def test_typed_words_are_whole_words_and_the_first_free_place(app, db):
+    """ "the" inside "there" or "mother" is no word typed; of words the sentence has twice the
+    first free place is taken, and the caller is told how many others there are."""
     text = sentence_text(db)
     repeated = next(
         w for w in text.split() if w.isalpha() and len(re.findall(rf"(?<!\w){w}(?!\w)", text)) > 1
     )
-    with pytest.raises(ReviewError, match="times: type more of the words around"):
-        find_words(db, FIRST, repeated)
+    start, end, others = find_words(db, FIRST, repeated)
+    assert text[start:end] == repeated and others >= 1
+    assert start == re.search(rf"(?<!\w){repeated}(?!\w)", text).start()
     start, end = unmentioned_word(db)
     word = text[start:end]
     with pytest.raises(ReviewError, match="is not in the sentence as whole words"):
         find_words(db, FIRST, word[1:])  # a piece of a word is no word
-    assert find_words(db, FIRST, f"  {word} ") == (start, end)
+    assert find_words(db, FIRST, f"  {word} ") == (start, end, 0)
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_words_typed_that_the_sentence_has_twice_mark_the_first_and_say_so(client, db, headers):
+    text = sentence_text(db)
+    repeated = next(
+        w for w in text.split() if w.isalpha() and len(re.findall(rf"(?<!\w){w}(?!\w)", text)) > 1
+    )
+    response = client.post(f"/sentences/{FIRST}/mentions", data={"text": repeated}, headers=headers)
+    if not headers:
+        response = client.get(response.location)
+    html = response.get_data(as_text=True)
+    assert f"“{repeated}” is in the sentence" in html and "the first was marked" in html
+    assert db.table("mentions").count_where("sentence_id = ? and text = ?", [FIRST, repeated]) == 1
 
 
 @pytest.mark.parametrize("headers", [{}, HX])

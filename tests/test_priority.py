@@ -252,7 +252,7 @@ def test_a_sentence_leaves_the_queue_with_its_last_mention_and_joins_with_its_fi
         )
     )["id"]
     text = spread.execute("select text from sentences where id = ?", [bare]).fetchone()[0]
-    start, end = find_words(spread, bare, text.split()[0])
+    start, end, _ = find_words(spread, bare, text.split()[0])
     add_mention(spread, "lead", bare, start, end, lead=True)
     assert_current(spread)
     row = next(row for row in kept(spread) if row["sentence_id"] == bare)

@@ -188,10 +188,10 @@ def _free_span(db: Database, sentence: dict, start: int, end: int) -> tuple[int,
     return start, end
 
 
-def find_words(db: Database, sentence_id: str, words: str) -> tuple[int, int]:
-    """The one span of the sentence that is `words`, as whole words, and that no mention
-    covers yet. Typed words that occur there more than once are refused: taking the first
-    would mark a place the annotator may not have meant ("the" before another noun)."""
+def find_words(db: Database, sentence_id: str, words: str) -> tuple[int, int, int]:
+    """The first span of the sentence that is `words`, as whole words, and that no mention
+    covers yet, and how many other such spans there are (the caller says so: the first may
+    not be the place the annotator meant)."""
     sentence = first_row(db, "select text from sentences where id = ?", [sentence_id])
     if sentence is None:
         raise ReviewError(f"no sentence with id {sentence_id!r}")
@@ -213,12 +213,7 @@ def find_words(db: Database, sentence_id: str, words: str) -> tuple[int, int]:
             if inside
             else f"“{words}” is not in the sentence, or is already a mention"
         )
-    if len(free) > 1:
-        raise ReviewError(
-            f"“{words}” is in the sentence {len(free)} times: type more of the words around"
-            " the one you mean, or select it in the sentence"
-        )
-    return free[0]
+    return (*free[0], len(free) - 1)
 
 
 def undo_mention_edit(db: Database, undo: dict) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, flash
 from flask_login import current_user
 
 from annotator.store.assignments import NotHolderError
@@ -19,12 +19,14 @@ from annotator.store.users import LEAD
 from .auth import current_annotator
 from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
+from .htmx import htmx
 from .review_card import (
     focus_on,
     labelled_by_others,
     mention_gone,
     not_in_queue,
     open_sentence,
+    render_card,
     respond_after,
     respond_failed,
     unknown_target,
@@ -73,9 +75,10 @@ def add(sentence_id: str):
         field, messages = next(iter(form.errors.items()))
         message = f"{form[field].label.text}: {messages[0]}"
         return respond_failed(sentence_id, message, status=400, entry=entry)
+    others = 0  # other places the typed words are in, not taken
     try:
         if form.start.data is None:
-            start, end = find_words(db, sentence_id, form.text.data)
+            start, end, others = find_words(db, sentence_id, form.text.data)
         else:
             start, end = form.start.data, form.end.data
             words = db.table("sentences").get(sentence_id)["text"][start:end]
@@ -88,4 +91,14 @@ def add(sentence_id: str):
         )
     except ReviewError as error:
         return respond_failed(sentence_id, str(error), entry=entry)
-    return respond_after(sentence_id, focus_on(sentence_id, mention_id))
+    focus = focus_on(sentence_id, mention_id)
+    if others:  # say which place was taken, and how to take another
+        words = " ".join(form.text.data.split())
+        note = (
+            f"“{words}” is in the sentence {others + 1} times: the first was marked. For"
+            " another, undo (u) and type more of the words around it, or select it."
+        )
+        if htmx:
+            return render_card(sentence_id, focus, notice=note)
+        flash(note, "info")
+    return respond_after(sentence_id, focus)
