@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash
 from flask_login import current_user
 
-from annotator.store.assignments import NotHolderError
 from annotator.store.mention_edits import (
-    LabelledByOthersError,
     add_mention,
     find_words,
     reassign_mention,
     remove_mention,
 )
-from annotator.store.review import MentionGoneError, ReviewError
+from annotator.store.review import ReviewError
 from annotator.store.users import LEAD
 
 from .auth import current_annotator
@@ -21,22 +19,16 @@ from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
 from .htmx import htmx
 from .review_card import (
+    answer_refusals,
     focus_on,
-    labelled_by_others,
-    mention_gone,
-    not_in_queue,
     open_sentence,
     render_card,
     respond_after,
     respond_failed,
-    unknown_target,
 )
 
 bp = Blueprint("mention_fixes", __name__)
-bp.register_error_handler(ReviewError, unknown_target)
-bp.register_error_handler(MentionGoneError, mention_gone)
-bp.register_error_handler(NotHolderError, not_in_queue)
-bp.register_error_handler(LabelledByOthersError, labelled_by_others)
+answer_refusals(bp)
 
 
 def _lead() -> bool:

@@ -8,7 +8,6 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from annotator.store import queue
 from annotator.store import review as store
-from annotator.store.assignments import NotHolderError
 from annotator.store.corpus import get_sentence
 from annotator.store.flags import flag_sentence, list_flags
 from annotator.store.undo import undo_last
@@ -22,23 +21,17 @@ from .htmx import htmx
 from .job_queue import learn_when_due
 from .review_card import (
     OVERALL_STOP,
+    answer_refusals,
     focus_on,
-    mention_gone,
     next_id,
-    not_asked,
-    not_in_queue,
     open_sentence,
     render_card,
     respond_after,
     respond_failed,
-    unknown_target,
 )
 
 bp = Blueprint("review", __name__)
-bp.register_error_handler(store.ReviewError, unknown_target)
-bp.register_error_handler(store.MentionGoneError, mention_gone)
-bp.register_error_handler(store.NotAskedError, not_asked)
-bp.register_error_handler(NotHolderError, not_in_queue)
+answer_refusals(bp)
 
 
 @bp.get("/review")

@@ -16,6 +16,7 @@ from annotator.store import queue
 from annotator.store import review as store
 from annotator.store.assignments import NotHolderError, may_act_on, require_holder
 from annotator.store.corpus import get_sentence
+from annotator.store.mention_edits import LabelledByOthersError
 from annotator.store.users import LEAD
 
 from .auth import current_annotator
@@ -191,3 +192,12 @@ def respond_failed(
     if entry is not None:
         return render_card(sentence_id, focus, status=status, entry={**entry, "error": message})
     return render_card(sentence_id, focus, error=message, status=status)
+
+
+def answer_refusals(blueprint) -> None:
+    """Have a blueprint of actions on the card answer a refused decision the card's way."""
+    blueprint.register_error_handler(store.ReviewError, unknown_target)
+    blueprint.register_error_handler(store.MentionGoneError, mention_gone)
+    blueprint.register_error_handler(store.NotAskedError, not_asked)
+    blueprint.register_error_handler(NotHolderError, not_in_queue)
+    blueprint.register_error_handler(LabelledByOthersError, labelled_by_others)
