@@ -13,6 +13,7 @@ from annotator.schemes import get_scheme
 from annotator.store import corpus, queue, review
 from annotator.store.actors import list_actors
 from annotator.store.database import connect
+from annotator.store.document_progress import list_documents
 from annotator.store.exports import iter_export_lines
 from annotator.store.predictions import count_unpredicted
 from annotator.store.search import SentenceFilter, search_sentences
@@ -45,7 +46,7 @@ def stored_rows(db) -> dict[str, int]:
 def what_readers_see(db) -> dict:
     """The corpus as each page, command and export reads it."""
     return {
-        "documents": [d["id"] for d in corpus.list_documents(db)],
+        "documents": [d["id"] for d in list_documents(db)],
         "document": corpus.get_document(db, "lisbon-0"),
         "sentence": corpus.get_sentence(db, "lisbon-0:0"),
         "search": [s["id"] for s in search_sentences(db, SentenceFilter(text="Lisbon"))],
@@ -201,7 +202,7 @@ def test_labelled_sentences_for_new_documents_are_staged_and_their_labels_publis
     assert summary.sentences == 3 and summary.labels == 3
     assert published == [[], [], []]  # a step per staged record; none visible meanwhile
     assert queue.review_progress(db, "ana") == {"reviewed": 3, "total": 3}
-    assert [d["id"] for d in corpus.list_documents(db)] == ["d0", "d1", "d2"]
+    assert [d["id"] for d in list_documents(db)] == ["d0", "d1", "d2"]
 
 
 def test_labels_for_published_sentences_wait_for_the_publish_step(db, tmp_path):

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, stre
 
 from annotator.store import corpus
 from annotator.store.database import connect
+from annotator.store.document_progress import list_documents
 from annotator.store.exports import iter_export_lines
 from annotator.store.jobs import recent_jobs
 from annotator.store.queue import review_progress
@@ -22,7 +23,7 @@ def index():
     db, annotator = get_db(), current_annotator()
     return render_template(
         "index.html",
-        documents=corpus.list_documents(db, annotator),
+        documents=list_documents(db, annotator),
         progress=review_progress(db, annotator) if annotator else None,
         jobs=recent_jobs(db),
     )
