@@ -61,8 +61,12 @@ def test_a_lead_settles_a_dispute_with_one_key(app, db, disputed, headers):
         f"/adjudicate/mentions/{first}", data={"label": "against"}, headers=headers
     )
     assert response.status_code == (200 if headers else 303)
-    if headers:
-        assert "Nothing to adjudicate" in response.get_data(as_text=True)
+    page = response if headers else lead.get(response.location)
+    html = page.get_data(as_text=True)
+    assert "Nothing to adjudicate" in html
+    sentence = db.execute("select sentence_id from mentions where id = ?", [first]).fetchone()[0]
+    assert f'<a href="/adjudicate/{sentence}">{sentence}</a> is settled' in html  # way back
+    assert "is settled" not in lead.get("/adjudicate?settled=nope").get_data(as_text=True)
     settled = target(db, first)
     assert (settled["label"], settled["status"], settled["annotator"]) == (
         "against",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 
 from annotator.store.adjudication import (
@@ -12,6 +12,7 @@ from annotator.store.adjudication import (
     reopen,
     sentence_for_adjudication,
 )
+from annotator.store.corpus import get_sentence
 from annotator.store.database import first_row
 
 from .auth import current_annotator
@@ -22,8 +23,12 @@ from .htmx import htmx
 bp = Blueprint("adjudication", __name__)
 
 
-def _render(sentence_id: str | None, focus: int | None = None):
+def _render(sentence_id: str | None, focus: int | None = None, settled: str | None = None):
+    """The adjudication page, or its partial for htmx. `settled`: a sentence whose last dispute
+    was just settled, linked from the page so that its decisions can be reopened."""
     db = get_db()
+    if settled and get_sentence(db, settled) is None:
+        settled = None  # an id from the query string that names nothing here
     sentence = sentence_for_adjudication(db, sentence_id) if sentence_id else None
     if sentence_id and sentence is None:
         abort(404, f"No sentence {sentence_id!r} to adjudicate.")
@@ -34,6 +39,7 @@ def _render(sentence_id: str | None, focus: int | None = None):
         "focus": focus or 0,
         "counts": dispute_counts(db),
         "action_form": ActionForm(),
+        "settled": settled,
     }
     if htmx:
         push = (
@@ -47,12 +53,12 @@ def _render(sentence_id: str | None, focus: int | None = None):
 
 @bp.get("/adjudicate")
 def index():
-    return _render(next_open_sentence(get_db()))
+    return _render(next_open_sentence(get_db()), settled=request.args.get("settled"))
 
 
 @bp.get("/adjudicate/<path:sentence_id>")
 def sentence(sentence_id: str):
-    return _render(sentence_id)
+    return _render(sentence_id, settled=request.args.get("settled"))
 
 
 def _after(sentence_id: str):
@@ -62,11 +68,12 @@ def _after(sentence_id: str):
         target = sentence_id
     else:
         target = next_open_sentence(get_db())
+    settled = None if target == sentence_id else sentence_id  # moved on: link back to it
     if htmx:
-        return _render(target)
+        return _render(target, settled=settled)
     if target is None:
-        return redirect(url_for("adjudication.index"), 303)
-    return redirect(url_for("adjudication.sentence", sentence_id=target), 303)
+        return redirect(url_for("adjudication.index", settled=settled), 303)
+    return redirect(url_for("adjudication.sentence", sentence_id=target, settled=settled), 303)
 
 
 def _mention_sentence(mention_id: int) -> str:
