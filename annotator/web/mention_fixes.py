@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from annotator.store.mention_edits import (
@@ -17,12 +17,10 @@ from annotator.store.users import LEAD
 from .auth import current_annotator
 from .db import get_db
 from .forms import ActionForm, ActorForm, MentionForm
-from .htmx import htmx
 from .review_card import (
     answer_refusals,
     focus_on,
     open_sentence,
-    render_card,
     respond_after,
     respond_failed,
 )
@@ -83,14 +81,11 @@ def add(sentence_id: str):
         )
     except ReviewError as error:
         return respond_failed(sentence_id, str(error), entry=entry)
-    focus = focus_on(sentence_id, mention_id)
+    note = None
     if others:  # say which place was taken, and how to take another
         words = " ".join(form.text.data.split())
         note = (
             f"“{words}” is in the sentence {others + 1} times: the first was marked. For"
             " another, undo (u) and type more of the words around it, or select it."
         )
-        if htmx:
-            return render_card(sentence_id, focus, notice=note)
-        flash(note, "info")
-    return respond_after(sentence_id, focus)
+    return respond_after(sentence_id, focus_on(sentence_id, mention_id), notice=note)

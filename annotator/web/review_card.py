@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from werkzeug.exceptions import Conflict, HTTPException, NotFound
@@ -39,8 +39,7 @@ def mention_gone(error: store.MentionGoneError):
     was pressed on as it is now, the reason above it, so the next key acts on what is there;
     a plain form gets the refusal page, saying to reload."""
     if htmx:
-        message = f"{error} Here is the sentence as it is now."
-        return respond_failed(shown_sentence_id() or next_id(), message)
+        return _refused_on_shown_card(f"{error} Here is the sentence as it is now.")
     advice = "Go back and reload the page to see the sentence as it is now."
     return refused(NotFound(f"{error} {advice}"))
 
@@ -80,8 +79,13 @@ def labelled_by_others(error: NotHolderError):
     """A fix refused because another annotator labelled the mention: htmx gets the card it was
     pressed on with the reason above it, as other refused fixes do; a plain form the page."""
     if htmx:
-        return respond_failed(shown_sentence_id() or next_id(), str(error))
+        return _refused_on_shown_card(str(error))
     return not_in_queue(error)
+
+
+def _refused_on_shown_card(message: str):
+    """The card the refused key was pressed on (else the next one), the reason above it."""
+    return respond_failed(shown_sentence_id() or next_id(), message)
 
 
 def open_sentence(sentence_id: str) -> None:
@@ -166,10 +170,13 @@ def focus_on(sentence_id: str, mention_id: int | None) -> int:
     return mentions.index(mention_id) if mention_id in mentions else 0
 
 
-def respond_after(sentence_id: str | None, focus: int | None = None):
-    """Where an action lands: a redirect for plain forms, the partial for htmx."""
+def respond_after(sentence_id: str | None, focus: int | None = None, notice: str | None = None):
+    """Where an action lands: a redirect for plain forms, the partial for htmx. `notice`: a
+    line that informs (on the card for htmx; flashed onto the page a redirect leads to)."""
     if htmx:
-        return render_card(sentence_id, focus)
+        return render_card(sentence_id, focus, notice=notice)
+    if notice:
+        flash(notice, "info")
     if sentence_id is None:
         return redirect(url_for("review.next_item"), 303)
     return redirect(url_for("review.sentence", sentence_id=sentence_id, focus=focus), 303)
