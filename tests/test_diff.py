@@ -7,6 +7,7 @@ from annotator.prelabel import prelabel
 from annotator.schemes import get_scheme
 from annotator.store import queue, review
 from annotator.store.diff import changed_labels, model_versions, requeue_sentences
+from annotator.store.prelabels import set_active_model
 
 from .conftest import FIRST, FirstLabelModel
 
@@ -66,3 +67,40 @@ def test_diff_page_and_requeue_button(client, db):
     assert parse_qs(urlsplit(response.location).query) == {"old": [old], "new": [new]}
     assert db.table("reviews").get((FIRST, "ana"))["status"] == "requeued"
     assert client.get("/models/diff?old=x&new=y").status_code == 400
+
+
+def _putin_mention(db):
+    return next(
+        m for m in queue.sentence_for_review(db, FIRST, "ana")["mentions"] if "Putin" in m["text"]
+    )
+
+
+def test_a_requeued_sentence_shows_the_new_pre_label_and_is_confirmed_against_it(client, db):
+    client.post(f"/sentences/{FIRST}/accept")  # ana takes the first model's labels
+    assert _putin_mention(db)["predicted"] == "favor"
+    prelabel(db, NeutralForPutin(), STANCE)
+    set_active_model(db, "stub:putin")
+    # done and not sent back: the card keeps the pre-label ana labelled beside
+    assert _putin_mention(db)["predicted"] == "favor"
+    requeue_sentences(db, [FIRST])
+    putin = _putin_mention(db)
+    assert (putin["label"], putin["predicted"], putin["labelled_beside"]) == (
+        "favor",
+        "neutral",
+        "favor",
+    )
+    html = client.get(f"/review/{FIRST}").get_data(as_text=True)
+    assert "(you labelled beside favor)" in html
+    # confirming keeps ana's label, now judged against the pre-label that sent it back
+    client.post(f"/sentences/{FIRST}/accept")
+    row = db.table("annotations").get((putin["id"], "ana"))
+    assert (row["label"], row["status"]) == ("favor", "corrected")
+    assert db.table("predictions").get(row["prediction_id"])["model"] == "stub:putin"
+    assert db.table("reviews").get((FIRST, "ana"))["status"] == "done"
+    assert "you labelled beside" not in client.get(f"/review/{FIRST}").get_data(as_text=True)
+    # one undo puts back the label as it was kept, and the sentence as sent back
+    client.post("/review/undo")
+    row = db.table("annotations").get((putin["id"], "ana"))
+    assert (row["label"], row["status"]) == ("favor", "accepted")
+    assert db.table("predictions").get(row["prediction_id"])["model"] == "stub:first"
+    assert db.table("reviews").get((FIRST, "ana"))["status"] == "requeued"

@@ -55,6 +55,7 @@ def hide_predictions(mentions: list[dict]) -> list[dict]:
             predicted_score=None,
             predicted_scores=None,
             predicted_model=None,
+            labelled_beside=None,
         )
     return mentions
 

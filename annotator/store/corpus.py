@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from .database import first_row, insert_row, now
 from .gold import UNREVIEWED, gold_of_mentions
 from .imports import published
-from .prelabels import labelled_prediction_id, shown_prediction_id
+from .prelabels import card_prediction_id, labelled_prediction_id, shown_prediction_id
 from .priority import refresh_priority
 
 
@@ -208,20 +208,27 @@ def mentions_of_sentences(
 ) -> dict[str, list[dict]]:
     """Mentions grouped by sentence id, with their actor, a label and the pre-label beside it.
 
-    With `annotator`, the label is that annotator's own and the pre-label the one they were
-    shown (or are shown now, while unlabelled). Without, the label is the gold label (see
-    `gold`) and the pre-label the one its annotator was shown, else the one shown now.
+    With `annotator`, the label is that annotator's own and the pre-label the one on their
+    card (`card_prediction_id`); `labelled_beside` is the pre-label they labelled beside,
+    which differs from it where a newer model sent the sentence back. Without, the label is
+    the gold label (see `gold`) and the pre-label the one its annotator was shown, else the
+    one shown now.
     """
     if not sentence_ids:
         return {}
     marks = ",".join("?" for _ in sentence_ids)
     if annotator is not None:
-        labels = "left join annotations a on a.mention_id = m.id and a.annotator = ?"
-        prediction = labelled_prediction_id("a", "m.id")
-        columns, params = "a.label, a.status, a.annotator", [annotator, *sentence_ids]
+        labels = """left join annotations a on a.mention_id = m.id and a.annotator = ?
+            left join reviews r on r.sentence_id = m.sentence_id and r.annotator = a.annotator"""
+        prediction = card_prediction_id("a", "r", "m.id")
+        columns = f"""a.label, a.status, a.annotator,
+            (select label from predictions where id = {labelled_prediction_id("a", "m.id")})
+              as labelled_beside"""
+        params = [annotator, *sentence_ids]
     else:
         labels, prediction = "", shown_prediction_id("m.id")
-        columns, params = "null as label, null as status, null as annotator", sentence_ids
+        columns = "null as label, null as status, null as annotator, null as labelled_beside"
+        params = sentence_ids
     rows = list(
         db.query(
             f"""

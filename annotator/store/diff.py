@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from .database import now
 from .gold import GOLD_VIEW
-from .review import DONE, REQUEUED
+from .review_states import DONE, REQUEUED
 
 
 def model_versions(db: Database) -> list[dict]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from .database import now
-from .review import DONE, MANUAL
+from .review_states import DONE, MANUAL
 
 _UPSERT = """
 insert into annotations (mention_id, annotator, label, status, prediction_id, created, updated)

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from .database import first_row, get_setting, set_setting
 from .imports import published_sentence
+from .review_states import REQUEUED
 
 ACTIVE_MODEL_SETTING = "active_model"
 
@@ -31,6 +32,15 @@ def labelled_prediction_id(annotation: str, mention: str) -> str:
     `annotation` (a table alias, possibly of a left join), else what is shown now."""
     return f"""(case when {annotation}.prediction_id is not null
       then {annotation}.prediction_id else {shown_prediction_id(mention)} end)"""
+
+
+def card_prediction_id(annotation: str, review: str, mention: str) -> str:
+    """SQL for the prediction an annotator's card shows beside their label: while their review
+    of the sentence is requeued (`review`, a table alias of a left join, is sent back because
+    a newer model disagrees), the one shown now, which is what they are asked to look at
+    again; otherwise the one recorded with their label (see `labelled_prediction_id`)."""
+    return f"""(case when {review}.status = '{REQUEUED}'
+      then {shown_prediction_id(mention)} else {labelled_prediction_id(annotation, mention)} end)"""
 
 
 def active_model(db: Database) -> str | None:

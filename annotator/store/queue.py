@@ -15,8 +15,9 @@ from .imports import unpublished_sentence
 from .overall import overall_label, question_enabled
 from .priority import ORDER_BY
 from .priority import TABLE as PRIORITY
-from .review import REQUEUED, SKIPPED, ReviewError, review_row
+from .review import ReviewError, review_row
 from .review_counts import done_count
+from .review_states import REQUEUED, SKIPPED
 
 CONTEXT = 2  # neighbouring sentences shown on each side
 

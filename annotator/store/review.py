@@ -24,10 +24,8 @@ from .database import (
 from .imports import published
 from .overall import question_enabled, question_open, write_overall
 from .prelabels import shown_prediction_id
+from .review_states import ACCEPTED, CORRECTED, DONE, MANUAL, REQUEUED, SKIPPED
 
-DONE, SKIPPED = "done", "skipped"
-REQUEUED = "requeued"  # sent back for another look (e.g. from a model diff): served first
-ACCEPTED, CORRECTED, MANUAL = "accepted", "corrected", "manual"
 PAUSE_SECONDS = 300  # a longer gap between two decisions is a break, not decision time
 
 
@@ -208,7 +206,7 @@ def _accept_rest(
 
     Returns undo data: the annotation changes and the replaced review row.
     """
-    changes = [
+    changes = _confirm_requeued(db, annotator, sentence_id) + [
         {
             "mention_id": m["id"],
             "previous": _write_annotation(
@@ -224,6 +222,34 @@ def _accept_rest(
     if not finish:
         return changes, review_row(db, sentence_id, annotator)
     return changes, _write_review(db, sentence_id, annotator, DONE)
+
+
+def _confirm_requeued(db: Database, annotator: str, sentence_id: str) -> list[dict]:
+    """On a sentence sent back to the annotator, keep each label they give again against the
+    pre-label now on their card, so its status (accepted / corrected) says how it compares
+    with the model that sent it back. Returns undo data, as `_accept_rest` does."""
+    review = review_row(db, sentence_id, annotator)
+    if review is None or review["status"] != REQUEUED:
+        return []
+    if prelabels_hidden(db, sentence_id, annotator):
+        return []
+    mentions = mentions_of_sentences(db, [sentence_id], annotator).get(sentence_id, [])
+    return [
+        {
+            "mention_id": m["id"],
+            "previous": _write_annotation(
+                db,
+                m["id"],
+                annotator,
+                m["label"],
+                {"id": m["predicted_id"], "label": m["predicted"]}
+                if m["predicted_id"] is not None
+                else None,
+            ),
+        }
+        for m in mentions
+        if m["label"] is not None
+    ]
 
 
 def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:

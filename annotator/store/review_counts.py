@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .review import DONE
+from .review_states import DONE
 
 TABLE = "review_counts"
 
