@@ -417,3 +417,27 @@ def test_an_upload_named_in_another_script_keeps_its_format(client, db):
     stored = [p for p in (Path(client.application.config["DB"]).parent / "uploads").iterdir()]
     assert any(p.name.endswith(".jsonl") for p in stored)
     assert db["sentences"].count >= before
+
+
+def test_rows_without_a_title_or_id_are_titled_by_their_opening_words(stance_db, tmp_path):
+    long_row = (
+        "Trump said on Monday that the trade talks with China were going very well"
+        " and would end soon"
+    )
+    path = write(
+        tmp_path / "rows.csv",
+        f"Target,Tweet,Stance\nBiden,Biden spoke.,FAVOR\nTrump,{long_row},AGAINST\n",
+    )
+    import_file(stance_db, path, "auto", STANCE)
+    titles = {row["title"] for row in stance_db.query("select title from documents")}
+    assert titles == {
+        "Biden spoke.",
+        "Trump said on Monday that the trade talks with China were…",
+    }
+    # a record that names its document keeps that name as its title
+    named = write(
+        tmp_path / "named.jsonl",
+        json.dumps({"text": "Kim spoke.", "document_id": "kim-1", "targets": []}) + "\n",
+    )
+    import_file(stance_db, named, "auto", STANCE)
+    assert stance_db.table("documents").get("kim-1")["title"] == "kim-1"

@@ -81,7 +81,7 @@ def store_document(
         summary.document_ids[same_text["id"]] = None
         return []
     corpus.insert_document(
-        db, document_id, record.title or document_id, digest, record.meta, import_id
+        db, document_id, title_of(record, document_id), digest, record.meta, import_id
     )
     summary.documents += 1
     summary.document_ids[document_id] = None
@@ -110,6 +110,24 @@ class StoredSentence:
     mention_ids: list[int]
 
 
+TITLE_LENGTH = 60  # characters of the text that title a document given no title or id
+
+
+def title_of(record: Record, document_id: str) -> str:
+    """The record's title; else the id it was given; else, for an id made from its text
+    (a CSV row, a JSON line with neither), the text's opening words, which say more on the
+    Documents page than a hash does."""
+    if record.title:
+        return record.title
+    if record.document_id or record.id:
+        return document_id
+    words = " ".join(record.text.split())
+    if len(words) <= TITLE_LENGTH:
+        return words
+    cut = words.rfind(" ", 0, TITLE_LENGTH)
+    return words[: cut if cut > TITLE_LENGTH // 2 else TITLE_LENGTH].rstrip(" ,;:-") + "…"
+
+
 def _ids(record: Record) -> tuple[str, str]:
     document_id = record.document_id or record.id or f"doc-{text_hash(record.text)[:12]}"
     return document_id, record.id or f"{document_id}:{text_hash(record.text)[:8]}"
@@ -129,7 +147,7 @@ def store_sentence(
     document_id, sentence_id = _ids(record)
     if corpus.get_document(db, document_id, unpublished=True) is None:
         corpus.insert_document(
-            db, document_id, record.title or document_id, None, record.meta, import_id
+            db, document_id, title_of(record, document_id), None, record.meta, import_id
         )
         summary.documents += 1
     summary.document_ids[document_id] = None
