@@ -508,3 +508,36 @@ def test_user_commands(db_path):
         main, ["user", "add", "ben"], input="short\nshort\n", env={"ANNOTATOR_DB": str(db_path)}
     )
     assert result.exit_code != 0 and "at least 8 characters" in result.output
+
+
+def test_a_browser_that_signed_in_before_is_not_paused_by_others_at_its_address(app, db):
+    from annotator.store import login_limits
+    from annotator.web.known_browsers import COOKIE
+
+    add_user(app.config["DB"], "admin1", "admin")
+    good = {"username": "Admin1", "password": PASSWORD}
+    owner = app.test_client()
+    assert owner.post("/login", data=good).status_code == 303
+    owner.post("/logout", data={})
+    # someone at the same address, on another browser, types wrong passwords
+    stranger = app.test_client()
+    wrong = {"username": "admin1", "password": "wrong password"}
+    for _ in range(login_limits.PER_ADDRESS):
+        stranger.post("/login", data=wrong)
+    assert stranger.post("/login", data=good).status_code == 429
+    assert app.test_client().post("/login", data=good).status_code == 429  # a new browser too
+    # the owner's browser is not paused by them
+    assert owner.post("/login", data=good).status_code == 303
+    # a cookie made up, or one of another account's browser, is no pass
+    forged = app.test_client()
+    forged.set_cookie(COOKIE, owner.get_cookie(COOKIE).value[:-2] + "xx")
+    assert forged.post("/login", data=good).status_code == 429
+    add_user(app.config["DB"], "ben", "annotator")
+    other = app.test_client()
+    assert other.post("/login", data={"username": "ben", "password": PASSWORD}).status_code == 303
+    assert other.post("/login", data=good).status_code == 429
+    # the known browser's own failures still pause it
+    owner.post("/logout", data={})
+    for _ in range(login_limits.PER_ACCOUNT):
+        assert owner.post("/login", data=wrong).status_code == 400
+    assert owner.post("/login", data=good).status_code == 429

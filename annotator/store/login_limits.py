@@ -1,6 +1,9 @@
-"""Sign-in rate limits: a few failures per account and per address, then a pause.
+"""Sign-in rate limits: a few failures per account and per place, then a pause.
 
-Kept in the database, so the limit holds across server processes and restarts.
+A place is the client's address, or a browser that has signed in as the account before (the
+web layer tells which; see `web.known_browsers`), so that failures from others at the same
+address do not pause the account's owner. Kept in the database, so the limit holds across
+server processes and restarts.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from sqlite_utils import Database
 from .database import insert_row, now
 
 WINDOW = timedelta(minutes=15)
-PER_ACCOUNT = 5  # failures for one username from one address
-PER_ADDRESS = 20  # failures from one address, whatever the username
+PER_ACCOUNT = 5  # failures for one username from one place
+PER_ADDRESS = 20  # failures from one place, whatever the username
 
 
 def _since() -> str:

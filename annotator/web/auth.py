@@ -12,6 +12,7 @@ from annotator.store.users import ANNOTATOR, authenticate, end_sessions, get_use
 
 from .db import get_db
 from .forms import ActionForm, LoginForm
+from .known_browsers import remember, sign_in_place
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -103,17 +104,19 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        username, address = form.username.data.strip(), request.remote_addr or "?"
+        username = form.username.data.strip()
         counted_as = username.lower()  # names match regardless of case: so do their limits
-        if not reserve_attempt(get_db(), counted_as, address):
+        place = sign_in_place(counted_as, request.remote_addr or "?")
+        if not reserve_attempt(get_db(), counted_as, place):
             error = "Too many failed sign-ins: wait a few minutes and try again."
             return render_template("login.html", form=form, error=error), 429
         row = authenticate(get_db(), username, form.password.data)
         if row is not None:
-            forget_failures(get_db(), counted_as, address)
+            forget_failures(get_db(), counted_as, place)
             user = User(row)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or home_for(user), 303)
+            home = _safe_next(request.args.get("next")) or home_for(user)
+            return remember(redirect(home, 303), counted_as)
         error = "Unknown username or wrong password."
     status = 400 if (form.errors or error) else 200
     return render_template("login.html", form=form, error=error), status
