@@ -92,6 +92,12 @@ def pair_features(
     return np.hstack(columns)
 
 
+def without_prior(sentence_states: tuple, pair: Pair) -> np.ndarray:
+    """`f3`'s columns less the zero-shot scores, from one sentence's states (with the middle
+    layer): what the synthetic head reads (`synthetic`), whose scores are added to them."""
+    return np.concatenate([one_pair(*sentence_states[:2], pair), _middle(sentence_states, pair)])
+
+
 def _middle(sentence_states: tuple, pair: Pair) -> np.ndarray:
     _, offsets, middle = sentence_states
     first, last = mention_tokens(offsets, pair.start, pair.end)
