@@ -55,6 +55,7 @@ SPEAKER_NEUTRAL_BIAS = 1.0  # in logits, for an actor who speaks
 # label and makes a score readable as its chance again (see benchmarks/calibration.py).
 SCORE_SCALE = 0.5
 ENCODE_BATCH = 16  # sentences per forward pass for the examples
+HEAD_CHUNK = 256  # pairs whose synthetic-head features are held at once
 
 
 def packaged_model_path() -> str:
@@ -243,9 +244,13 @@ class EmbeddingModel(StanceModel):
         # The head guesses roles from the token vectors; where the parse names the actor's
         # role (the one who criticises, the victim), the rule speaks for it instead.
         open_role = ~np.any(shifts != 0, axis=1)
-        if head is not None and open_role.any():
-            chosen = [pair for pair, is_open in zip(pairs, open_role) if is_open]
-            features = np.stack([without_prior(states[pair.sentence], pair) for pair in chosen])
-            learned = head_logits(head, features)
-            logits[open_role] += learned[:, [POLARITIES.index(p) for p in polarities]]
+        if head is not None:
+            columns = [POLARITIES.index(polarity) for polarity in polarities]
+            chosen = np.flatnonzero(open_role)
+            for at in range(0, len(chosen), HEAD_CHUNK):  # the features are wide: a few at once
+                rows = chosen[at : at + HEAD_CHUNK]
+                features = np.stack(
+                    [without_prior(states[pairs[i].sentence], pairs[i]) for i in rows]
+                )
+                logits[rows] += head_logits(head, features)[:, columns]
         return predictions_from_scores(softmax(SCORE_SCALE * logits), scheme.label_names)
