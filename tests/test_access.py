@@ -510,8 +510,11 @@ def test_user_commands(db_path):
     assert result.exit_code != 0 and "at least 8 characters" in result.output
 
 
-def test_a_browser_that_signed_in_before_is_not_paused_by_others_at_its_address(app, db):
+def test_a_browser_that_signed_in_before_is_not_paused_by_others_at_its_address(
+    app, db, monkeypatch
+):
     from annotator.store import login_limits
+    from annotator.web import known_browsers
     from annotator.web.known_browsers import COOKIE
 
     add_user(app.config["DB"], "admin1", "admin")
@@ -536,8 +539,12 @@ def test_a_browser_that_signed_in_before_is_not_paused_by_others_at_its_address(
     other = app.test_client()
     assert other.post("/login", data={"username": "ben", "password": PASSWORD}).status_code == 303
     assert other.post("/login", data=good).status_code == 429
-    # the known browser's own failures still pause it
+    # a browser's signature lasts as long as its cookie (half a year from its last sign-in)
     owner.post("/logout", data={})
+    with monkeypatch.context() as patched:
+        patched.setattr(known_browsers, "MAX_AGE", -1)
+        assert owner.post("/login", data=good).status_code == 429
+    # the known browser's own failures still pause it
     for _ in range(login_limits.PER_ACCOUNT):
         assert owner.post("/login", data=wrong).status_code == 400
     assert owner.post("/login", data=good).status_code == 429

@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Response, current_app, request
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 COOKIE = "annotator_browser"
 SALT = "known-browser"
@@ -23,8 +23,8 @@ MAX_AGE = 180 * 24 * 3600  # seconds: a browser unused for half a year is a stra
 MAX_ACCOUNTS = 8  # accounts one browser remembers (a lead trying out an annotator's view)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def _read() -> dict | None:
@@ -32,8 +32,8 @@ def _read() -> dict | None:
     if not raw:
         return None
     try:
-        value = _serializer().loads(raw)
-    except BadSignature:
+        value = _serializer().loads(raw, max_age=MAX_AGE)  # signed at the last sign-in
+    except BadSignature:  # an expired signature is one too
         return None
     if not (
         isinstance(value, dict)
