@@ -15,8 +15,8 @@ labelled by role (`synthetic`: "{B} criticized {A}" makes A negative and B neutr
 the same pass's token vectors, adds what it learned of the roles, for the actors whose role
 the rules do not name.
 
-`probabilities` stops before the roles and the head: the trained linear models read its scores as
-features, and keep reading what they were trained on.
+`probabilities` stops before the roles and the head: the trained linear models read its
+scores as features, and keep reading what they were trained on.
 """
 
 from __future__ import annotations
@@ -232,8 +232,7 @@ class EmbeddingModel(StanceModel):
     ) -> list[Prediction]:
         if not pairs:
             return []
-        from .features import MIDDLE_LAYER, without_prior
-        from .synthetic import POLARITIES, head_logits
+        from .features import MIDDLE_LAYER
 
         head = self.synthetic_head
         states = self.sentence_states(pairs, batch_size, MIDDLE_LAYER if head else None)
@@ -241,16 +240,24 @@ class EmbeddingModel(StanceModel):
         shifts = role_shifts(mention_roles(pairs), polarities)
         probabilities = np.clip(self.probabilities(pairs, scheme, states), 1e-12, 1.0)
         logits = np.log(probabilities) + shifts
-        # The head guesses roles from the token vectors; where the parse names the actor's
-        # role (the one who criticises, the victim), the rule speaks for it instead.
-        open_role = ~np.any(shifts != 0, axis=1)
         if head is not None:
-            columns = [POLARITIES.index(polarity) for polarity in polarities]
-            chosen = np.flatnonzero(open_role)
-            for at in range(0, len(chosen), HEAD_CHUNK):  # the features are wide: a few at once
-                rows = chosen[at : at + HEAD_CHUNK]
-                features = np.stack(
-                    [without_prior(states[pairs[i].sentence], pairs[i]) for i in rows]
-                )
-                logits[rows] += head_logits(head, features)[:, columns]
+            # The head guesses roles from the token vectors; where the parse names the
+            # actor's role (the one who criticises, the victim), the rule speaks for it.
+            open_role = np.flatnonzero(~np.any(shifts != 0, axis=1))
+            logits[open_role] += self._head_logits(head, pairs, states, open_role, polarities)
         return predictions_from_scores(softmax(SCORE_SCALE * logits), scheme.label_names)
+
+    def _head_logits(
+        self, head: dict, pairs: Sequence[Pair], states: dict, rows, polarities: list[str]
+    ) -> np.ndarray:
+        """The synthetic head's log-probabilities (`rows` × polarities) for those pairs."""
+        from .features import without_prior
+        from .synthetic import POLARITIES, head_logits
+
+        columns = [POLARITIES.index(polarity) for polarity in polarities]
+        result = np.zeros((len(rows), len(polarities)))
+        for at in range(0, len(rows), HEAD_CHUNK):  # the features are wide: a few at once
+            chunk = rows[at : at + HEAD_CHUNK]
+            features = np.stack([without_prior(states[pairs[i].sentence], pairs[i]) for i in chunk])
+            result[at : at + len(chunk)] = head_logits(head, features)[:, columns]
+        return result
