@@ -43,6 +43,24 @@ def card_prediction_id(annotation: str, review: str, mention: str) -> str:
       then {shown_prediction_id(mention)} else {labelled_prediction_id(annotation, mention)} end)"""
 
 
+def shown_token(mentions: list[dict]) -> str:
+    """What a card shows for the actors its accept would label from their pre-labels:
+    "mention id:pre-label" of each unlabelled actor (empty after the colon without one).
+    The card sends it back with each decision that may finish the sentence."""
+    return ",".join(f"{m['id']}:{m['predicted'] or ''}" for m in mentions if m["label"] is None)
+
+
+def parse_shown(token: str) -> dict[int, str]:
+    """The inverse of `shown_token`; a ValueError for anything else."""
+    shown: dict[int, str] = {}
+    for item in filter(None, token.split(",")):
+        mention, _, label = item.partition(":")
+        if not mention.isdigit() or not _:
+            raise ValueError(f"not mention id:label: {item[:40]!r}")
+        shown[int(mention)] = label
+    return shown
+
+
 def active_model(db: Database) -> str | None:
     """The spec of the model whose pre-labels annotators see, or None before any prediction."""
     return get_setting(db, ACTIVE_MODEL_SETTING)

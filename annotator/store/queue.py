@@ -13,6 +13,7 @@ from .corpus import get_sentence, mentions_of_sentences
 from .database import first_row, get_setting, set_setting
 from .imports import unpublished_sentence
 from .overall import overall_label, question_enabled
+from .prelabels import shown_token
 from .priority import ORDER_BY
 from .priority import TABLE as PRIORITY
 from .review import ReviewError, review_row
@@ -242,6 +243,7 @@ def sentence_for_review(db: Database, sentence_id: str, annotator: str) -> dict 
     sentence["prelabels_hidden"] = prelabels_hidden(db, sentence_id, annotator)
     if sentence["prelabels_hidden"]:
         hide_predictions(sentence["mentions"])
+    sentence["shown"] = shown_token(sentence["mentions"])
     sentence["others"] = {} if blind(db) else others_labels(db, sentence_id, annotator)
     neighbours = list(
         db.query(

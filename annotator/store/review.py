@@ -39,6 +39,28 @@ class MentionGoneError(ReviewError):
     with the sentence as it is now where it can."""
 
 
+class PrelabelsChangedError(ReviewError):
+    """An accept from a card whose pre-labels are no longer the ones it would take: another
+    model became active, or an actor was added, since the card was shown."""
+
+
+PRELABELS_CHANGED = (
+    "The pre-labels on this card changed since it was shown (another model is active now, or"
+    " an actor was added): nothing was taken from them. Look at them again, then accept."
+)
+
+
+def prelabels_changed(
+    db: Database, annotator: str, sentence_id: str, shown: dict[int, str] | None
+) -> bool:
+    """Whether accepting now would label some actor otherwise than the card showed it (an
+    actor the card did not show at all counts). `shown` None: nothing to compare with."""
+    if shown is None:
+        return False
+    now_shown = {m["id"]: m["predicted"] or "" for m in _unlabelled(db, annotator, sentence_id)}
+    return any(shown.get(mention, None) != label for mention, label in now_shown.items())
+
+
 def no_mention(mention_id: int) -> MentionGoneError:
     """The one wording of a decision about a mention that is not there."""
     return MentionGoneError(
@@ -140,13 +162,19 @@ def _seconds_between(earlier: str, later: str) -> float | None:
 
 
 def record_label(
-    db: Database, annotator: str, mention_id: int, label: str, labels: list[str]
+    db: Database,
+    annotator: str,
+    mention_id: int,
+    label: str,
+    labels: list[str],
+    shown: dict[int, str] | None = None,
 ) -> tuple[str, bool]:
     """Set the annotator's label on one mention; return (sentence id, whether it finished it).
 
     Labelling the sentence's last actor finishes the sentence, as Enter would: the other
     actors keep their labels or take their pre-labels, and the sentence counts as
-    reviewed. Label and finish are one decision, so one undo reverses both.
+    reviewed. Label and finish are one decision, so one undo reverses both. It does not
+    finish where the pre-labels it would take are not the `shown` ones (`prelabels_changed`).
     """
     if label not in labels:
         raise ReviewError(f"label {label!r} is not one of {', '.join(labels)}")
@@ -178,6 +206,7 @@ def record_label(
             bool(mention["is_last"])
             and _can_accept(db, annotator, sentence_id)
             and not question_open(db, sentence_id, annotator)
+            and not prelabels_changed(db, annotator, sentence_id, shown)
         )
         if finished:
             changes, review = _accept_rest(db, annotator, sentence_id)
@@ -252,11 +281,14 @@ def _confirm_requeued(db: Database, annotator: str, sentence_id: str) -> list[di
     ]
 
 
-def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
+def accept_sentence(
+    db: Database, annotator: str, sentence_id: str, shown: dict[int, str] | None = None
+) -> bool:
     """Keep the annotator's labels, take the pre-label for every other mention, mark it done.
 
     While the overall question is unanswered the sentence stays open for it; returns whether
-    the sentence was finished.
+    the sentence was finished. Refused (`PrelabelsChangedError`) where the pre-labels it
+    would take are not the `shown` ones.
     """
     if get_sentence(db, sentence_id) is None or not mentions_of_sentences(db, [sentence_id]):
         raise ReviewError(f"no sentence with actors has id {sentence_id!r}")
@@ -270,6 +302,8 @@ def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
                 else ("no pre-label yet")
             )
             raise ReviewError(f"label these actors first ({why}): {', '.join(missing)}")
+        if prelabels_changed(db, annotator, sentence_id, shown):
+            raise PrelabelsChangedError(PRELABELS_CHANGED)
         finish = not question_open(db, sentence_id, annotator)
         done = review_row(db, sentence_id, annotator)
         if (
@@ -286,7 +320,13 @@ def accept_sentence(db: Database, annotator: str, sentence_id: str) -> bool:
     return finish
 
 
-def record_overall(db: Database, annotator: str, sentence_id: str, label: str) -> bool:
+def record_overall(
+    db: Database,
+    annotator: str,
+    sentence_id: str,
+    label: str,
+    shown: dict[int, str] | None = None,
+) -> bool:
     """Answer the overall question; like the last actor's label, it finishes the sentence
     when every actor has a label or a pre-label. Returns whether it finished it. Refused
     where the project does not ask the question: nobody was asked, so it is no decision."""
@@ -301,7 +341,9 @@ def record_overall(db: Database, annotator: str, sentence_id: str, label: str) -
         except ValueError as error:
             raise ReviewError(str(error)) from None
         undo = {"annotations": [], "overall": [sentence_id, annotator, previous]}
-        finished = _can_accept(db, annotator, sentence_id)
+        finished = _can_accept(db, annotator, sentence_id) and not prelabels_changed(
+            db, annotator, sentence_id, shown
+        )
         if finished:
             undo["annotations"], undo["review"] = _accept_rest(db, annotator, sentence_id)
         log_decision(db, annotator, sentence_id, "overall+finish" if finished else "overall", undo)

@@ -25,12 +25,18 @@ from .review_card import (
     focus_on,
     next_id,
     open_sentence,
+    posted_shown,
     render_card,
     respond_after,
     respond_failed,
 )
 
 bp = Blueprint("review", __name__)
+LABEL_KEPT_PRELABELS_CHANGED = (
+    "Your label is saved. The pre-labels of the other actors changed since the card was shown"
+    " (another model is active now, or an actor was added), so the sentence is not finished:"
+    " look at them again, then accept."
+)
 answer_refusals(bp)
 
 
@@ -50,13 +56,17 @@ def label(mention_id: int):
     form = LabelForm(get_scheme().label_names)
     if not form.validate_on_submit():
         abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    shown = posted_shown()
     sentence_id, finished = store.record_label(
-        get_db(), current_annotator(), mention_id, form.label.data, get_scheme().label_names
+        get_db(), current_annotator(), mention_id, form.label.data, get_scheme().label_names, shown
     )
     learn_when_due(get_db())
     if finished:  # the last actor was labelled: the sentence is saved, on to the next
         return respond_after(next_id())
-    return respond_after(sentence_id, form.focus.data or 0)
+    notice = None
+    if store.prelabels_changed(get_db(), current_annotator(), sentence_id, shown):
+        notice = LABEL_KEPT_PRELABELS_CHANGED
+    return respond_after(sentence_id, form.focus.data or 0, notice)
 
 
 @bp.post("/sentences/<path:sentence_id>/accept")
@@ -66,7 +76,7 @@ def accept(sentence_id: str):
     if get_sentence(get_db(), sentence_id) is None:  # as skip and flag answer it
         abort(404, f"No sentence {sentence_id!r} in this project.")
     try:
-        finished = store.accept_sentence(get_db(), current_annotator(), sentence_id)
+        finished = store.accept_sentence(get_db(), current_annotator(), sentence_id, posted_shown())
     except store.ReviewError as error:
         return respond_failed(sentence_id, str(error))
     learn_when_due(get_db())
@@ -81,9 +91,13 @@ def overall(sentence_id: str):
     form = OverallForm()
     if not form.validate_on_submit():
         abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    if store.record_overall(get_db(), current_annotator(), sentence_id, form.label.data):
+    shown = posted_shown()
+    if store.record_overall(get_db(), current_annotator(), sentence_id, form.label.data, shown):
         return respond_after(next_id())
-    return respond_after(sentence_id, 0)
+    notice = None
+    if store.prelabels_changed(get_db(), current_annotator(), sentence_id, shown):
+        notice = LABEL_KEPT_PRELABELS_CHANGED
+    return respond_after(sentence_id, 0, notice)
 
 
 @bp.post("/sentences/<path:sentence_id>/skip")

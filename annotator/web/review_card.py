@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from werkzeug.exceptions import Conflict, HTTPException, NotFound
@@ -17,6 +17,7 @@ from annotator.store import review as store
 from annotator.store.assignments import NotHolderError, may_act_on, require_holder
 from annotator.store.corpus import get_sentence
 from annotator.store.mention_edits import LabelledByOthersError
+from annotator.store.prelabels import parse_shown
 from annotator.store.users import LEAD
 
 from .auth import current_annotator
@@ -168,6 +169,18 @@ def focus_on(sentence_id: str, mention_id: int | None) -> int:
     sentence = queue.sentence_for_review(get_db(), sentence_id, current_annotator())
     mentions = [m["id"] for m in sentence["mentions"]] if sentence else []
     return mentions.index(mention_id) if mention_id in mentions else 0
+
+
+def posted_shown() -> dict[int, str] | None:
+    """The pre-labels the card showed when the decision was made (`prelabels.shown_token`,
+    sent with each decision that may finish a sentence); None from a client that sends none."""
+    token = request.form.get("shown")
+    if token is None:
+        return None
+    try:
+        return parse_shown(token)
+    except ValueError as error:
+        abort(400, f"shown: {error}")
 
 
 def respond_after(sentence_id: str | None, focus: int | None = None, notice: str | None = None):
