@@ -61,8 +61,8 @@ def test_status_is_judged_against_the_shown_prelabel_and_kept(app, db):
     shown = db.execute("select model, label from predictions where id = ?", [row["prediction_id"]])
     assert shown.fetchone() == ("stub:first", "favor")
     # Switching the active model changes what unlabelled actors show, not what was shown.
-    result = CliRunner().invoke(main, ["models", "--db", app.config["DB"], "use", "stub:other"])
-    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["models", "use", "stub:other", "--db", app.config["DB"]])
+    assert result.exit_code == 0, result.output  # --db after the command, as every command
     mentions = {m["id"]: m for m in _first_mentions(db)}
     assert mentions[first["id"]]["predicted"] == "favor"
     assert all(m["predicted"] == "against" for i, m in mentions.items() if i != first["id"])

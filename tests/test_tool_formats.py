@@ -441,3 +441,10 @@ def test_rows_without_a_title_or_id_are_titled_by_their_opening_words(stance_db,
     )
     import_file(stance_db, named, "auto", STANCE)
     assert stance_db.table("documents").get("kim-1")["title"] == "kim-1"
+
+
+def test_a_benchmark_header_is_read_in_any_case(stance_db, tmp_path):
+    path = write(tmp_path / "lower.csv", "tweet, TARGET ,label\nBiden spoke.,Joe Biden,AGAINST\n")
+    assert detect_format(path, read_text(path, "lower.csv"), "lower.csv") == "pstance"
+    import_file(stance_db, path, "auto", STANCE)
+    assert exported_labels(stance_db) == {("Biden spoke.", "Biden"): "against"}

@@ -142,13 +142,21 @@ def models(ctx, db_path: Path, as_json: bool):
 
 @models.command("use")
 @click.argument("spec")
+@click.option(
+    "--db",
+    "own_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite database file (the same as `annotator models --db FILE use SPEC`).",
+)
 @click.pass_obj
-def use(db_path: Path, spec: str):
+def use(db_path: Path, spec: str, own_db: Path | None):
     """Make SPEC the active model: annotators see its pre-labels from now on (labels already
     given keep the pre-label they were shown).
 
-    Example: annotator models use trained:team-v1
+    Example: annotator models use trained:team-v1 --db instance/annotator.db
     """
+    db_path = own_db or db_path
     db = open_or_fail(db_path)
     known = [row["spec"] for row in model_specs(db)]
     if spec not in known:

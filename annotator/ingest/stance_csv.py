@@ -20,11 +20,18 @@ def header_format(text: str) -> str | None:
         first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
     except csv.Error:
         return None
-    names = {name.strip() for name in first}
+    names = {name.strip().lower() for name in first}
     for fmt, columns in COLUMNS.items():
-        if set(columns) <= names:
+        if {column.lower() for column in columns} <= names:
             return fmt
     return None
+
+
+def _column_names(fmt: str, names) -> list[str]:
+    """The header's names, the benchmark's own spelling for those it knows in any case
+    ("tweet" is Tweet); others as written."""
+    known = {column.lower(): column for column in COLUMNS[fmt]}
+    return [known.get((name or "").strip().lower(), (name or "").strip()) for name in names]
 
 
 def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list[Record]:
@@ -32,9 +39,10 @@ def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list
     # strict: a quote that closes in a later row is an error, not rows run together
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = {(name or "").strip() for name in reader.fieldnames or []}
+        reader.fieldnames = _column_names(fmt, reader.fieldnames or [])
     except csv.Error as error:
         raise InputError(source, f"not valid CSV: {error}", 1) from None
+    header = set(reader.fieldnames)
     missing = [column for column in COLUMNS[fmt] if column not in header]
     if missing:
         raise InputError(source, f"the header lacks {', '.join(missing)}", 1)
@@ -49,7 +57,6 @@ def read_stance_csv(fmt: str, source: str, text: str, labels: list[str]) -> list
                 "the row has fewer cells than the header (a quote left open takes in the"
                 " lines after it)"
             )
-        row = {(key or "").strip(): value for key, value in row.items()}
         body, name = row.get(text_column) or "", (row.get(target_column) or "").strip()
         if not body.strip() or not name:
             fail(f"'{text_column}' and '{target_column}' must not be empty")
