@@ -91,6 +91,7 @@ def test_a_requeued_sentence_shows_the_new_pre_label_and_is_confirmed_against_it
     )
     html = client.get(f"/review/{FIRST}").get_data(as_text=True)
     assert "(you labelled beside favor)" in html
+    assert '<span class="status">to confirm</span>' in html  # not judged against the old one
     # confirming keeps ana's label, now judged against the pre-label that sent it back
     client.post(f"/sentences/{FIRST}/accept")
     row = db.table("annotations").get((putin["id"], "ana"))

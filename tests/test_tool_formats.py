@@ -434,6 +434,14 @@ def test_rows_without_a_title_or_id_are_titled_by_their_opening_words(stance_db,
         "Biden spoke.",
         "Trump said on Monday that the trade talks with China were…",
     }
+    # direction overrides and other invisible marks of the text make no title
+    marked = write(
+        tmp_path / "marked.jsonl",
+        json.dumps({"text": "\u202eKim spoke \u200bagain.", "targets": []}) + "\n",
+    )
+    import_file(stance_db, marked, "auto", STANCE)
+    titles = {row["title"] for row in stance_db.query("select title from documents")}
+    assert "Kim spoke again." in titles
     # a record that names its document keeps that name as its title
     named = write(
         tmp_path / "named.jsonl",

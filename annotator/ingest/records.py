@@ -8,6 +8,7 @@ which import they belong to and when labels are written.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -121,7 +122,9 @@ def title_of(record: Record, document_id: str) -> str:
         return record.title
     if record.document_id or record.id:
         return document_id
-    words = " ".join(record.text.split())
+    # invisible format characters (direction overrides among them) make no title
+    visible = "".join(c for c in record.text if unicodedata.category(c) != "Cf")
+    words = " ".join(visible.split())
     if len(words) <= TITLE_LENGTH:
         return words
     cut = words.rfind(" ", 0, TITLE_LENGTH)
