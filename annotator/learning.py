@@ -35,6 +35,7 @@ from annotator.metrics import classification_report
 from annotator.models import load_model
 from annotator.models.registry import trained_meta, training_keys
 from annotator.prelabel import prelabel
+from annotator.store.anchoring import labelled_beside
 from annotator.store.database import project_scheme
 from annotator.store.learning import project_id, promotion_margin, record_learned
 from annotator.store.prelabels import active_model, set_active_model, shown_labels
@@ -114,10 +115,18 @@ def _free_name(models_dir: Path, name: str) -> str:
 
 
 def compare_with_active(
-    db: Database, models_dir: Path, examples: list, predicted: list[str], cv_macro_f1: float
+    db: Database,
+    models_dir: Path,
+    examples: list,
+    predicted: list[str],
+    cv_macro_f1: float,
+    unswayed: bool = False,
 ) -> dict | None:
     """The active model and the candidate scored on the same gold: the gold neither learned
     (`predicted` is None where the candidate's folds held it in); None with no active model.
+    `unswayed`: only gold given without the active model's pre-labels beside it (labels given
+    beside them lean their way), for a candidate from elsewhere that no gold of the project
+    could lean toward.
 
     Returns spec, basis ("same gold" or "cross-validation"), n, active and candidate
     (macro-F1 each).
@@ -135,6 +144,9 @@ def compare_with_active(
     ]
     shown = shown_labels(db, [examples[i].mention_id for i in unseen])
     scored = [i for i in unseen if examples[i].mention_id in shown]
+    if unswayed:
+        swayed = labelled_beside(db, [examples[i].mention_id for i in scored], spec)
+        scored = [i for i in scored if examples[i].mention_id not in swayed]
     # Few labels are still a fair comparison when they are all the gold there is (an active
     # model that learned none of it, such as the zero-shot default): the candidate's figure
     # comes from those same labels.

@@ -237,6 +237,30 @@ def test_a_few_gold_labels_do_not_outweigh_the_held_out_figure(tmp_path, small_d
     db.close()
 
 
+def test_gold_given_beside_the_defaults_pre_labels_does_not_judge_the_starter(tmp_path, small_data):
+    """More than MIN_COMPARED labels, all taken from the default's pre-labels while the starter
+    was building: they lean the default's way, so the held-out figure decides."""
+    from annotator.learning_plan import MIN_COMPARED
+    from annotator.store.review import accept_sentence
+
+    path = tmp_path / "p.db"
+    run("init", "--db", str(path), "--scheme", "sentiment")
+    places = ["Rome", "Paris", "Oslo", "Lima", "Kyiv"]
+    lines = [f"{name} met the press in {place} on Friday." for name in NAMES for place in places]
+    run("import", "--db", str(path), str(write(tmp_path / "a.txt", "\n\n".join(lines))))
+    run("predict", "--db", str(path))
+    db = open_database(path)
+    for (sentence_id,) in db.execute("select distinct sentence_id from mentions").fetchall():
+        accept_sentence(db, "ana", sentence_id)
+    assert db.execute("select count(*) from annotations").fetchone()[0] >= MIN_COMPARED
+    models_dir = models_dir_beside(path)
+    build_starter(models_dir)
+    set_active_model(db, "embedding:all-MiniLM-L6-v2")
+    _, decision = adopt_starter(db, models_dir)
+    assert "NewsMTSC train labels" in decision and "gold label" not in decision
+    db.close()
+
+
 def test_the_starter_is_not_scored_on_gold_it_learned(tmp_path, small_data):
     """A project of NewsMTSC sentences: the starter learned four fifths of them, too much to
     compare on the rest (its held-out figure speaks for it instead)."""

@@ -36,6 +36,28 @@ def set_hidden_share(db: Database, share: float) -> None:
         set_setting(db, SALT_SETTING, secrets.token_hex(8))
 
 
+def labelled_beside_model(mention: str, model: str) -> str:
+    """SQL: whether some label of the mention `mention` (SQL) was given beside a pre-label of
+    the model `model` (SQL). Such gold leans toward that model: people accept what is shown."""
+    return f"""exists (select 1 from annotations a join predictions q on q.id = a.prediction_id
+          where a.mention_id = {mention} and q.model = {model})"""
+
+
+def labelled_beside(db: Database, mention_ids: list[int], model: str) -> set[int]:
+    """Those of the mentions that have a label given beside a pre-label of `model`."""
+    found: set[int] = set()
+    for at in range(0, len(mention_ids), 500):
+        chunk = list(mention_ids[at : at + 500])
+        marks = ",".join("?" for _ in chunk)
+        rows = db.execute(
+            f"select m.id from mentions m where m.id in ({marks})"
+            f" and {labelled_beside_model('m.id', '?')}",
+            [*chunk, model],
+        )
+        found.update(mention_id for (mention_id,) in rows)
+    return found
+
+
 def prelabels_hidden(db: Database, sentence_id: str, annotator: str) -> bool:
     """Whether this annotator sees this sentence without its pre-labels."""
     share = hidden_share(db)

@@ -10,14 +10,14 @@ from sqlite_utils import Database
 
 from annotator.metrics import classification_report
 
+from .anchoring import labelled_beside_model
 from .gold import GOLD_VIEW
 
 _GOLD_VS_PREDICTED = f"""
 with gold as materialized (select mention_id, label from {GOLD_VIEW} where label is not null)
 select p.model, p.template_version, g.label as gold, p.label as predicted,
   s.text as sentence, m.start, m."end",
-  exists (select 1 from annotations a join predictions q on q.id = a.prediction_id
-          where a.mention_id = g.mention_id and q.model = p.model) as shown
+  {labelled_beside_model("g.mention_id", "p.model")} as shown
 from gold g
 join predictions p on p.mention_id = g.mention_id
 join mentions m on m.id = g.mention_id
