@@ -76,3 +76,16 @@ def test_a_malformed_token_is_refused(client, db):
         response = client.post(f"/sentences/{FIRST}/accept", data={"shown": token})
         assert response.status_code == 400, token
     assert _labels(db) == {}
+
+
+def test_labelling_the_last_actor_with_the_card_as_shown_finishes_the_sentence(client, db):
+    mentions = queue.sentence_for_review(db, FIRST, "ana")["mentions"]
+    shown = _shown(client)
+    response = client.post(
+        f"/mentions/{mentions[-1]['id']}/label",
+        data={"label": "against", "shown": shown},
+        headers={"HX-Request": "true"},
+    )
+    assert "Your label is saved" not in response.get_data(as_text=True)
+    assert db.table("reviews").count_where("status = 'done'") == 1
+    assert set(_labels(db)) == {m["id"] for m in mentions}

@@ -195,12 +195,12 @@ def record_label(
         raise no_mention(mention_id)
     sentence_id = mention["sentence_id"]
     hidden = prelabels_hidden(db, sentence_id, annotator)
-    shown = None
+    beside = None
     if not hidden and mention["prediction_id"] is not None:
-        shown = {"id": mention["prediction_id"], "label": mention["predicted"]}
+        beside = {"id": mention["prediction_id"], "label": mention["predicted"]}
     with db.atomic():
         require_holder(db, sentence_id, annotator)
-        previous = _write_annotation(db, mention_id, annotator, label, shown, not hidden)
+        previous = _write_annotation(db, mention_id, annotator, label, beside, not hidden)
         undo = {"annotations": [{"mention_id": mention_id, "previous": previous}]}
         finished = (
             bool(mention["is_last"])
