@@ -57,7 +57,7 @@ def test_labelling_the_last_actor_keeps_the_label_but_takes_no_changed_pre_label
         data={"label": "against", "shown": shown},
         headers={"HX-Request": "true"},
     )
-    assert "Your label is saved" in response.get_data(as_text=True)
+    assert "pre-labels of the actors still to label changed" in response.get_data(as_text=True)
     assert _labels(db) == {last: "against"}
     assert db.table("reviews").count_where("status = 'done'") == 0
 
@@ -86,6 +86,6 @@ def test_labelling_the_last_actor_with_the_card_as_shown_finishes_the_sentence(c
         data={"label": "against", "shown": shown},
         headers={"HX-Request": "true"},
     )
-    assert "Your label is saved" not in response.get_data(as_text=True)
+    assert "pre-labels of the actors still to label changed" not in response.get_data(as_text=True)
     assert db.table("reviews").count_where("status = 'done'") == 1
     assert set(_labels(db)) == {m["id"] for m in mentions}

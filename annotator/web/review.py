@@ -32,8 +32,8 @@ from .review_card import (
 )
 
 bp = Blueprint("review", __name__)
-LABEL_KEPT_PRELABELS_CHANGED = (
-    "Your label is saved. The pre-labels of the other actors changed since the card was shown"
+SAVED_BUT_PRELABELS_CHANGED = (
+    "Saved. The pre-labels of the actors still to label changed since the card was shown"
     " (another model is active now, or an actor was added), so the sentence is not finished:"
     " look at them again, then accept."
 )
@@ -63,10 +63,7 @@ def label(mention_id: int):
     learn_when_due(get_db())
     if finished:  # the last actor was labelled: the sentence is saved, on to the next
         return respond_after(next_id())
-    notice = None
-    if store.prelabels_changed(get_db(), current_annotator(), sentence_id, shown):
-        notice = LABEL_KEPT_PRELABELS_CHANGED
-    return respond_after(sentence_id, form.focus.data or 0, notice)
+    return respond_after(sentence_id, form.focus.data or 0, _why_not_finished(sentence_id, shown))
 
 
 @bp.post("/sentences/<path:sentence_id>/accept")
@@ -94,10 +91,15 @@ def overall(sentence_id: str):
     shown = posted_shown()
     if store.record_overall(get_db(), current_annotator(), sentence_id, form.label.data, shown):
         return respond_after(next_id())
-    notice = None
+    return respond_after(sentence_id, 0, _why_not_finished(sentence_id, shown))
+
+
+def _why_not_finished(sentence_id: str, shown: dict[int, str] | None) -> str | None:
+    """A saved decision that left its sentence open: a notice when that is because the
+    pre-labels it would have taken are no longer the ones the card showed."""
     if store.prelabels_changed(get_db(), current_annotator(), sentence_id, shown):
-        notice = LABEL_KEPT_PRELABELS_CHANGED
-    return respond_after(sentence_id, 0, notice)
+        return SAVED_BUT_PRELABELS_CHANGED
+    return None
 
 
 @bp.post("/sentences/<path:sentence_id>/skip")
