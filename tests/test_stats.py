@@ -43,7 +43,7 @@ def test_stats_and_document_pages_draw_the_charts(client, db):
 
 
 def test_decision_time_is_recorded_and_pauses_are_left_out(app, db):
-    from annotator.store.review import _seconds_between
+    from annotator.store.decision_log import seconds_taken
     from annotator.store.stats import annotator_speed
 
     first = next(db.query("select id from mentions order by id"))["id"]
@@ -53,8 +53,8 @@ def test_decision_time_is_recorded_and_pauses_are_left_out(app, db):
     assert seconds[0] is None and seconds[1] is not None and 0 <= seconds[1] < 60
     [speed] = annotator_speed(db)
     assert (speed["annotator"], speed["decisions"], speed["reviewed"]) == ("ana", 2, 1)
-    assert _seconds_between("2026-01-01T10:00:00+00:00", "2026-01-01T10:00:02.5+00:00") == 2.5
-    assert _seconds_between("2026-01-01T10:00:00+00:00", "2026-01-01T11:00:00+00:00") is None
+    assert seconds_taken("2026-01-01T10:00:00+00:00", "2026-01-01T10:00:02.5+00:00") == 2.5
+    assert seconds_taken("2026-01-01T10:00:00+00:00", "2026-01-01T11:00:00+00:00") is None
 
 
 def test_a_person_named_by_surname_alone_elsewhere_counts_as_one_actor(app, db, tmp_path):

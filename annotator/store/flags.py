@@ -7,7 +7,8 @@ from sqlite_utils import Database
 from .assignments import require_holder
 from .corpus import get_sentence
 from .database import first_row, now
-from .review import ReviewError, log_decision
+from .decision_log import log_decision
+from .review import ReviewError
 
 REASONS = ("sarcasm", "reported speech", "implicit target", "wrong actor", "other")
 MAX_COMMENT = 1000

@@ -14,10 +14,11 @@ from sqlite_utils import Database
 from .assignments import NotHolderError, require_holder
 from .corpus import ensure_actor, insert_mention
 from .database import first_row, insert_row
+from .decision_log import log_decision
 from .imports import published
 from .priority import refresh_priority
 from .queue import count_sentences_with_actors
-from .review import ReviewError, log_decision, no_mention
+from .review import ReviewError, no_mention
 
 MAX_ACTOR_NAME = 100
 

@@ -6,8 +6,6 @@ can walk back through an annotator's decisions one at a time.
 
 from __future__ import annotations
 
-import json
-
 from sqlite_utils import Database
 
 from .anchoring import hide_predictions, prelabels_hidden
@@ -15,18 +13,15 @@ from .assignments import require_holder
 from .corpus import get_sentence, mentions_of_sentences
 from .database import (
     first_row,
-    insert_row,
     now,
-    seconds_between,
     upsert_row,
     upsert_stamped,
 )
+from .decision_log import log_decision
 from .imports import published
 from .overall import question_enabled, question_open, write_overall
 from .prelabels import shown_prediction_id
 from .review_states import ACCEPTED, CORRECTED, DONE, MANUAL, REQUEUED, SKIPPED
-
-PAUSE_SECONDS = 300  # a longer gap between two decisions is a break, not decision time
 
 
 class ReviewError(ValueError):
@@ -131,34 +126,6 @@ def _write_review(db: Database, sentence_id: str, annotator: str, status: str) -
         ("sentence_id", "annotator"),
     )
     return previous
-
-
-def log_decision(db: Database, annotator: str, sentence_id: str, action: str, undo: dict) -> int:
-    """Record a decision with what reverses it, for `undo_last`, and the time it took."""
-    stamp = now()
-    previous = first_row(
-        db,
-        "select created from decisions where annotator = ? order by id desc limit 1",
-        [annotator],
-    )
-    return insert_row(
-        db,
-        "decisions",
-        {
-            "annotator": annotator,
-            "sentence_id": sentence_id,
-            "action": action,
-            "undo": json.dumps(undo),
-            "created": stamp,
-            "seconds": _seconds_between(previous["created"], stamp) if previous else None,
-        },
-    )
-
-
-def _seconds_between(earlier: str, later: str) -> float | None:
-    """Seconds between two timestamps; None after a pause, which is no decision time."""
-    seconds = seconds_between(earlier, later)
-    return round(seconds, 3) if 0 <= seconds <= PAUSE_SECONDS else None
 
 
 def record_label(

@@ -1,6 +1,6 @@
 """Undo: reverse an annotator's latest decision, one at a time, back through the session.
 
-Every decision is logged with what reverses it (see `review.log_decision`); this module
+Every decision is logged with what reverses it (see `decision_log.log_decision`); this module
 applies that record, whichever module made the decision.
 """
 
