@@ -544,6 +544,17 @@ def test_a_browser_that_signed_in_before_is_not_paused_by_others_at_its_address(
     with monkeypatch.context() as patched:
         patched.setattr(known_browsers, "MAX_AGE", -1)
         assert owner.post("/login", data=good).status_code == 429
+    # a new password makes every browser a stranger again
+    from annotator.store.users import set_password
+
+    owner.post("/login", data=good)
+    owner.post("/logout", data={})
+    set_password(db, get_user_by_name(db, "admin1")["id"], PASSWORD)  # the same, hashed anew
+    assert owner.post("/login", data=good).status_code == 429
+    db.execute("delete from login_failures")
+    db.conn.commit()
+    assert owner.post("/login", data=good).status_code == 303
+    owner.post("/logout", data={})
     # the known browser's own failures still pause it
     for _ in range(login_limits.PER_ACCOUNT):
         assert owner.post("/login", data=wrong).status_code == 400

@@ -103,16 +103,22 @@ def list_users(db: Database) -> list[dict]:
     return list(db.query("select id, username, role, active, created from users order by username"))
 
 
+def user_named(db: Database, username: str) -> dict | None:
+    """The account a sign-in name stands for: matched regardless of case, an exact match
+    first (for accounts made before `create_user` kept names unique in any case)."""
+    return first_row(
+        db,
+        "select * from users where username = ? collate nocase order by username = ? desc",
+        [username, username],
+    )
+
+
 def authenticate(db: Database, username: str, password: str) -> dict | None:
     """The active user with this username and password, or None (never saying which was wrong).
 
     The username is matched regardless of case, as `create_user` keeps names unique (an exact
     match first, for accounts made before that rule)."""
-    user = first_row(
-        db,
-        "select * from users where username = ? collate nocase order by username = ? desc",
-        [username or "", username or ""],
-    )
+    user = user_named(db, username or "")
     try:
         _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
@@ -121,7 +127,8 @@ def authenticate(db: Database, username: str, password: str) -> dict | None:
         return None
     if _hasher.check_needs_rehash(user["password_hash"]):
         # The same password under newer hashing parameters: sessions stay open.
-        db.table("users").update(user["id"], {"password_hash": _hasher.hash(password)})
+        user["password_hash"] = _hasher.hash(password)
+        db.table("users").update(user["id"], {"password_hash": user["password_hash"]})
     return user
 
 

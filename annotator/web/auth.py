@@ -116,7 +116,7 @@ def login():
             user = User(row)
             login_user(user)
             home = _safe_next(request.args.get("next")) or home_for(user)
-            return remember(redirect(home, 303), counted_as)
+            return remember(redirect(home, 303), row)
         error = "Unknown username or wrong password."
     status = 400 if (form.errors or error) else 200
     return render_template("login.html", form=form, error=error), status
