@@ -210,7 +210,7 @@ def _accept_rest(
                 m["id"],
                 annotator,
                 m["predicted"],
-                {"id": m["predicted_id"], "label": m["predicted"]},
+                _card_prelabel(m),
             ),
         }
         for m in _unlabelled(db, annotator, sentence_id)
@@ -218,6 +218,13 @@ def _accept_rest(
     if not finish:
         return changes, review_row(db, sentence_id, annotator)
     return changes, _write_review(db, sentence_id, annotator, DONE)
+
+
+def _card_prelabel(mention: dict) -> dict | None:
+    """The pre-label a card row shows, as `_write_annotation` keeps it beside a label."""
+    if mention["predicted_id"] is None:
+        return None
+    return {"id": mention["predicted_id"], "label": mention["predicted"]}
 
 
 def _confirm_requeued(db: Database, annotator: str, sentence_id: str) -> list[dict]:
@@ -238,9 +245,7 @@ def _confirm_requeued(db: Database, annotator: str, sentence_id: str) -> list[di
                 m["id"],
                 annotator,
                 m["label"],
-                {"id": m["predicted_id"], "label": m["predicted"]}
-                if m["predicted_id"] is not None
-                else None,
+                _card_prelabel(m),
             ),
         }
         for m in mentions
